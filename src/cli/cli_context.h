@@ -1,0 +1,42 @@
+#pragma once
+// What every `loaxa` subcommand shares: the chosen language, the config, the exit code.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "config/station_config.h"
+#include "core/text.h"
+
+namespace loaxa {
+
+struct CliContext {
+  std::string config_flag;
+  std::string lang_flag;  ///< "vi" | "en" | "" (then the locale decides)
+  Lang lang = Lang::kVi;
+  int exit_code = 0;
+
+  /// Loads the config on first use (throws UserError).
+  const StationConfig& config();
+  /// Prints a message to stderr in the chosen language.
+  void error(const Text& t) const { std::cerr << "loaxa: " << t.in(lang) << '\n'; }
+  const std::string& say(const Text& t) const { return t.in(lang); }
+
+ private:
+  std::optional<StationConfig> config_;
+};
+
+/// `--lang` wins; else LC_ALL / LC_MESSAGES / LANG starting with "en" picks English; else Vietnamese.
+Lang pick_lang(const std::string& flag);
+
+void add_segment_commands(CLI::App& app, CliContext& ctx);
+void add_schedule_commands(CLI::App& app, CliContext& ctx);
+void add_log_command(CLI::App& app, CliContext& ctx);
+void add_devices_command(CLI::App& app, CliContext& ctx);
+
+/// main() of `loaxa`.
+int run_loaxa(int argc, char** argv);
+
+}  // namespace loaxa

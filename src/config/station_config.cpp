@@ -1,0 +1,182 @@
+#include "config/station_config.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <set>
+#include <toml++/toml.h>
+
+#include "core/time.h"
+
+namespace loaxa {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Reader {
+  std::string file;
+  fs::path base;
+
+  [[noreturn]] void fail(const toml::source_region& at, const std::string& vi,
+                         const std::string& en) const {
+    throw UserError({fmt::format("{}:{}:{}: {}", file, at.begin.line, at.begin.column, vi),
+                     fmt::format("{}:{}:{}: {}", file, at.begin.line, at.begin.column, en)});
+  }
+
+  void only_keys(const toml::table& t, const std::string& section,
+                 const std::set<std::string>& allowed) const {
+    for (const auto& [k, v] : t) {
+      if (!allowed.contains(std::string(k.str()))) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(k.source(),
+             fmt::format("khóa không hợp lệ \"{}{}\"; các khóa được dùng: {}", section,
+                         k.str(), list),
+             fmt::format("unknown key \"{}{}\"; known keys: {}", section, k.str(), list));
+      }
+    }
+  }
+
+  const toml::table* section(const toml::table& root, const std::string& name) const {
+    const toml::node* n = root.get(name);
+    if (n == nullptr) return nullptr;
+    if (!n->is_table()) {
+      fail(n->source(), fmt::format("\"{}\" phải là một bảng [{}]", name, name),
+           fmt::format("\"{}\" must be a table [{}]", name, name));
+    }
+    return n->as_table();
+  }
+
+  void get_string(const toml::table* t, const std::string& key, const std::string& sec,
+                  std::string& out) const {
+    if (t == nullptr) return;
+    const toml::node* n = t->get(key);
+    if (n == nullptr) return;
+    if (!n->is_string()) {
+      fail(n->source(), fmt::format("\"{}.{}\" phải là chuỗi (trong dấu ngoặc kép)", sec, key),
+           fmt::format("\"{}.{}\" must be a string (in double quotes)", sec, key));
+    }
+    out = n->as_string()->get();
+  }
+
+  void get_path(const toml::table* t, const std::string& key, const std::string& sec,
+                fs::path& out) const {
+    std::string s;
+    get_string(t, key, sec, s);
+    if (!s.empty()) out = (base / s).lexically_normal();
+  }
+
+  void get_number(const toml::table* t, const std::string& key, const std::string& sec,
+                  double& out) const {
+    if (t == nullptr) return;
+    const toml::node* n = t->get(key);
+    if (n == nullptr) return;
+    if (auto v = n->value<double>()) {
+      out = *v;
+      return;
+    }
+    fail(n->source(), fmt::format("\"{}.{}\" phải là một số", sec, key),
+         fmt::format("\"{}.{}\" must be a number", sec, key));
+  }
+
+  const toml::node* node(const toml::table* t, const std::string& key) const {
+    return t == nullptr ? nullptr : t->get(key);
+  }
+};
+
+}  // namespace
+
+StationConfig load_config(const fs::path& file) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(file, ec);
+  if (!fs::exists(abs)) {
+    throw UserError({fmt::format("{}: không tìm thấy tệp cấu hình; dùng --config TỆP hoặc "
+                                 "biến LOAXA_CONFIG",
+                                 file.string()),
+                     fmt::format("{}: config file not found; pass --config FILE or set "
+                                 "LOAXA_CONFIG",
+                                 file.string())});
+  }
+  Reader r{file.string(), abs.parent_path()};
+  toml::table root;
+  try {
+    root = toml::parse_file(abs.string());
+  } catch (const toml::parse_error& e) {
+    r.fail(e.source(), fmt::format("lỗi cú pháp TOML: {}", e.description()),
+           fmt::format("TOML syntax error: {}", e.description()));
+  }
+
+  StationConfig c;
+  c.file = abs;
+  c.database = (r.base / "../var/loaxa.db").lexically_normal();
+  c.library = (r.base / "../var/library").lexically_normal();
+  c.schedules_dir = (r.base / "../schedules").lexically_normal();
+  c.rehearsal_dir = (r.base / "../var/rehearsal").lexically_normal();
+
+  r.only_keys(root, "", {"station", "storage", "schedules", "audio"});
+  const toml::table* station = r.section(root, "station");
+  const toml::table* storage = r.section(root, "storage");
+  const toml::table* schedules = r.section(root, "schedules");
+  const toml::table* audio = r.section(root, "audio");
+
+  if (station) r.only_keys(*station, "station.", {"name", "timezone"});
+  if (storage) r.only_keys(*storage, "storage.", {"database", "library"});
+  if (schedules) r.only_keys(*schedules, "schedules.", {"dir"});
+  if (audio) {
+    r.only_keys(*audio, "audio.",
+                {"host_api", "device", "target_lufs", "max_true_peak", "channels", "open_ahead",
+                 "rehearsal_dir"});
+  }
+
+  r.get_string(station, "name", "station", c.station_name);
+  r.get_string(station, "timezone", "station", c.timezone);
+  if (const toml::node* n = r.node(station, "timezone"); n && find_zone(c.timezone) == nullptr) {
+    r.fail(n->source(),
+           fmt::format("múi giờ \"{}\" không tồn tại; dùng tên IANA như \"Asia/Ho_Chi_Minh\"",
+                       c.timezone),
+           fmt::format("unknown time zone \"{}\"; use an IANA name such as \"Asia/Ho_Chi_Minh\"",
+                       c.timezone));
+  }
+  r.get_path(storage, "database", "storage", c.database);
+  r.get_path(storage, "library", "storage", c.library);
+  r.get_path(schedules, "dir", "schedules", c.schedules_dir);
+  r.get_string(audio, "host_api", "audio", c.host_api);
+  r.get_string(audio, "device", "audio", c.device);
+  r.get_number(audio, "target_lufs", "audio", c.target_lufs);
+  r.get_number(audio, "max_true_peak", "audio", c.max_true_peak_dbtp);
+  r.get_number(audio, "open_ahead", "audio", c.open_ahead_seconds);
+  r.get_path(audio, "rehearsal_dir", "audio", c.rehearsal_dir);
+  if (const toml::node* n = r.node(audio, "channels")) {
+    auto v = n->value_exact<int64_t>();
+    if (!v || *v < 1 || *v > 8) {
+      r.fail(n->source(), "\"audio.channels\" phải là số nguyên từ 1 đến 8",
+             "\"audio.channels\" must be an integer from 1 to 8");
+    }
+    c.channels = static_cast<int>(*v);
+  }
+  if (const toml::node* n = r.node(audio, "target_lufs");
+      n && (c.target_lufs < -70 || c.target_lufs > 0)) {
+    r.fail(n->source(), "\"audio.target_lufs\" phải nằm trong khoảng -70 đến 0 (ví dụ -16)",
+           "\"audio.target_lufs\" must be between -70 and 0 (e.g. -16)");
+  }
+  if (const toml::node* n = r.node(audio, "open_ahead");
+      n && (c.open_ahead_seconds < 0.2 || c.open_ahead_seconds > 60)) {
+    r.fail(n->source(), "\"audio.open_ahead\" phải từ 0.2 đến 60 giây",
+           "\"audio.open_ahead\" must be between 0.2 and 60 seconds");
+  }
+  if (c.station_name.empty()) {
+    toml::source_region top{};
+    top.begin = {1, 1};
+    r.fail(station ? station->source() : top, "thiếu [station] name (tên đài)",
+           "missing [station] name");
+  }
+  return c;
+}
+
+fs::path default_config_path(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("LOAXA_CONFIG"); env != nullptr && *env != '\0') return env;
+  return "config/loaxa.toml";
+}
+
+}  // namespace loaxa

@@ -1,0 +1,31 @@
+#pragma once
+// Instants are UTC; wall times belong to an IANA zone passed in, never assumed.
+
+#include <date/tz.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loaxa {
+
+/// An instant in UTC with microsecond resolution.
+using Instant = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
+
+/// "2026-11-28T06:00:00.004+07:00": ISO 8601 with milliseconds and the zone's offset.
+std::string format_iso(Instant t, const date::time_zone* zone);
+
+/// "2026-11-28 06:00:00" in the zone (for people).
+std::string format_local(Instant t, const date::time_zone* zone);
+
+/// Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
+std::optional<date::year_month_day> parse_date(std::string_view text);
+
+/// Looks up an IANA zone; nullptr when unknown.
+const date::time_zone* find_zone(const std::string& name) noexcept;
+
+/// Midnight local time of `day` in `zone`, as an instant.
+Instant local_midnight(date::year_month_day day, const date::time_zone* zone);
+
+}  // namespace loaxa

@@ -1,0 +1,67 @@
+#pragma once
+// The broadcast log. Append-only: a broadcast is one row written before its first sample plays
+// and one outcome row written when it ends; triggers refuse UPDATE and DELETE on both.
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+
+namespace loaxa {
+
+enum class Outcome { kCompleted, kPartial, kStopped, kFailed };
+const char* to_string(Outcome o) noexcept;
+
+struct BroadcastStart {
+  std::string occurrence_key;
+  std::string programme_id;
+  int slot_index = 0;
+  std::vector<std::string> segment_ids;
+  std::vector<std::string> segment_hashes;
+  std::string output;  ///< "portaudio" or "rehearsal"
+  std::string device;  ///< "JACK / system", or the rehearsal WAV path
+  Instant scheduled_at{};
+  Instant opened_at{};  ///< when the entry was written (before the first sample)
+  std::int64_t frames_expected = 0;
+  int sample_rate = 0;
+};
+
+struct BroadcastEnd {
+  std::optional<Instant> started_at;  ///< first frame delivered; none if nothing played
+  std::optional<Instant> ended_at;    ///< last frame delivered
+  std::int64_t frames_delivered = 0;
+  std::int64_t underruns = 0;
+  double peak_dbfs = -1000;  ///< of what was delivered; -1000 for digital silence
+  double rms_dbfs = -1000;
+  Outcome outcome = Outcome::kCompleted;
+  std::string reason;  ///< empty only for completed
+};
+
+struct BroadcastEntry {
+  std::int64_t id = 0;
+  BroadcastStart start;
+  std::optional<BroadcastEnd> end;  ///< none while playing, or after a crash
+};
+
+class BroadcastLog {
+ public:
+  explicit BroadcastLog(SQLite::Database& db) : db_(db) {}
+
+  /// Writes the opening row; returns its id.
+  std::int64_t open(const BroadcastStart& start);
+  /// Writes the closing row of broadcast `id`. Throws if it is already closed.
+  void close(std::int64_t id, const BroadcastEnd& end);
+  /// Entries whose scheduled_at lies in [from, to), in schedule order.
+  std::vector<BroadcastEntry> between(Instant from, Instant to) const;
+  /// Entries still open (no outcome): a crash left them.
+  std::vector<BroadcastEntry> open_entries() const;
+
+ private:
+  SQLite::Database& db_;
+};
+
+}  // namespace loaxa
