@@ -1,10 +1,10 @@
 #include "config/station_config.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cstdlib>
 #include <set>
-#include <toml++/toml.h>
 
 #include "core/time.h"
 
@@ -30,8 +30,8 @@ struct Reader {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
         fail(k.source(),
-             fmt::format("khóa không hợp lệ \"{}{}\"; các khóa được dùng: {}", section,
-                         k.str(), list),
+             fmt::format("khóa không hợp lệ \"{}{}\"; các khóa được dùng: {}", section, k.str(),
+                         list),
              fmt::format("unknown key \"{}{}\"; known keys: {}", section, k.str(), list));
       }
     }

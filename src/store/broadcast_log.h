@@ -38,7 +38,8 @@ struct BroadcastEnd {
   double peak_dbfs = -1000;  ///< of what was delivered; -1000 for digital silence
   double rms_dbfs = -1000;
   Outcome outcome = Outcome::kCompleted;
-  std::string reason;  ///< empty only for completed
+  std::string reason;   ///< empty only for completed
+  Instant closed_at{};  ///< when the outcome was written
 };
 
 struct BroadcastEntry {

@@ -1,0 +1,135 @@
+#include "store/broadcast_log.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <nlohmann/json.hpp>
+
+namespace loaxa {
+namespace {
+
+std::int64_t us(Instant t) {
+  return t.time_since_epoch().count();
+}
+Instant instant(std::int64_t v) {
+  return Instant{std::chrono::microseconds{v}};
+}
+
+constexpr const char* kSelect =
+    "SELECT b.id, b.occurrence_key, b.programme_id, b.slot_index, b.segment_ids, "
+    "b.segment_hashes, b.output, b.device, b.scheduled_at_us, b.opened_at_us, "
+    "b.frames_expected, b.sample_rate, o.broadcast_id, o.started_at_us, o.ended_at_us, "
+    "o.frames_delivered, o.underruns, o.peak_dbfs, o.rms_dbfs, o.outcome, o.reason "
+    "FROM broadcasts b LEFT JOIN broadcast_outcomes o ON o.broadcast_id = b.id ";
+
+Outcome outcome_from(const std::string& s) {
+  if (s == "partial") return Outcome::kPartial;
+  if (s == "stopped") return Outcome::kStopped;
+  if (s == "failed") return Outcome::kFailed;
+  return Outcome::kCompleted;
+}
+
+BroadcastEntry row_to_entry(SQLite::Statement& q) {
+  BroadcastEntry e;
+  e.id = q.getColumn(0).getInt64();
+  auto& s = e.start;
+  s.occurrence_key = q.getColumn(1).getString();
+  s.programme_id = q.getColumn(2).getString();
+  s.slot_index = q.getColumn(3).getInt();
+  s.segment_ids = nlohmann::json::parse(q.getColumn(4).getString()).get<std::vector<std::string>>();
+  s.segment_hashes =
+      nlohmann::json::parse(q.getColumn(5).getString()).get<std::vector<std::string>>();
+  s.output = q.getColumn(6).getString();
+  s.device = q.getColumn(7).getString();
+  s.scheduled_at = instant(q.getColumn(8).getInt64());
+  s.opened_at = instant(q.getColumn(9).getInt64());
+  s.frames_expected = q.getColumn(10).getInt64();
+  s.sample_rate = q.getColumn(11).getInt();
+  if (!q.getColumn(12).isNull()) {
+    BroadcastEnd end;
+    if (!q.getColumn(13).isNull()) end.started_at = instant(q.getColumn(13).getInt64());
+    if (!q.getColumn(14).isNull()) end.ended_at = instant(q.getColumn(14).getInt64());
+    end.frames_delivered = q.getColumn(15).getInt64();
+    end.underruns = q.getColumn(16).getInt64();
+    end.peak_dbfs = q.getColumn(17).getDouble();
+    end.rms_dbfs = q.getColumn(18).getDouble();
+    end.outcome = outcome_from(q.getColumn(19).getString());
+    end.reason = q.getColumn(20).getString();
+    e.end = end;
+  }
+  return e;
+}
+
+}  // namespace
+
+const char* to_string(Outcome o) noexcept {
+  switch (o) {
+    case Outcome::kCompleted:
+      return "completed";
+    case Outcome::kPartial:
+      return "partial";
+    case Outcome::kStopped:
+      return "stopped";
+    case Outcome::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+std::int64_t BroadcastLog::open(const BroadcastStart& s) {
+  SQLite::Statement q(db_,
+                      "INSERT INTO broadcasts (occurrence_key, programme_id, slot_index, "
+                      "segment_ids, segment_hashes, output, device, scheduled_at_us, "
+                      "opened_at_us, frames_expected, sample_rate) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  q.bind(1, s.occurrence_key);
+  q.bind(2, s.programme_id);
+  q.bind(3, s.slot_index);
+  q.bind(4, nlohmann::json(s.segment_ids).dump());
+  q.bind(5, nlohmann::json(s.segment_hashes).dump());
+  q.bind(6, s.output);
+  q.bind(7, s.device);
+  q.bind(8, static_cast<int64_t>(us(s.scheduled_at)));
+  q.bind(9, static_cast<int64_t>(us(s.opened_at)));
+  q.bind(10, static_cast<int64_t>(s.frames_expected));
+  q.bind(11, s.sample_rate);
+  q.exec();
+  return db_.getLastInsertRowid();
+}
+
+void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
+  SQLite::Statement q(db_,
+                      "INSERT INTO broadcast_outcomes (broadcast_id, started_at_us, ended_at_us, "
+                      "frames_delivered, underruns, peak_dbfs, rms_dbfs, outcome, reason, "
+                      "written_at_us) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  q.bind(1, static_cast<int64_t>(id));
+  if (e.started_at) q.bind(2, static_cast<int64_t>(us(*e.started_at)));
+  if (e.ended_at) q.bind(3, static_cast<int64_t>(us(*e.ended_at)));
+  q.bind(4, static_cast<int64_t>(e.frames_delivered));
+  q.bind(5, static_cast<int64_t>(e.underruns));
+  q.bind(6, e.peak_dbfs);
+  q.bind(7, e.rms_dbfs);
+  q.bind(8, to_string(e.outcome));
+  q.bind(9, e.reason);
+  q.bind(10, static_cast<int64_t>(us(e.closed_at)));
+  q.exec();
+}
+
+std::vector<BroadcastEntry> BroadcastLog::between(Instant from, Instant to) const {
+  SQLite::Statement q(db_, std::string(kSelect) +
+                               "WHERE b.scheduled_at_us >= ? AND b.scheduled_at_us < ? "
+                               "ORDER BY b.scheduled_at_us, b.id");
+  q.bind(1, static_cast<int64_t>(us(from)));
+  q.bind(2, static_cast<int64_t>(us(to)));
+  std::vector<BroadcastEntry> out;
+  while (q.executeStep()) out.push_back(row_to_entry(q));
+  return out;
+}
+
+std::vector<BroadcastEntry> BroadcastLog::open_entries() const {
+  SQLite::Statement q(db_, std::string(kSelect) + "WHERE o.broadcast_id IS NULL ORDER BY b.id");
+  std::vector<BroadcastEntry> out;
+  while (q.executeStep()) out.push_back(row_to_entry(q));
+  return out;
+}
+
+}  // namespace loaxa

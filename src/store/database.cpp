@@ -1,0 +1,170 @@
+#include "store/database.h"
+
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <array>
+#include <string_view>
+
+#include "core/text.h"
+
+namespace loaxa {
+namespace {
+
+// Identifies a loaxa database (PRAGMA application_id), so a foreign SQLite file is refused
+// rather than migrated. "LOAX" in ASCII.
+constexpr int kApplicationId = 0x4c4f4158;
+
+// Migration N takes the schema from version N to N+1. Never edit a step once released:
+// add a new one.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE segments (
+  id TEXT PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  tag TEXT NOT NULL DEFAULT '',
+  format TEXT NOT NULL,
+  original_name TEXT NOT NULL,
+  library_path TEXT NOT NULL,
+  sample_rate INTEGER NOT NULL,
+  channels INTEGER NOT NULL,
+  frames INTEGER NOT NULL,
+  loudness_lufs REAL NOT NULL,
+  true_peak_dbtp REAL NOT NULL,
+  gain_db REAL NOT NULL,
+  imported_at_us INTEGER NOT NULL,
+  import_order INTEGER NOT NULL UNIQUE
+);
+CREATE INDEX segments_tag ON segments(tag, import_order);
+
+-- The broadcast log. A row here is written before the first sample of a broadcast plays;
+-- its outcome is a separate row written when it ends. Neither table is ever updated.
+CREATE TABLE broadcasts (
+  id INTEGER PRIMARY KEY,
+  occurrence_key TEXT NOT NULL,
+  programme_id TEXT NOT NULL,
+  slot_index INTEGER NOT NULL,
+  segment_ids TEXT NOT NULL,      -- JSON array
+  segment_hashes TEXT NOT NULL,   -- JSON array, same order
+  output TEXT NOT NULL,           -- 'portaudio' | 'rehearsal'
+  device TEXT NOT NULL,
+  scheduled_at_us INTEGER NOT NULL,
+  opened_at_us INTEGER NOT NULL,
+  frames_expected INTEGER NOT NULL,
+  sample_rate INTEGER NOT NULL
+);
+CREATE INDEX broadcasts_scheduled ON broadcasts(scheduled_at_us);
+
+CREATE TABLE broadcast_outcomes (
+  broadcast_id INTEGER PRIMARY KEY REFERENCES broadcasts(id),
+  started_at_us INTEGER,
+  ended_at_us INTEGER,
+  frames_delivered INTEGER NOT NULL,
+  underruns INTEGER NOT NULL,
+  peak_dbfs REAL NOT NULL,
+  rms_dbfs REAL NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('completed','partial','stopped','failed')),
+  reason TEXT NOT NULL,
+  written_at_us INTEGER NOT NULL
+);
+
+CREATE TRIGGER broadcasts_no_update BEFORE UPDATE ON broadcasts
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+CREATE TRIGGER broadcasts_no_delete BEFORE DELETE ON broadcasts
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+CREATE TRIGGER outcomes_no_update BEFORE UPDATE ON broadcast_outcomes
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON broadcast_outcomes
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+)sql",
+};
+
+[[noreturn]] void not_ours(const std::filesystem::path& file, const std::string& why) {
+  throw UserError(
+      {fmt::format("{}: không phải cơ sở dữ liệu của loaxa ({}); tệp được giữ nguyên — hãy "
+                   "kiểm tra [storage] database trong cấu hình",
+                   file.string(), why),
+       fmt::format("{}: not a loaxa database ({}); the file was left untouched — check "
+                   "[storage] database in the config",
+                   file.string(), why)});
+}
+
+void configure(SQLite::Database& db) {
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA busy_timeout = 5000");
+}
+
+}  // namespace
+
+int current_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
+
+std::unique_ptr<SQLite::Database> open_database(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(file.string(),
+                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    configure(*db);
+    int app_id = db->execAndGet("PRAGMA application_id").getInt();
+    int version = db->execAndGet("PRAGMA user_version").getInt();
+    int tables = db->execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
+    if (app_id != kApplicationId && !(app_id == 0 && version == 0 && tables == 0)) {
+      not_ours(file, "application_id khác / foreign application_id");
+    }
+    if (version > current_schema_version()) {
+      throw UserError(
+          {fmt::format("{}: cơ sở dữ liệu có phiên bản lược đồ {} mới hơn bản loaxa này ({}); "
+                       "hãy cập nhật loaxa",
+                       file.string(), version, current_schema_version()),
+           fmt::format("{}: database schema version {} is newer than this loaxa supports ({}); "
+                       "upgrade loaxa",
+                       file.string(), version, current_schema_version())});
+    }
+    // WAL: readers (the CLI) never block the daemon's writes; synchronous=FULL so an entry
+    // acknowledged before a power cut is still there after it.
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = FULL");
+    for (int v = version; v < current_schema_version(); ++v) {
+      SQLite::Transaction tx(*db);
+      db->exec(std::string(kMigrations[v]));
+      db->exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
+      db->exec(fmt::format("PRAGMA user_version = {}", v + 1));
+      tx.commit();
+    }
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_NOTADB || e.getErrorCode() == SQLITE_CORRUPT) {
+      not_ours(file, e.what());
+    }
+    throw UserError({fmt::format("{}: không mở được cơ sở dữ liệu: {}", file.string(), e.what()),
+                     fmt::format("{}: cannot open database: {}", file.string(), e.what())});
+  }
+  return db;
+}
+
+std::unique_ptr<SQLite::Database> open_database_readonly(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) {
+    throw UserError({fmt::format("{}: chưa có cơ sở dữ liệu (chưa nhập đoạn âm thanh nào, "
+                                 "hoặc sai [storage] database)",
+                                 file.string()),
+                     fmt::format("{}: no database yet (nothing imported, or wrong [storage] "
+                                 "database)",
+                                 file.string())});
+  }
+  try {
+    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY);
+    db->exec("PRAGMA busy_timeout = 5000");
+    if (db->execAndGet("PRAGMA application_id").getInt() != kApplicationId) {
+      not_ours(file, "application_id");
+    }
+    return db;
+  } catch (const SQLite::Exception& e) {
+    not_ours(file, e.what());
+  }
+}
+
+}  // namespace loaxa
