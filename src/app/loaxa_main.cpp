@@ -1,3 +1,5 @@
 #include "cli/cli_context.h"
 
-int main(int argc, char** argv) { return loaxa::run_loaxa(argc, argv); }
+int main(int argc, char** argv) {
+  return loaxa::run_loaxa(argc, argv);
+}

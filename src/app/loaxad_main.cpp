@@ -1,1 +1,5 @@
-int main() { return 1; }
+#include "daemon/station_daemon.h"
+
+int main(int argc, char** argv) {
+  return loaxa::run_loaxad(argc, argv);
+}

@@ -26,6 +26,9 @@ Outcome outcome_from(const std::string& s) {
   if (s == "partial") return Outcome::kPartial;
   if (s == "stopped") return Outcome::kStopped;
   if (s == "failed") return Outcome::kFailed;
+  if (s == "interrupted") return Outcome::kInterrupted;
+  if (s == "missed") return Outcome::kMissed;
+  if (s == "preempted") return Outcome::kPreempted;
   return Outcome::kCompleted;
 }
 
@@ -72,6 +75,12 @@ const char* to_string(Outcome o) noexcept {
       return "stopped";
     case Outcome::kFailed:
       return "failed";
+    case Outcome::kInterrupted:
+      return "interrupted";
+    case Outcome::kMissed:
+      return "missed";
+    case Outcome::kPreempted:
+      return "preempted";
   }
   return "failed";
 }

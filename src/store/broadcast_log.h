@@ -13,7 +13,7 @@
 
 namespace loaxa {
 
-enum class Outcome { kCompleted, kPartial, kStopped, kFailed };
+enum class Outcome { kCompleted, kPartial, kStopped, kFailed, kInterrupted, kMissed, kPreempted };
 const char* to_string(Outcome o) noexcept;
 
 struct BroadcastStart {

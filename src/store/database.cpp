@@ -65,7 +65,7 @@ CREATE TABLE broadcast_outcomes (
   underruns INTEGER NOT NULL,
   peak_dbfs REAL NOT NULL,
   rms_dbfs REAL NOT NULL,
-  outcome TEXT NOT NULL CHECK (outcome IN ('completed','partial','stopped','failed')),
+  outcome TEXT NOT NULL CHECK (outcome IN ('completed','partial','stopped','failed','interrupted','missed','preempted')),
   reason TEXT NOT NULL,
   written_at_us INTEGER NOT NULL
 );

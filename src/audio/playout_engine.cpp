@@ -1,0 +1,223 @@
+#include "audio/playout_engine.h"
+
+#include <fmt/format.h>
+#include <soxr.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+#include "audio/sound_file.h"
+#include "core/text.h"
+
+namespace loaxa {
+namespace {
+
+constexpr std::int64_t kReadFrames = 4096;
+// Two seconds of audio ahead of the output: enough to ride out a slow disk, small in memory.
+constexpr int kRingSeconds = 2;
+
+struct SoxrDeleter {
+  void operator()(soxr_t s) const noexcept { soxr_delete(s); }
+};
+using SoxrPtr = std::unique_ptr<std::remove_pointer_t<soxr_t>, SoxrDeleter>;
+
+/// Maps `in_ch` interleaved channels to `out_ch`: mono is copied to every output, extra input
+/// channels are mixed down by averaging, missing ones are silent.
+void map_channels(const float* in, std::int64_t frames, int in_ch, float* out, int out_ch) {
+  for (std::int64_t f = 0; f < frames; ++f) {
+    const float* src = in + f * in_ch;
+    float* dst = out + f * out_ch;
+    if (in_ch == 1) {
+      std::fill(dst, dst + out_ch, src[0]);
+    } else if (in_ch == out_ch) {
+      std::copy(src, src + in_ch, dst);
+    } else if (out_ch == 1) {
+      float sum = 0;
+      for (int c = 0; c < in_ch; ++c) sum += src[c];
+      dst[0] = sum / static_cast<float>(in_ch);
+    } else {
+      for (int c = 0; c < out_ch; ++c) dst[c] = c < in_ch ? src[c] : 0.0f;
+    }
+  }
+}
+
+}  // namespace
+
+PlayoutEngine::PlayoutEngine(std::vector<PlayItem> items, int out_rate, int out_channels,
+                             double fade_seconds)
+    : items_(std::move(items)),
+      out_rate_(out_rate),
+      out_channels_(out_channels),
+      ring_(static_cast<std::size_t>(out_rate) * out_channels * kRingSeconds),
+      fade_frames_total_(std::max<std::int64_t>(1, std::llround(fade_seconds * out_rate))) {}
+
+PlayoutEngine::~PlayoutEngine() {
+  quit_.store(true);
+  if (decoder_.joinable()) decoder_.join();
+}
+
+void PlayoutEngine::start() {
+  decoder_ = std::thread([this] { decode_all(); });
+}
+
+std::string PlayoutEngine::decode_error() const {
+  return decode_done() ? decode_error_ : std::string();
+}
+
+bool PlayoutEngine::push_all(const float* data, std::size_t samples) {
+  while (samples > 0) {
+    if (quit_.load(std::memory_order_relaxed)) return false;
+    // Push whole chunks only, so the ring never holds part of a frame.
+    std::size_t room = ring_.write_available();
+    std::size_t n = std::min(samples, room - room % static_cast<std::size_t>(out_channels_));
+    if (n == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    ring_.push(data, n);
+    data += n;
+    samples -= n;
+  }
+  return true;
+}
+
+void PlayoutEngine::decode_one(const PlayItem& item) {
+  SoundFile file(item.path);
+  const int in_ch = file.channels();
+  const float gain = static_cast<float>(std::pow(10.0, item.gain_db / 20.0));
+  std::vector<float> in(static_cast<std::size_t>(kReadFrames * in_ch));
+  std::vector<float> mapped(static_cast<std::size_t>(kReadFrames * out_channels_));
+
+  SoxrPtr resampler;
+  std::vector<float> resampled;
+  if (file.sample_rate() != out_rate_) {
+    soxr_error_t err = nullptr;
+    soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+    resampler.reset(
+        soxr_create(file.sample_rate(), out_rate_, out_channels_, &err, &io, &q, nullptr));
+    if (err != nullptr) {
+      throw UserError(
+          {fmt::format("{}: không chuyển được tần số lấy mẫu ({})", item.path.string(), err),
+           fmt::format("{}: cannot resample ({})", item.path.string(), err)});
+    }
+    const double ratio = static_cast<double>(out_rate_) / file.sample_rate();
+    resampled.resize(static_cast<std::size_t>((kReadFrames * ratio + 64) * out_channels_));
+  }
+
+  auto emit = [&](float* data, std::size_t frames) {
+    const std::size_t samples = frames * static_cast<std::size_t>(out_channels_);
+    for (std::size_t i = 0; i < samples; ++i) data[i] *= gain;
+    frames_decoded_.fetch_add(static_cast<std::int64_t>(frames), std::memory_order_relaxed);
+    return push_all(data, samples);
+  };
+
+  const std::size_t out_cap = resampled.size() / static_cast<std::size_t>(out_channels_);
+  for (;;) {
+    const std::int64_t got = file.read(in.data(), kReadFrames);
+    map_channels(in.data(), got, in_ch, mapped.data(), out_channels_);
+    if (!resampler) {
+      if (got == 0) break;
+      if (!emit(mapped.data(), static_cast<std::size_t>(got))) return;
+      continue;
+    }
+    // At the end, a null input flushes what the resampler still holds.
+    const float* src = got > 0 ? mapped.data() : nullptr;
+    std::size_t in_left = static_cast<std::size_t>(got);
+    do {
+      std::size_t used = 0, made = 0;
+      soxr_error_t err =
+          soxr_process(resampler.get(), src, in_left, &used, resampled.data(), out_cap, &made);
+      if (err != nullptr) {
+        throw UserError({fmt::format("{}: lỗi chuyển tần số ({})", item.path.string(), err),
+                         fmt::format("{}: resampling failed ({})", item.path.string(), err)});
+      }
+      if (made > 0 && !emit(resampled.data(), made)) return;
+      if (src != nullptr) src += used * static_cast<std::size_t>(out_channels_);
+      in_left -= used;
+      if (got == 0 && made == 0) break;
+    } while (in_left > 0 || got == 0);
+    if (got == 0) break;
+  }
+}
+
+void PlayoutEngine::decode_all() noexcept {
+  try {
+    for (const auto& item : items_) {
+      if (quit_.load()) break;
+      decode_one(item);
+    }
+  } catch (const UserError& e) {
+    decode_error_ = e.text().en;
+  } catch (const std::exception& e) {
+    decode_error_ = e.what();
+  }
+  decode_done_.store(true, std::memory_order_release);
+}
+
+void PlayoutEngine::render(float* out, std::size_t frames) noexcept {
+  const std::size_t ch = static_cast<std::size_t>(out_channels_);
+  const std::size_t want = frames * ch;
+  if (finished_.load(std::memory_order_relaxed)) {
+    std::fill(out, out + want, 0.0f);
+    return;
+  }
+  if (fade_frames_left_ < 0 && fade_requested_.load(std::memory_order_relaxed)) {
+    fade_frames_left_ = fade_frames_total_;
+  }
+  // decode_done is read before the ring: if it was done, everything it made is visible.
+  const bool done = decode_done_.load(std::memory_order_acquire);
+  std::size_t got = ring_.pop(out, want);
+  got -= got % ch;
+  std::size_t frames_got = got / ch;
+
+  if (fade_frames_left_ >= 0) {
+    const float total = static_cast<float>(fade_frames_total_);
+    std::size_t f = 0;
+    for (; f < frames_got && fade_frames_left_ > 0; ++f, --fade_frames_left_) {
+      const float g = static_cast<float>(fade_frames_left_) / total;
+      for (std::size_t c = 0; c < ch; ++c) out[f * ch + c] *= g;
+    }
+    frames_got = f;
+    got = frames_got * ch;
+  }
+
+  float peak = peak_.load(std::memory_order_relaxed);
+  double sum = 0;
+  for (std::size_t i = 0; i < got; ++i) {
+    const float v = out[i];
+    peak = std::max(peak, std::fabs(v));
+    sum += static_cast<double>(v) * v;
+  }
+  std::fill(out + got, out + want, 0.0f);
+  peak_.store(peak, std::memory_order_relaxed);
+  sum_squares_.store(sum_squares_.load(std::memory_order_relaxed) + sum, std::memory_order_relaxed);
+  frames_delivered_.fetch_add(static_cast<std::int64_t>(frames_got), std::memory_order_relaxed);
+
+  if (fade_frames_left_ == 0) {
+    faded_.store(true, std::memory_order_relaxed);
+    finished_.store(true, std::memory_order_release);
+  } else if (frames_got < frames) {
+    if (done && ring_.read_available() == 0) {
+      finished_.store(true, std::memory_order_release);
+    } else {
+      underruns_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+PlayoutStats PlayoutEngine::stats() const noexcept {
+  PlayoutStats s;
+  s.frames_delivered = frames_delivered_.load(std::memory_order_relaxed);
+  s.underruns = underruns_.load(std::memory_order_relaxed);
+  s.peak = peak_.load(std::memory_order_relaxed);
+  const double n = static_cast<double>(s.frames_delivered) * out_channels_;
+  s.rms = n > 0 ? std::sqrt(sum_squares_.load(std::memory_order_relaxed) / n) : 0.0;
+  s.finished = finished_.load(std::memory_order_acquire);
+  s.faded = faded_.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace loaxa

@@ -1,0 +1,47 @@
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "cli/cli_context.h"
+#include "daemon/station_daemon.h"
+#include "daemon/system_clock.h"
+
+namespace loaxa {
+
+int run_loaxad(int argc, char** argv) {
+  CLI::App app{"loaxad — the commune loudspeaker daemon: plays the schedule, keeps the log"};
+  std::string config_flag, lang_flag, output = "device";
+  app.add_option("--config", config_flag,
+                 "station config (default: $LOAXA_CONFIG, else config/loaxa.toml)");
+  app.add_option("--output", output,
+                 "device: the configured [audio] device; rehearsal: WAV files in real time "
+                 "under [audio] rehearsal_dir, logged as rehearsal")
+      ->check(CLI::IsMember({"device", "rehearsal"}));
+  app.add_option("--lang", lang_flag, "language of messages: vi or en")
+      ->check(CLI::IsMember({"vi", "en"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  DaemonOptions options;
+  options.lang = pick_lang(lang_flag);
+  options.rehearsal = output == "rehearsal";
+  try {
+    auto config = load_config(default_config_path(config_flag));
+    boost::asio::io_context io;
+    SystemClock clock;
+    StationDaemon daemon(io, clock, std::move(config), options);
+    daemon.start();
+    io.run();
+    return 0;
+  } catch (const UserError& e) {
+    std::cerr << "loaxad: " << e.text().in(options.lang) << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "loaxad: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace loaxa

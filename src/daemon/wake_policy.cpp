@@ -1,0 +1,34 @@
+#include "daemon/wake_policy.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace loaxa {
+
+std::chrono::microseconds next_wait(Instant now, Instant wake_at) {
+  using namespace std::chrono;
+  const auto left = wake_at - now;
+  if (left <= microseconds::zero()) return microseconds::zero();
+  const microseconds cap = left > minutes(2) ? microseconds(seconds(30)) : microseconds(seconds(1));
+  return std::min<microseconds>(duration_cast<microseconds>(left), cap);
+}
+
+std::optional<Occurrence> first_after(const std::vector<Occurrence>& plan, Instant after) {
+  for (const auto& o : plan) {
+    if (o.scheduled_at > after) return o;
+  }
+  return std::nullopt;
+}
+
+std::int64_t expected_frames(const std::vector<Segment>& segments, int out_rate) {
+  std::int64_t total = 0;
+  for (const auto& s : segments) {
+    if (s.sample_rate <= 0) continue;
+    total += s.sample_rate == out_rate
+                 ? s.frames
+                 : std::llround(static_cast<double>(s.frames) * out_rate / s.sample_rate);
+  }
+  return total;
+}
+
+}  // namespace loaxa
