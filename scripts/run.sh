@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make run`: import the bundled sample segments (idempotent), then start loaxad in the
+# foreground on the bundled config. With no sound output on this machine, run in rehearsal.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+bin="$build/bin"
+config=${LOAXA_CONFIG:-config/loaxa.toml}
+
+for f in audio/*.ogg; do
+  [ -e "$f" ] || continue
+  txt="${f%.ogg}.txt"
+  title=$(head -n 1 "$txt" 2>/dev/null || basename "${f%.ogg}")
+  "$bin/loaxa" --config "$config" segment import "$f" --tag cchc --title "$title" >/dev/null
+done
+
+output=device
+count=$("$bin/loaxa" --config "$config" devices --count 2>/dev/null || echo 0)
+if [ "$count" = "0" ]; then
+  cat <<'BANNER'
+=====================================================================
+  Máy này không có thiết bị phát âm thanh nào.
+  loaxad chạy ở chế độ DIỄN TẬP (--output rehearsal): mỗi lần phát
+  được ghi thành tệp WAV trong var/rehearsal/, và nhật ký ghi đầu ra
+  là "rehearsal" — không bao giờ bị nhầm với một lần phát thật.
+
+  No sound output on this machine: loaxad runs in REHEARSAL mode.
+  Each broadcast is written in real time to a WAV file under
+  var/rehearsal/ and logged with output "rehearsal".
+=====================================================================
+BANNER
+  output=rehearsal
+fi
+
+"$bin/loaxa" --config "$config" schedule preview --days 2 || true
+exec "$bin/loaxad" --config "$config" --output "$output"
