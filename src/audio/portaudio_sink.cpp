@@ -30,6 +30,21 @@ int trampoline(const void*, void* output, unsigned long frames,
   return static_cast<PortAudioSink*>(user)->on_audio(static_cast<float*>(output), frames, ahead);
 }
 
+// Short, stable names ("JACK", not "JACK Audio Connection Kit") for the config and the log.
+std::string host_api_name(const PaHostApiInfo& api) {
+  switch (api.type) {
+    case paJACK:
+      return "JACK";
+    case paALSA:
+      return "ALSA";
+    case paOSS:
+      return "OSS";
+    case paInDevelopment:
+    default:
+      return api.name;
+  }
+}
+
 [[noreturn]] void pa_fail(const std::string& what, PaError err) {
   std::string why = Pa_GetErrorText(err);
   throw UserError({fmt::format("{}: lỗi PortAudio: {}", what, why),
@@ -59,7 +74,7 @@ std::vector<OutputDevice> PortAudioSystem::output_devices() const {
     const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
     OutputDevice d;
     d.index = i;
-    d.host_api = api != nullptr ? api->name : "?";
+    d.host_api = api != nullptr ? host_api_name(*api) : "?";
     d.name = info->name;
     d.max_output_channels = info->maxOutputChannels;
     d.default_sample_rate = info->defaultSampleRate;

@@ -15,7 +15,8 @@ Lang pick_lang(const std::string& flag) {
   if (flag == "vi") return Lang::kVi;
   for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
     const char* v = std::getenv(var);
-    if (v != nullptr && *v != '\0') return std::string_view(v).starts_with("en") ? Lang::kEn : Lang::kVi;
+    if (v != nullptr && *v != '\0')
+      return std::string_view(v).starts_with("en") ? Lang::kEn : Lang::kVi;
   }
   return Lang::kVi;
 }
@@ -24,6 +25,7 @@ int run_loaxa(int argc, char** argv) {
   CLI::App app{"loaxa — commune loudspeaker programme: segments, schedules, broadcast log"};
   app.set_help_all_flag("--help-all");
   app.require_subcommand(1);
+  app.fallthrough();  // `loaxa log --lang en` as well as `loaxa --lang en log`
   CliContext ctx;
   app.add_option("--config", ctx.config_flag,
                  "station config (default: $LOAXA_CONFIG, else config/loaxa.toml)");

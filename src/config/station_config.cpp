@@ -108,10 +108,11 @@ StationConfig load_config(const fs::path& file) {
 
   StationConfig c;
   c.file = abs;
-  c.database = (r.base / "../var/loaxa.db").lexically_normal();
-  c.library = (r.base / "../var/library").lexically_normal();
-  c.schedules_dir = (r.base / "../schedules").lexically_normal();
-  c.rehearsal_dir = (r.base / "../var/rehearsal").lexically_normal();
+  // Defaults, like paths written in the file, are relative to the file's folder.
+  c.database = (r.base / "var/loaxa.db").lexically_normal();
+  c.library = (r.base / "var/library").lexically_normal();
+  c.schedules_dir = (r.base / "schedules").lexically_normal();
+  c.rehearsal_dir = (r.base / "var/rehearsal").lexically_normal();
 
   r.only_keys(root, "", {"station", "storage", "schedules", "audio"});
   const toml::table* station = r.section(root, "station");

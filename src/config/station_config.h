@@ -14,10 +14,10 @@ struct StationConfig {
   std::string station_name;
   std::string timezone = "Asia/Ho_Chi_Minh";
   // [storage]
-  std::filesystem::path database;  ///< default: <config dir>/../var/loaxa.db
-  std::filesystem::path library;   ///< default: <config dir>/../var/library
+  std::filesystem::path database;  ///< default: <config dir>/var/loaxa.db
+  std::filesystem::path library;   ///< default: <config dir>/var/library
   // [schedules]
-  std::filesystem::path schedules_dir;  ///< default: <config dir>/../schedules
+  std::filesystem::path schedules_dir;  ///< default: <config dir>/schedules
   // [audio]
   std::string host_api;  ///< PortAudio host API name: "ALSA", "JACK", ...
   std::string device;    ///< device name as `loaxa devices` prints it
@@ -25,7 +25,7 @@ struct StationConfig {
   double max_true_peak_dbtp = -1.0;  ///< gain is limited so the true peak stays below this
   int channels = 2;
   double open_ahead_seconds = 2.0;  ///< the output is opened this long before a broadcast
-  std::filesystem::path rehearsal_dir;  ///< default: <config dir>/../var/rehearsal
+  std::filesystem::path rehearsal_dir;  ///< default: <config dir>/var/rehearsal
 };
 
 /// Reads and validates a config file. Throws UserError naming file, line and key for an unknown

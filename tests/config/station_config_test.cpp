@@ -1,0 +1,106 @@
+#include "config/station_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace loaxa {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StationConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("loaxa-config-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "etc");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& text) {
+    fs::path p = dir_ / "etc" / "loaxa.toml";
+    std::ofstream(p) << text;
+    return p;
+  }
+  std::string error_of(const std::string& text) {
+    try {
+      load_config(write(text));
+    } catch (const UserError& e) {
+      return e.text().en;
+    }
+    return "(no error)";
+  }
+  fs::path dir_;
+};
+
+TEST_F(StationConfigTest, ReadsKeysAndResolvesPathsAgainstTheFilesFolder) {
+  auto c = load_config(write(R"(
+[station]
+name = "Đài xã Tân Phú"
+timezone = "Asia/Bangkok"
+[storage]
+database = "../data/loaxa.db"
+[audio]
+host_api = "JACK"
+device = "system"
+target_lufs = -18
+channels = 1
+)"));
+  EXPECT_EQ(c.station_name, "Đài xã Tân Phú");
+  EXPECT_EQ(c.timezone, "Asia/Bangkok");
+  EXPECT_EQ(c.database, dir_ / "data" / "loaxa.db");
+  EXPECT_EQ(c.library, dir_ / "etc" / "var" / "library");  // default, beside the file
+  EXPECT_EQ(c.schedules_dir, dir_ / "etc" / "schedules");
+  EXPECT_EQ(c.host_api, "JACK");
+  EXPECT_EQ(c.device, "system");
+  EXPECT_DOUBLE_EQ(c.target_lufs, -18);
+  EXPECT_EQ(c.channels, 1);
+}
+
+TEST_F(StationConfigTest, DefaultsWhenKeysAreOmitted) {
+  auto c = load_config(write("[station]\nname = \"X\"\n"));
+  EXPECT_EQ(c.timezone, "Asia/Ho_Chi_Minh");
+  EXPECT_DOUBLE_EQ(c.target_lufs, -16);
+  EXPECT_EQ(c.channels, 2);
+}
+
+struct BadCase {
+  const char* text;
+  const char* expected;  // substring of the English error, including file:line:col
+};
+
+TEST_F(StationConfigTest, BadInputNamesFileLineAndKey) {
+  const BadCase cases[] = {
+      {"[station]\nname = \"X\"\ncolour = \"red\"\n",
+       "loaxa.toml:3:1: unknown key \"station.colour\""},
+      {"[station]\nname = \"X\"\n[audio]\ntarget_lufs = \"loud\"\n",
+       "loaxa.toml:4:15: \"audio.target_lufs\" must be a number"},
+      {"[station]\nname = 5\n", "loaxa.toml:2:8: \"station.name\" must be a string"},
+      {"[station]\nname = \"X\"\ntimezone = \"Mars/Olympus\"\n",
+       "loaxa.toml:3:12: unknown time zone \"Mars/Olympus\""},
+      {"[station]\nname = \"X\"\n[audio]\nchannels = 0\n", "\"audio.channels\" must be an integer"},
+      {"[station]\nname = \"X\"\n[studio]\n", "unknown key \"studio\""},
+      {"[station\nname = \"X\"\n", "loaxa.toml:1:"},
+      {"[storage]\ndatabase = \"x.db\"\n", "missing [station] name"},
+  };
+  for (const auto& c : cases) {
+    std::string err = error_of(c.text);
+    EXPECT_NE(err.find(c.expected), std::string::npos) << "for:\n" << c.text << "got: " << err;
+  }
+}
+
+TEST_F(StationConfigTest, MissingFileSaysHowToPointAtOne) {
+  try {
+    load_config(dir_ / "nope.toml");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(e.text().en.find("nope.toml: config file not found"), std::string::npos);
+    EXPECT_NE(e.text().vi.find("không tìm thấy"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace loaxa
