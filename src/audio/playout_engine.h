@@ -49,6 +49,10 @@ class PlayoutEngine {
   void request_fade() noexcept { fade_requested_.store(true, std::memory_order_relaxed); }
 
   PlayoutStats stats() const noexcept;
+  /// Content frames delivered so far; cheap enough for the audio callback.
+  std::int64_t frames_delivered() const noexcept {
+    return frames_delivered_.load(std::memory_order_relaxed);
+  }
   bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
   /// Frames the decoder produced in all (valid once decoding is done).

@@ -181,9 +181,9 @@ int PortAudioSink::on_audio(float* out, unsigned long frames, double dac_minus_n
     started_content_ = true;
     first_us_.store(block_us + static_cast<std::int64_t>(offset * us_per_frame));
   }
-  const std::int64_t before = engine->stats().frames_delivered;
+  const std::int64_t before = engine->frames_delivered();
   engine->render(out + offset * ch, frames - offset);
-  const std::int64_t delivered = engine->stats().frames_delivered - before;
+  const std::int64_t delivered = engine->frames_delivered() - before;
   if (delivered > 0) {
     last_us_.store(block_us + static_cast<std::int64_t>((offset + delivered) * us_per_frame));
   }

@@ -62,9 +62,9 @@ void WavFileSink::run(PlayoutEngine& engine, Instant target) noexcept {
     }
     if (quit_.load()) break;
     const Instant now = wall_now();
-    const std::int64_t before = engine.stats().frames_delivered;
+    const std::int64_t before = engine.frames_delivered();
     engine.render(block.data(), kBlockFrames);
-    const std::int64_t delivered = engine.stats().frames_delivered - before;
+    const std::int64_t delivered = engine.frames_delivered() - before;
     if (delivered == 0 && engine.finished()) break;
     if (first_us_.load() == 0 && delivered > 0) first_us_.store(now.time_since_epoch().count());
     sf_writef_float(sf, block.data(), delivered > 0 ? delivered : kBlockFrames);

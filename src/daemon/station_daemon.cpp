@@ -20,6 +20,9 @@ using std::chrono::seconds;
 constexpr milliseconds kWatchPeriod{50};
 // An output that delivers nothing for this long is dead (unplugged card, audio server gone).
 constexpr seconds kStallLimit{2};
+// An occurrence the daemon reaches later than this (the wall clock jumped forward, the machine
+// was suspended) is logged as missed rather than played at the wrong time.
+constexpr std::chrono::minutes kGrace{10};
 // How far ahead the daemon plans.
 constexpr auto kPlanHorizon = std::chrono::hours(24 * 8);
 
@@ -131,8 +134,15 @@ void StationDaemon::on_wake() {
   const Instant now = clock_.now();
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
+  if (next_ && now > next_->scheduled_at + kGrace) {
+    const auto late = std::chrono::duration_cast<seconds>(now - next_->scheduled_at).count();
+    begin(*next_, fmt::format("missed: the daemon reached it {} s late (wall clock jumped "
+                              "forward, or the machine was suspended)",
+                              late));
+    return;
+  }
   if (next_ && now >= next_->scheduled_at - ahead) {
-    begin(*next_);
+    begin(*next_, "");
     return;
   }
   plan_and_arm();
@@ -148,7 +158,7 @@ std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o) {
   return std::make_unique<PortAudioSink>(device_, config_.channels);
 }
 
-void StationDaemon::begin(const Occurrence& o) {
+void StationDaemon::begin(const Occurrence& o, const std::string& missed_reason) {
   auto b = std::make_unique<Broadcast>();
   b->occurrence = o;
   BroadcastStart start;
@@ -162,10 +172,12 @@ void StationDaemon::begin(const Occurrence& o) {
   start.scheduled_at = o.scheduled_at;
 
   std::string open_error;
-  try {
-    b->sink = make_sink(o);
-  } catch (const UserError& e) {
-    open_error = e.text().en;
+  if (missed_reason.empty() && !o.segments.empty()) {
+    try {
+      b->sink = make_sink(o);
+    } catch (const UserError& e) {
+      open_error = e.text().en;
+    }
   }
   start.output = options_.rehearsal ? "rehearsal" : "portaudio";
   start.device = b->sink ? b->sink->device() : (options_.rehearsal ? "" : device_.label());
@@ -178,6 +190,10 @@ void StationDaemon::begin(const Occurrence& o) {
   b->log_id = log_->open(start);
   current_ = std::move(b);
 
+  if (!missed_reason.empty()) {
+    finish(Outcome::kMissed, missed_reason);
+    return;
+  }
   if (o.segments.empty()) {
     finish(Outcome::kMissed, "nothing to play: no segment matches the slot's play = ...");
     return;

@@ -52,7 +52,8 @@ class StationDaemon {
 
   void plan_and_arm();
   void on_wake();
-  void begin(const Occurrence& occurrence);
+  /// Plays `occurrence`, or only logs it as missed when `missed_reason` is not empty.
+  void begin(const Occurrence& occurrence, const std::string& missed_reason);
   void watch();
   void finish(std::optional<Outcome> forced, const std::string& forced_reason);
   void on_signal(int signal);
