@@ -1,10 +1,274 @@
+// `loaxa schedule check` and `loaxa schedule preview`.
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
 #include "cli/cli_context.h"
+#include "config/schedule_file.h"
+#include "core/planner.h"
+#include "store/database.h"
+#include "store/segment_repository.h"
 
 namespace loaxa {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The imported segments; empty (with a note to the user) when nothing was imported yet.
+std::vector<Segment> load_catalogue(CliContext& ctx) {
+  const fs::path& db_path = ctx.config().database;
+  std::error_code ec;
+  if (!fs::exists(db_path, ec)) {
+    ctx.error(
+        {fmt::format("chú ý: chưa nhập đoạn nào (chưa có cơ sở dữ liệu {})", display_path(db_path)),
+         fmt::format("note: no segment has been imported yet (no database at {})",
+                     display_path(db_path))});
+    return {};
+  }
+  auto db = open_database_readonly(db_path);
+  std::vector<Segment> all = SegmentRepository(*db).all();
+  if (all.empty()) {
+    ctx.error({"chú ý: chưa nhập đoạn nào", "note: no segment has been imported yet"});
+  }
+  return all;
+}
+
+const date::time_zone* station_zone(CliContext& ctx) {
+  const std::string& name = ctx.config().timezone;
+  const date::time_zone* zone = find_zone(name);
+  if (zone == nullptr) {
+    throw UserError({fmt::format("múi giờ \"{}\" không tồn tại; dùng tên IANA như "
+                                 "\"Asia/Ho_Chi_Minh\"",
+                                 name),
+                     fmt::format("unknown time zone \"{}\"; use an IANA name such as "
+                                 "\"Asia/Ho_Chi_Minh\"",
+                                 name)});
+  }
+  return zone;
+}
+
+std::string plural(long n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+/// "mm:ss"; minutes run past 59 rather than wrapping into hours, so sums stay readable.
+/// Truncated like a player's display, so a segment never looks longer than it is.
+std::string mm_ss(double seconds) {
+  auto s = static_cast<long>(std::floor(seconds));
+  return fmt::format("{:02}:{:02}", s / 60, s % 60);
+}
+
+int broadcasts_per_week(const Slot& slot) {
+  int days = 0;
+  for (bool d : slot.days) days += d ? 1 : 0;
+  return days * static_cast<int>(slot.times.size());
+}
+
+void print_problems(const std::vector<ScheduleProblem>& problems, Lang lang) {
+  for (const auto& p : problems) std::cerr << p.format(lang) << '\n';
+}
+
+void run_check(CliContext& ctx) {
+  const fs::path& dir = ctx.config().schedules_dir;
+  std::vector<Segment> catalogue = load_catalogue(ctx);
+  ScheduleSet set = load_schedules(dir, catalogue);
+  if (!set.problems.empty()) {
+    print_problems(set.problems, ctx.lang);
+    auto n = static_cast<long>(set.problems.size());
+    ctx.error({fmt::format("{} lỗi trong {}; sửa rồi chạy lại `loaxa schedule check`", n,
+                           display_path(dir)),
+               fmt::format("{} in {}; fix and run `loaxa schedule check` again",
+                           plural(n, "problem", "problems"), display_path(dir))});
+    ctx.exit_code = 1;
+    return;
+  }
+  long slots = 0;
+  for (const Programme& p : set.programmes) {
+    int per_week = 0;
+    for (const Slot& s : p.slots) per_week += broadcasts_per_week(s);
+    slots += static_cast<long>(p.slots.size());
+    auto n = static_cast<long>(p.slots.size());
+    std::cout << ctx.say({fmt::format("{}: {} \"{}\": {} khung giờ, {} lần phát mỗi tuần",
+                                      p.where.file, p.id, p.title, n, per_week),
+                          fmt::format("{}: {} \"{}\": {}, {} a week", p.where.file, p.id, p.title,
+                                      plural(n, "slot", "slots"),
+                                      plural(per_week, "broadcast", "broadcasts"))})
+              << '\n';
+  }
+  auto np = static_cast<long>(set.programmes.size());
+  std::cout << ctx.say({fmt::format("Hợp lệ: {} chương trình, {} khung giờ.", np, slots),
+                        fmt::format("OK: {}, {}.", plural(np, "programme", "programmes"),
+                                    plural(slots, "slot", "slots"))})
+            << '\n';
+}
+
+struct PreviewOptions {
+  std::string from;
+  int days = 7;
+  bool json = false;
+};
+
+Text nothing_to_play(const PlaySpec& play) {
+  if (play.kind == PlaySpec::Kind::kTag) {
+    return {fmt::format("không có gì để phát: chưa có đoạn nào mang thẻ \"{}\"", play.value),
+            fmt::format("nothing to play: no imported segment has tag \"{}\"", play.value)};
+  }
+  return {fmt::format("không có gì để phát: chưa nhập đoạn \"{}\"", play.value),
+          fmt::format("nothing to play: segment \"{}\" is not imported", play.value)};
+}
+
+const char* weekday_name(Instant t, const date::time_zone* zone, Lang lang) {
+  static constexpr const char* kVi[] = {"T2", "T3", "T4", "T5", "T6", "T7", "CN"};
+  static constexpr const char* kEn[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  auto local = std::chrono::floor<date::days>(zone->to_local(t));
+  unsigned iso = date::weekday{local}.iso_encoding();
+  return (lang == Lang::kEn ? kEn : kVi)[iso - 1];
+}
+
+void print_json(const std::vector<Occurrence>& plan, const date::time_zone* zone) {
+  // ordered_json keeps the documented field order instead of sorting keys.
+  auto out = nlohmann::ordered_json::array();
+  for (const Occurrence& o : plan) {
+    auto segments = nlohmann::ordered_json::array();
+    for (const Segment& s : o.segments) {
+      segments.push_back(
+          {{"id", s.id}, {"title", s.title}, {"duration_seconds", s.duration_seconds()}});
+    }
+    out.push_back({{"scheduled_at", format_iso(o.scheduled_at, zone)},
+                   {"local_time", format_local(o.scheduled_at, zone)},
+                   {"programme", o.programme_id},
+                   {"programme_title", o.programme_title},
+                   {"slot", o.slot_index},
+                   {"segments", segments},
+                   {"total_seconds", o.total_seconds}});
+  }
+  std::cout << out.dump(2) << '\n';
+}
+
+void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
+                const std::vector<Programme>& programmes, date::year_month_day first_day, int days,
+                const date::time_zone* zone) {
+  std::map<std::pair<std::string, int>, const Slot*> slots;
+  for (const Programme& p : programmes) {
+    for (const Slot& s : p.slots) slots[{p.id, s.index}] = &s;
+  }
+  auto last_day = date::year_month_day{date::sys_days{first_day} + date::days{days - 1}};
+  std::string from_s = date::format("%F", first_day), to_s = date::format("%F", last_day);
+  std::cout << ctx.say({fmt::format("Lịch phát từ {} đến {} ({} ngày, múi giờ {})", from_s, to_s,
+                                    days, zone->name()),
+                        fmt::format("Plan from {} to {} ({}, time zone {})", from_s, to_s,
+                                    plural(days, "day", "days"), zone->name())})
+            << '\n';
+  if (plan.empty()) {
+    std::cout << ctx.say({"Không có lần phát nào trong khoảng này.",
+                          "Nothing is scheduled in this period."})
+              << '\n';
+    return;
+  }
+  std::string shown_day;
+  double total = 0;
+  for (const Occurrence& o : plan) {
+    std::string local = format_local(o.scheduled_at, zone);
+    if (local.substr(0, 10) != shown_day) {
+      shown_day = local.substr(0, 10);
+      std::cout << '\n';
+    }
+    std::string duration = o.segments.empty() ? "--:--" : mm_ss(o.total_seconds);
+    std::cout << fmt::format("{} {}  {}#{}  {}  {}\n", weekday_name(o.scheduled_at, zone, ctx.lang),
+                             local, o.programme_id, o.slot_index, o.programme_title, duration);
+    if (o.segments.empty()) {
+      auto it = slots.find({o.programme_id, o.slot_index});
+      if (it != slots.end()) {
+        std::cout << "    (" << ctx.say(nothing_to_play(it->second->play)) << ")\n";
+      }
+    }
+    int n = 0;
+    for (const Segment& s : o.segments) {
+      std::cout << fmt::format("    {}. {} [{}]  {}\n", ++n, s.title, s.id,
+                               mm_ss(s.duration_seconds()));
+    }
+    total += o.total_seconds;
+  }
+  auto count = static_cast<long>(plan.size());
+  std::cout << '\n'
+            << ctx.say({fmt::format("{} lần phát, tổng thời lượng {}", count, mm_ss(total)),
+                        fmt::format("{}, total duration {}",
+                                    plural(count, "broadcast", "broadcasts"), mm_ss(total))})
+            << '\n';
+}
+
+void run_preview(CliContext& ctx, const PreviewOptions& opt) {
+  const date::time_zone* zone = station_zone(ctx);
+  date::year_month_day first_day;
+  if (opt.from.empty()) {
+    // The CLI edge is where the clock may be read; the planner itself takes the period as input.
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    first_day = date::year_month_day{std::chrono::floor<date::days>(zone->to_local(now))};
+  } else if (auto d = parse_date(opt.from)) {
+    first_day = *d;
+  } else {
+    throw UserError(
+        {fmt::format("--from \"{}\" không phải ngày hợp lệ; dùng dạng NĂM-THÁNG-NGÀY, ví dụ "
+                     "2026-11-30",
+                     opt.from),
+         fmt::format("--from \"{}\" is not a valid date; use YYYY-MM-DD, e.g. 2026-11-30",
+                     opt.from)});
+  }
+  if (opt.days < 1 || opt.days > 366) {
+    throw UserError({"--days phải từ 1 đến 366", "--days must be from 1 to 366"});
+  }
+
+  std::vector<Segment> catalogue = load_catalogue(ctx);
+  ScheduleSet set = load_schedules(ctx.config().schedules_dir, catalogue);
+  // Unresolved tags and segments already show as "nothing to play" in the plan itself.
+  std::vector<ScheduleProblem> invalid;
+  for (const auto& p : set.problems) {
+    if (p.kind == ScheduleProblem::Kind::kInvalid) invalid.push_back(p);
+  }
+
+  Instant from = local_midnight(first_day, zone);
+  Instant to = local_midnight(date::sys_days{first_day} + date::days{opt.days}, zone);
+  std::vector<Occurrence> plan = expand(set.programmes, catalogue, from, to, zone);
+  if (opt.json) {
+    print_json(plan, zone);
+  } else {
+    print_text(ctx, plan, set.programmes, first_day, opt.days, zone);
+  }
+
+  if (!invalid.empty()) {
+    print_problems(invalid, ctx.lang);
+    ctx.error(
+        {"các tệp lịch có lỗi ở trên bị bỏ qua trong bản xem trước; sửa chúng rồi chạy "
+         "`loaxa schedule check`",
+         "schedule files with the problems above are left out of this preview; fix them "
+         "and run `loaxa schedule check`"});
+    ctx.exit_code = 1;
+  }
+}
+
+}  // namespace
 
 void add_schedule_commands(CLI::App& app, CliContext& ctx) {
-  (void)app;
-  (void)ctx;
+  CLI::App* schedule = app.add_subcommand("schedule", "check and preview schedules/*.toml");
+  schedule->require_subcommand(1);
+
+  CLI::App* check = schedule->add_subcommand(
+      "check", "validate every schedule file; print each problem as file:line:col: message");
+  check->callback([&ctx] { run_check(ctx); });
+
+  auto opt = std::make_shared<PreviewOptions>();
+  CLI::App* preview =
+      schedule->add_subcommand("preview", "list what the schedules will play, day by day");
+  preview->add_option("--from", opt->from, "first day, YYYY-MM-DD (default: today, local time)");
+  preview->add_option("--days", opt->days, "number of days (default: 7)");
+  preview->add_flag("--json", opt->json, "print a JSON array instead of text");
+  preview->callback([&ctx, opt] { run_preview(ctx, *opt); });
 }
 
 }  // namespace loaxa

@@ -12,15 +12,22 @@
 namespace loaxa {
 
 struct ScheduleProblem {
+  /// kInvalid leaves the file out of the plan. kUnresolved means the file is valid but names a tag
+  /// or segment the catalogue lacks (yet): the programme stays in the plan, its occurrences play
+  /// nothing, and `schedule check` still fails so staff notice before broadcast time.
+  enum class Kind { kInvalid, kUnresolved };
+
   SourceLocation where;
   Text message;
+  Kind kind = Kind::kInvalid;
   /// "schedules/cchc.toml:14:9: unknown weekday \"thu2\"; use mon..sun"
   std::string format(Lang lang) const;
 };
 
 struct ScheduleSet {
-  std::vector<Programme> programmes;      ///< only files without problems
-  std::vector<ScheduleProblem> problems;  ///< empty when everything is valid
+  /// Every file without a kInvalid problem; of files sharing an id, only the first valid one.
+  std::vector<Programme> programmes;
+  std::vector<ScheduleProblem> problems;  ///< empty when everything is valid; in file, line order
 };
 
 /// Parses one schedule file's text. `display_name` is what errors call the file.
@@ -29,5 +36,11 @@ ScheduleSet parse_schedule(std::string_view toml_text, const std::string& displa
 
 /// Every *.toml in `dir`, in name order; also checks programme ids are unique across files.
 ScheduleSet load_schedules(const std::filesystem::path& dir, const std::vector<Segment>& catalogue);
+
+/// The canonical text of a programme; parse_schedule() of it gives the same programme back.
+std::string format_schedule(const Programme& programme);
+
+/// How messages name a file: relative to the current directory when under it, else as given.
+std::string display_path(const std::filesystem::path& file);
 
 }  // namespace loaxa

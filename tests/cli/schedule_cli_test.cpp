@@ -1,0 +1,219 @@
+// `loaxa schedule check|preview` run as the real binary against a temporary station.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "store/database.h"
+#include "store/segment_repository.h"
+
+namespace loaxa {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ScheduleCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* bin_dir = std::getenv("LOAXA_BIN_DIR");
+    if (bin_dir == nullptr || !fs::exists(fs::path(bin_dir) / "loaxa")) {
+      GTEST_SKIP() << "LOAXA_BIN_DIR/loaxa not available (run under ctest)";
+    }
+    loaxa_ = fs::path(bin_dir) / "loaxa";
+    dir_ = fs::temp_directory_path() /
+           ("loaxa_schedule_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "config");
+    fs::create_directories(dir_ / "schedules");
+    write("config/loaxa.toml",
+          "[station]\nname = \"Xã Thử Nghiệm\"\ntimezone = \"Asia/Ho_Chi_Minh\"\n"
+          "[storage]\ndatabase = \"../var/loaxa.db\"\n[schedules]\ndir = \"../schedules\"\n");
+    write("schedules/cchc.toml",
+          "[programme]\nid = \"cchc\"\ntitle = \"Chuyên mục cải cách hành chính\"\n\n"
+          "[[slot]]\ndays = [\"mon\", \"wed\", \"fri\"]\nat = [\"06:00\"]\n"
+          "play = { tag = \"cchc\" }\n\n"
+          "[[slot]]\ndays = [\"tue\", \"thu\"]\nat = [\"17:15:30\"]\nplay = { tag = \"cchc\" }\n");
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+
+  /// Two CCHC segments (95.5 s and 60 s) imported in that order, and one with another tag.
+  void import_segments() {
+    auto db = open_database(dir_ / "var" / "loaxa.db");
+    SegmentRepository repo(*db);
+    int n = 0;
+    for (auto [title, tag, frames] : {std::tuple{"Thủ tục khai sinh", "cchc", 95.5 * 48000},
+                                      std::tuple{"Dịch vụ công trực tuyến", "cchc", 60.0 * 48000},
+                                      std::tuple{"Thời tiết", "news", 30.0 * 48000}}) {
+      Segment s;
+      s.id = "00000000000" + std::to_string(n);
+      s.sha256 = std::string(63, '0') + std::to_string(n);
+      s.title = title;
+      s.tag = tag;
+      s.format = "WAV";
+      s.original_name = "x.wav";
+      s.library_path = "x.wav";
+      s.sample_rate = 48000;
+      s.channels = 1;
+      s.frames = static_cast<std::int64_t>(frames);
+      repo.insert(s);
+      ++n;
+    }
+  }
+
+  CliRun loaxa(const std::string& args) {
+    fs::create_directories(dir_ / "var");
+    std::string cmd = "cd '" + dir_.string() + "' && '" + loaxa_.string() + "' --config '" +
+                      (dir_ / "config" / "loaxa.toml").string() + "' " + args + " >'" +
+                      (dir_ / "out.txt").string() + "' 2>'" + (dir_ / "err.txt").string() + "'";
+    int status = std::system(cmd.c_str());
+    CliRun r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir_ / "out.txt");
+    r.err = slurp(dir_ / "err.txt");
+    return r;
+  }
+
+  fs::path loaxa_;
+  fs::path dir_;
+};
+
+TEST_F(ScheduleCli, CheckWithoutDatabaseSaysNothingImported) {
+  CliRun r = loaxa("--lang en schedule check");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no segment has been imported yet"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("schedules/cchc.toml:8:16: tag \"cchc\" is empty: no imported segment "
+                       "carries it\n"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ScheduleCli, CheckValidPrintsSummary) {
+  import_segments();
+  CliRun r = loaxa("--lang en schedule check");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "schedules/cchc.toml: cchc \"Chuyên mục cải cách hành chính\": 2 slots, 5 broadcasts "
+            "a week\nOK: 1 programme, 2 slots.\n");
+  CliRun vi = loaxa("--lang vi schedule check");
+  EXPECT_EQ(vi.exit_code, 0);
+  EXPECT_NE(vi.out.find("Hợp lệ: 1 chương trình, 2 khung giờ."), std::string::npos) << vi.out;
+}
+
+TEST_F(ScheduleCli, CheckReportsEveryProblemWithPosition) {
+  import_segments();
+  write("schedules/bad.toml",
+        "[programme]\nid = \"cchc\"\n[[slot]]\ndays = [\"thu2\"]\nat = [\"25:00\"]\n"
+        "play = { segment = \"ffffffffffff\" }\n");
+  CliRun r = loaxa("--lang en schedule check");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "schedules/bad.toml:4:9: unknown weekday \"thu2\"; use mon..sun or \"daily\"\n"
+            "schedules/bad.toml:5:7: invalid time \"25:00\"; use HH:MM or HH:MM:SS, from 00:00 "
+            "to 23:59:59\n"
+            "schedules/bad.toml:6:20: unknown segment \"ffffffffffff\": no imported segment has "
+            "this id\n"
+            "schedules/cchc.toml:2:6: duplicate programme id \"cchc\"; already used at "
+            "schedules/bad.toml:2:6\n"
+            "loaxa: 4 problems in schedules; fix and run `loaxa schedule check` again\n");
+  CliRun vi = loaxa("--lang vi schedule check");
+  EXPECT_NE(vi.err.find("ngày trong tuần không hợp lệ \"thu2\""), std::string::npos) << vi.err;
+}
+
+TEST_F(ScheduleCli, PreviewText) {
+  import_segments();
+  CliRun r = loaxa("--lang en schedule preview --from 2026-11-30 --days 2");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "Plan from 2026-11-30 to 2026-12-01 (2 days, time zone Asia/Ho_Chi_Minh)\n"
+            "\n"
+            "Mon 2026-11-30 06:00:00  cchc#0  Chuyên mục cải cách hành chính  02:35\n"
+            "    1. Thủ tục khai sinh [000000000000]  01:35\n"
+            "    2. Dịch vụ công trực tuyến [000000000001]  01:00\n"
+            "\n"
+            "Tue 2026-12-01 17:15:30  cchc#1  Chuyên mục cải cách hành chính  02:35\n"
+            "    1. Thủ tục khai sinh [000000000000]  01:35\n"
+            "    2. Dịch vụ công trực tuyến [000000000001]  01:00\n"
+            "\n"
+            "2 broadcasts, total duration 05:11\n");
+}
+
+TEST_F(ScheduleCli, PreviewMarksNothingToPlay) {
+  CliRun r = loaxa("--lang vi schedule preview --from 2026-12-01 --days 1");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("T3 2026-12-01 17:15:30  cchc#1  Chuyên mục cải cách hành chính  --:--\n"
+                       "    (không có gì để phát: chưa có đoạn nào mang thẻ \"cchc\")\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("chưa nhập đoạn nào"), std::string::npos) << r.err;
+}
+
+TEST_F(ScheduleCli, PreviewJson) {
+  import_segments();
+  CliRun r = loaxa("schedule preview --from 2026-11-30 --days 7 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto plan = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(plan.is_array());
+  ASSERT_EQ(plan.size(), 5u);  // mon, wed, fri at 06:00; tue, thu at 17:15:30
+  const auto& first = plan[0];
+  EXPECT_EQ(first["scheduled_at"], "2026-11-30T06:00:00.000+07:00");
+  EXPECT_EQ(first["local_time"], "2026-11-30 06:00:00");
+  EXPECT_EQ(first["programme"], "cchc");
+  EXPECT_EQ(first["programme_title"], "Chuyên mục cải cách hành chính");
+  EXPECT_EQ(first["slot"], 0);
+  ASSERT_EQ(first["segments"].size(), 2u);
+  EXPECT_EQ(first["segments"][0]["id"], "000000000000");
+  EXPECT_EQ(first["segments"][0]["title"], "Thủ tục khai sinh");
+  EXPECT_DOUBLE_EQ(first["segments"][0]["duration_seconds"].get<double>(), 95.5);
+  EXPECT_DOUBLE_EQ(first["total_seconds"].get<double>(), 155.5);
+  EXPECT_EQ(plan[1]["scheduled_at"], "2026-12-01T17:15:30.000+07:00");
+  EXPECT_EQ(plan[1]["slot"], 1);
+}
+
+TEST_F(ScheduleCli, PreviewBadArguments) {
+  CliRun r = loaxa("--lang en schedule preview --from 2026-02-30");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "loaxa: --from \"2026-02-30\" is not a valid date; use YYYY-MM-DD, e.g. 2026-11-30\n");
+  CliRun days = loaxa("--lang en schedule preview --days 0");
+  EXPECT_EQ(days.exit_code, 1);
+  EXPECT_NE(days.err.find("--days must be from 1 to 366"), std::string::npos) << days.err;
+}
+
+TEST_F(ScheduleCli, PreviewLeavesOutBrokenFilesAndFails) {
+  import_segments();
+  write("schedules/news.toml", "[programme]\nid = \"news\"\n[[slot]]\ndays = [\"daily\"]\n");
+  CliRun r = loaxa("--lang en schedule preview --from 2026-11-30 --days 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("cchc#0"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("schedules/news.toml:3:1: [[slot]] is missing \"at\""), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("left out of this preview"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace loaxa
