@@ -32,5 +32,5 @@ BANNER
   output=rehearsal
 fi
 
-"$bin/loaxa" --config "$config" schedule preview --days 2 || true
+"$bin/loaxa" --config "$config" schedule preview --days 7 || true
 exec "$bin/loaxad" --config "$config" --output "$output"
