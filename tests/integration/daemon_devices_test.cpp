@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_signals.h"
 #include "test_support.h"
 
 namespace loaxa::it {
@@ -13,6 +14,15 @@ TEST(DaemonDevices, UnknownDeviceListsDevicesAndFails) {
   StationOptions options;
   options.device = "no-such-device";
   fs::path config = write_station_config(dir.path(), options);
+  // A valid station apart from the device: a segment and a schedule that names it, so that
+  // nothing but the device can be the reason to stop.
+  fs::path wav = dir.path() / "fixture.wav";
+  write_wav_pcm16(wav, 48000, chirp_pcm16(48000, 0.5));
+  RunResult imported = run({bin_path("loaxa").string(), "--config", config.string(), "segment",
+                            "import", wav.string(), "--tag", "t"},
+                           dir.path());
+  ASSERT_TRUE(imported.ok()) << imported.describe();
+  write_schedule(dir.path(), "test", "t", {"03:00:00"});
 
   Process daemon({{bin_path("loaxad").string(), "--config", config.string()}, {}, dir.path(), ""});
   auto status = daemon.wait_for(10s);

@@ -109,6 +109,17 @@ void JackCapture::start() {
   recording_.store(true);
   if (jack_activate(client_) != 0) throw std::runtime_error("cannot activate the JACK client");
   active_ = true;
+  // Same choice as PortAudio's JACK host (the first physical playback port, minimum of the
+  // range), so the capture and the player judge "heard" by the same number.
+  if (const char** outs = jack_get_ports(client_, nullptr, JACK_DEFAULT_AUDIO_TYPE,
+                                         JackPortIsPhysical | JackPortIsInput)) {
+    if (outs[0] != nullptr) {
+      jack_latency_range_t range{};
+      jack_port_get_latency_range(jack_port_by_name(client_, outs[0]), JackPlaybackLatency, &range);
+      output_latency_ = range.min;
+    }
+    jack_free(outs);
+  }
   {
     std::lock_guard lock(mutex_);
     rescan_ = true;
@@ -226,8 +237,11 @@ void JackCapture::connect_sources() {
 
   for (std::size_t i = 0; i < sources.size(); ++i) {
     for (int c = 0; c < CapturedAudio::kChannels; ++c) {
-      bool feeds = sources.size() == 1 || static_cast<int>(i % CapturedAudio::kChannels) == c;
-      if (!feeds || jack_port_connected_to(inputs_[c], sources[i].c_str())) continue;
+      // No "mono feeds both" rule: ports appear one by one, so a stereo source looks mono
+      // for a moment, and its first port would stay connected to both inputs.
+      if (static_cast<int>(i % CapturedAudio::kChannels) != c ||
+          jack_port_connected_to(inputs_[c], sources[i].c_str()))
+        continue;
       int rc = jack_connect(client_, sources[i].c_str(), jack_port_name(inputs_[c]));
       if (rc == 0) {
         connections_.fetch_add(1);

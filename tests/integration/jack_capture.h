@@ -19,8 +19,8 @@ namespace loaxa::it {
 
 /// Records both input ports from activation on, and connects them to the output ports of every
 /// client whose name starts with `source_prefix` as soon as those ports appear (again after the
-/// source closes and reopens its stream). The source's first output port (by name) feeds channel
-/// 0, the second channel 1; a mono source feeds both.
+/// source closes and reopens its stream). The source's output ports, in name order, feed channel
+/// 0, 1, 0, 1, ...
 class JackCapture {
  public:
   /// Opens client `client_name` on the server named by $JACK_DEFAULT_SERVER (never starting one)
@@ -53,6 +53,11 @@ class JackCapture {
   /// What has been recorded so far; callable while recording.
   CapturedAudio captured() const;
 
+  /// Playback latency, in frames, that the server declares for its physical output
+  /// (system:playback_1): how long after a cycle starts its samples leave the server. The dummy
+  /// backend declares two periods. Sampled by start(); 0 without a physical output.
+  std::uint32_t output_latency_frames() const noexcept { return output_latency_; }
+
   /// Microseconds to add to a jack_get_time() value to get CLOCK_REALTIME; sampled at open.
   std::int64_t jack_to_realtime_offset_us() const noexcept { return clock_offset_us_; }
 
@@ -69,6 +74,7 @@ class JackCapture {
   jack_port_t* inputs_[CapturedAudio::kChannels] = {};
   std::uint32_t rate_ = 0;
   std::int64_t clock_offset_us_ = 0;
+  std::uint32_t output_latency_ = 0;
 
   // Written only by the process callback; published to readers through blocks_used_.
   std::vector<float> raw_[CapturedAudio::kChannels];

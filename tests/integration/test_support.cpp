@@ -2,7 +2,7 @@
 
 #include <date/tz.h>
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,31 +140,56 @@ Process::Process(Options options) : argv_(std::move(options.argv)) {
   for (auto& e : env_strings) env_ptrs.push_back(e.data());
   env_ptrs.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, stdout_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  // The child starts with default signal dispositions and an empty mask whatever gtest or the
-  // test left behind, so SIGTERM reaches the daemon's own handler.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all;
-  sigset_t none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-
-  int rc = posix_spawn(&pid_, argv_[0].c_str(), &actions, &attr, argv_ptrs.data(), env_ptrs.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
+  // fork+exec rather than posix_spawn for PR_SET_PDEATHSIG: when ctest kills a test that
+  // timed out, its daemon must die with it instead of playing on into the next test's capture.
+  // Between fork and exec the child (of a multithreaded parent) makes only async-signal-safe
+  // calls; everything it needs is prepared here.
+  const pid_t parent = getpid();
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("pipe2: " + errno_text(errno));
+  pid_ = fork();
+  if (pid_ < 0) {
+    int err = errno;
+    close(report[0]);
+    close(report[1]);
+    throw std::runtime_error("fork: " + errno_text(err));
+  }
+  if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    // Default dispositions and an empty mask whatever gtest or the test left behind, so SIGTERM
+    // reaches the daemon's own handler.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(stdout_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+      int e = errno;
+      (void)!write(report[1], &e, sizeof e);
+      _exit(127);
+    }
+    execve(argv_ptrs[0], argv_ptrs.data(), env_ptrs.data());
+    int e = errno;
+    (void)!write(report[1], &e, sizeof e);
+    _exit(127);
+  }
+  close(report[1]);
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = read(report[0], &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  close(report[0]);
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+    int status = 0;
+    waitpid(pid_, &status, 0);
     pid_ = -1;
-    throw std::runtime_error("cannot start " + argv_[0] + ": " + errno_text(rc));
+    throw std::runtime_error("cannot start " + argv_[0] + ": " + errno_text(child_errno));
   }
 }
 

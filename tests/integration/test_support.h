@@ -57,9 +57,9 @@ struct ExitStatus {
   std::string describe() const;
 };
 
-/// A child process started with posix_spawn. Its stdout and stderr go to files rather than pipes,
-/// so a chatty daemon can never block on a pipe nobody drains, and the text survives for the
-/// failure message. A child still running on destruction is killed and reaped.
+/// A child process (fork+exec), killed if the test process dies. Its stdout and stderr go to files
+/// rather than pipes, so a chatty daemon can never block on a pipe nobody drains, and the text
+/// survives for the failure message. A child still running on destruction is killed and reaped.
 class Process {
  public:
   struct Options {
