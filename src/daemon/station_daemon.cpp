@@ -60,11 +60,19 @@ void StationDaemon::start() {
   segments_ = std::make_unique<SegmentRepository>(*db_);
 
   auto loaded = load_schedules(config_.schedules_dir, segments_->all());
-  if (!loaded.problems.empty()) {
-    std::string list;
-    for (const auto& p : loaded.problems) list += "\n  " + p.format(options_.lang);
-    throw UserError({fmt::format("lịch phát có lỗi, loaxad không khởi động:{}", list),
-                     fmt::format("the schedules have errors; loaxad does not start:{}", list)});
+  std::string invalid;
+  for (const auto& p : loaded.problems) {
+    if (p.kind == ScheduleProblem::Kind::kInvalid) {
+      invalid += "\n  " + p.format(options_.lang);
+    } else {
+      // A tag nobody carries yet is not fatal: that occurrence is logged as missed, with its
+      // reason, and the rest of the programme plays.
+      say({"loaxad: cảnh báo: " + p.format(Lang::kVi), "loaxad: warning: " + p.format(Lang::kEn)});
+    }
+  }
+  if (!invalid.empty()) {
+    throw UserError({fmt::format("lịch phát có lỗi, loaxad không khởi động:{}", invalid),
+                     fmt::format("the schedules have errors; loaxad does not start:{}", invalid)});
   }
   programmes_ = std::move(loaded.programmes);
 
