@@ -105,7 +105,7 @@ Json segment_json(const Segment& s, const date::time_zone* zone) {
   j["duration_seconds"] = round_to(s.duration_seconds(), 3);
   j["loudness_lufs"] = round_to(s.loudness_lufs, 2);
   j["true_peak_dbtp"] = round_to(s.true_peak_dbtp, 2);
-  j["gain_db"] = round_to(s.gain_db, 2);
+  j["gain_db"] = s.gain_db;  // exact: it is the gain the player applies
   j["imported_at"] = format_iso(s.imported_at, zone);
   j["import_order"] = s.import_order;
   return j;
@@ -378,7 +378,7 @@ Json outcome_json(const Outcome& o, Lang lang) {
     j["duration_seconds"] = round_to(s.duration_seconds(), 3);
     j["loudness_lufs"] = round_to(s.loudness_lufs, 2);
     j["true_peak_dbtp"] = round_to(s.true_peak_dbtp, 2);
-    j["gain_db"] = round_to(s.gain_db, 2);
+    j["gain_db"] = s.gain_db;  // exact: it is the gain the player applies
   } else {
     for (const char* k : {"format", "sample_rate", "channels", "frames", "duration_seconds",
                           "loudness_lufs", "true_peak_dbtp", "gain_db"}) {

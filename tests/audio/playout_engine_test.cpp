@@ -153,6 +153,10 @@ TEST_F(PlayoutEngineTest, FadeEndsThePlayoutWithinTheFadeTime) {
   auto a = write_wav("f.wav", 48000, 1, 48000 * 3, [](std::int64_t, int) { return 0.5f; });
   PlayoutEngine e({{a, 0.0}}, 48000, 1, 0.3);
   e.start();
+  for (int i = 0; i < 2000 && e.frames_decoded() < 48000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_GE(e.frames_decoded(), 48000);
   std::vector<float> buf(480);
   for (int i = 0; i < 50; ++i) e.render(buf.data(), 480);  // 0.5 s played
   ASSERT_EQ(buf.back(), 0.5f);
