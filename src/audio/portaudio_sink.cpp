@@ -26,8 +26,14 @@ std::int64_t wall_now_us() noexcept {
 
 int trampoline(const void*, void* output, unsigned long frames,
                const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags, void* user) {
-  const double ahead = time != nullptr ? time->outputBufferDacTime - time->currentTime : 0.0;
-  return static_cast<PortAudioSink*>(user)->on_audio(static_cast<float*>(output), frames, ahead);
+  auto* sink = static_cast<PortAudioSink*>(user);
+  // How far from this very moment the block's first frame reaches the output. The stream's
+  // clock is read now rather than taking timeInfo->currentTime: on JACK that is the cycle's
+  // start, and the callback runs some time into the cycle, so the difference would place the
+  // first frame early by however late the callback ran.
+  double ahead = 0.0;
+  if (time != nullptr) ahead = time->outputBufferDacTime - Pa_GetStreamTime(sink->stream());
+  return sink->on_audio(static_cast<float*>(output), frames, ahead);
 }
 
 // Short, stable names ("JACK", not "JACK Audio Connection Kit") for the config and the log.
@@ -162,7 +168,7 @@ int PortAudioSink::on_audio(float* out, unsigned long frames, double dac_minus_n
   // The wall time at which this block's first frame is heard: now plus the latency the host
   // reports for this very block (0 on JACK's dummy backend, the card's buffer on ALSA).
   std::int64_t block_us = wall_now_us();
-  if (dac_minus_now > 0 && dac_minus_now < 1.0) {
+  if (dac_minus_now > -1.0 && dac_minus_now < 1.0) {
     block_us += static_cast<std::int64_t>(dac_minus_now * 1e6);
   }
   const double us_per_frame = 1e6 / rate_;

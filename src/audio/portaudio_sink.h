@@ -51,6 +51,8 @@ class PortAudioSink final : public Sink {
   /// Output latency PortAudio reports for the open stream, seconds.
   double reported_latency() const noexcept { return latency_; }
 
+  /// The PortAudio stream (for the C trampoline only).
+  void* stream() const noexcept { return stream_; }
   /// The stream callback (public for the C trampoline only).
   int on_audio(float* out, unsigned long frames, double dac_minus_now) noexcept;
 
