@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,22 @@ struct Segment {
   Instant imported_at{};
   std::int64_t import_order = 0;  ///< increasing; rotation "in import order" follows it
 
+  /// Commune leadership approves what the station airs (issue 3).
+  enum class Approval { kPending, kApproved, kRetired };
+  Approval approval = Approval::kPending;
+  std::string approved_by;              ///< who approved (or retired) it
+  std::optional<Instant> approved_at;   ///< when
+  /// Local dates (station zone), inclusive; none = unbounded.
+  std::optional<date::year_month_day> valid_from;
+  std::optional<date::year_month_day> valid_until;
+
   double duration_seconds() const {
     return sample_rate > 0 ? static_cast<double>(frames) / sample_rate : 0.0;
   }
 };
+
+/// Whether `segment` may air on local day `day`: not retired, within its validity dates, and
+/// approved when the station requires approval.
+bool eligible(const Segment& segment, date::year_month_day day, bool require_approval);
 
 }  // namespace loaxa
