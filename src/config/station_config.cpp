@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 
@@ -79,6 +80,18 @@ struct Reader {
          fmt::format("\"{}.{}\" must be a number", sec, key));
   }
 
+  void get_bool(const toml::table* t, const std::string& key, const std::string& sec,
+                bool& out) const {
+    if (t == nullptr) return;
+    const toml::node* n = t->get(key);
+    if (n == nullptr) return;
+    if (!n->is_boolean()) {
+      fail(n->source(), fmt::format("\"{}.{}\" phải là true hoặc false", sec, key),
+           fmt::format("\"{}.{}\" must be true or false", sec, key));
+    }
+    out = n->as_boolean()->get();
+  }
+
   const toml::node* node(const toml::table* t, const std::string& key) const {
     return t == nullptr ? nullptr : t->get(key);
   }
@@ -113,20 +126,32 @@ StationConfig load_config(const fs::path& file) {
   c.library = (r.base / "var/library").lexically_normal();
   c.schedules_dir = (r.base / "schedules").lexically_normal();
   c.rehearsal_dir = (r.base / "var/rehearsal").lexically_normal();
+  c.holidays = (r.base / "holidays.toml").lexically_normal();
+  c.control_socket = (r.base / "var/loaxad.sock").lexically_normal();
 
-  r.only_keys(root, "", {"station", "storage", "schedules", "audio"});
+  r.only_keys(root, "",
+              {"station", "storage", "schedules", "audio", "zones", "control", "amplifier"});
   const toml::table* station = r.section(root, "station");
   const toml::table* storage = r.section(root, "storage");
   const toml::table* schedules = r.section(root, "schedules");
   const toml::table* audio = r.section(root, "audio");
+  const toml::table* zones = r.section(root, "zones");
+  const toml::table* control = r.section(root, "control");
+  const toml::table* amplifier = r.section(root, "amplifier");
 
-  if (station) r.only_keys(*station, "station.", {"name", "timezone"});
+  if (station)
+    r.only_keys(*station, "station.", {"name", "timezone", "require_approval", "window"});
+  if (control) r.only_keys(*control, "control.", {"socket"});
+  if (amplifier) {
+    r.only_keys(*amplifier, "amplifier.",
+                {"before", "after", "lead", "timeout", "cancel_on_failure"});
+  }
   if (storage) r.only_keys(*storage, "storage.", {"database", "library"});
-  if (schedules) r.only_keys(*schedules, "schedules.", {"dir"});
+  if (schedules) r.only_keys(*schedules, "schedules.", {"dir", "holidays"});
   if (audio) {
     r.only_keys(*audio, "audio.",
                 {"host_api", "device", "target_lufs", "max_true_peak", "channels", "open_ahead",
-                 "rehearsal_dir"});
+                 "rehearsal_dir", "dead_air_dbfs", "dead_air_seconds"});
   }
 
   r.get_string(station, "name", "station", c.station_name);
@@ -141,6 +166,58 @@ StationConfig load_config(const fs::path& file) {
   r.get_path(storage, "database", "storage", c.database);
   r.get_path(storage, "library", "storage", c.library);
   r.get_path(schedules, "dir", "schedules", c.schedules_dir);
+  r.get_path(schedules, "holidays", "schedules", c.holidays);
+  r.get_path(control, "socket", "control", c.control_socket);
+  r.get_bool(station, "require_approval", "station", c.require_approval);
+  if (const toml::node* n = r.node(station, "window")) {
+    std::string w;
+    r.get_string(station, "window", "station", w);
+    unsigned h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+    char tail = 0;
+    if (std::sscanf(w.c_str(), "%2u:%2u-%2u:%2u%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 > 24 ||
+        h2 > 24 || m1 > 59 || m2 > 59 || h1 * 60 + m1 >= h2 * 60 + m2 || h2 * 60 + m2 > 24 * 60) {
+      r.fail(n->source(),
+             fmt::format("\"station.window\" = \"{}\" không hợp lệ; viết dạng \"05:30-21:00\"", w),
+             fmt::format("bad \"station.window\" = \"{}\"; write it as \"05:30-21:00\"", w));
+    }
+    c.window = {std::chrono::seconds((h1 * 60 + m1) * 60),
+                std::chrono::seconds((h2 * 60 + m2) * 60)};
+  }
+  r.get_string(amplifier, "before", "amplifier", c.amplifier_before);
+  r.get_string(amplifier, "after", "amplifier", c.amplifier_after);
+  r.get_number(amplifier, "lead", "amplifier", c.amplifier_lead_seconds);
+  r.get_number(amplifier, "timeout", "amplifier", c.amplifier_timeout_seconds);
+  r.get_bool(amplifier, "cancel_on_failure", "amplifier", c.amplifier_cancel_on_failure);
+  r.get_number(audio, "dead_air_dbfs", "audio", c.dead_air_dbfs);
+  r.get_number(audio, "dead_air_seconds", "audio", c.dead_air_seconds);
+  if (zones) {
+    for (const auto& [k, v] : *zones) {
+      StationConfig::Zone z;
+      z.name = std::string(k.str());
+      const toml::table* zt = v.as_table();
+      const toml::array* ch = zt ? zt->get_as<toml::array>("channels") : nullptr;
+      bool ok = ch != nullptr && !ch->empty() && zt->size() == 1;
+      if (ok) {
+        for (const auto& e : *ch) {
+          auto n = e.value_exact<int64_t>();
+          if (!n || *n < 1 || *n > 8) {
+            ok = false;
+            break;
+          }
+          z.channels.push_back(static_cast<int>(*n));
+        }
+      }
+      if (!ok) {
+        r.fail(v.source(),
+               fmt::format("vùng \"{}\": viết dạng {} = {{ channels = [1] }} (kênh ra từ 1 đến 8)",
+                           z.name, z.name),
+               fmt::format(
+                   "zone \"{}\": write it as {} = {{ channels = [1] }} (output channels 1 to 8)",
+                   z.name, z.name));
+      }
+      c.zones.push_back(std::move(z));
+    }
+  }
   r.get_string(audio, "host_api", "audio", c.host_api);
   r.get_string(audio, "device", "audio", c.device);
   r.get_number(audio, "target_lufs", "audio", c.target_lufs);
@@ -164,6 +241,17 @@ StationConfig load_config(const fs::path& file) {
       n && (c.open_ahead_seconds < 0.2 || c.open_ahead_seconds > 60)) {
     r.fail(n->source(), "\"audio.open_ahead\" phải từ 0.2 đến 60 giây",
            "\"audio.open_ahead\" must be between 0.2 and 60 seconds");
+  }
+  for (const auto& z : c.zones) {
+    for (int ch : z.channels) {
+      if (ch > c.channels) {
+        r.fail(zones->get(z.name)->source(),
+               fmt::format("vùng \"{}\" dùng kênh {} nhưng [audio] channels = {}", z.name, ch,
+                           c.channels),
+               fmt::format("zone \"{}\" uses channel {} but [audio] channels = {}", z.name, ch,
+                           c.channels));
+      }
+    }
   }
   if (c.station_name.empty()) {
     toml::source_region top{};

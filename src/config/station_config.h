@@ -1,7 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 
@@ -13,19 +16,46 @@ struct StationConfig {
   // [station]
   std::string station_name;
   std::string timezone = "Asia/Ho_Chi_Minh";
+  /// Only approved, valid segments air (commune leadership approves what its station airs).
+  bool require_approval = true;
+  /// The permitted broadcast window, local time, seconds since midnight; none = any hour.
+  /// Normal and priority slots must fall inside it; emergencies may play at any hour.
+  std::optional<std::pair<std::chrono::seconds, std::chrono::seconds>> window;
   // [storage]
   std::filesystem::path database;  ///< default: <config dir>/var/loaxa.db
   std::filesystem::path library;   ///< default: <config dir>/var/library
   // [schedules]
   std::filesystem::path schedules_dir;  ///< default: <config dir>/schedules
+  std::filesystem::path holidays;       ///< default: <config dir>/holidays.toml
   // [audio]
   std::string host_api;  ///< PortAudio host API name: "ALSA", "JACK", ...
   std::string device;    ///< device name as `loaxa devices` prints it
   double target_lufs = -16.0;
   double max_true_peak_dbtp = -1.0;  ///< gain is limited so the true peak stays below this
   int channels = 2;
-  double open_ahead_seconds = 2.0;  ///< the output is opened this long before a broadcast
+  double open_ahead_seconds = 2.0;      ///< the output is opened this long before a broadcast
   std::filesystem::path rehearsal_dir;  ///< default: <config dir>/var/rehearsal
+  /// A broadcast whose output level stays below this for dead_air_seconds is flagged.
+  double dead_air_dbfs = -50.0;
+  double dead_air_seconds = 10.0;
+
+  /// A zone (village, cluster) and the output channels (1-based) that feed it.
+  struct Zone {
+    std::string name;
+    std::vector<int> channels;
+  };
+  // [zones] name = { channels = [1] }; empty = one zone "all" on every channel
+  std::vector<Zone> zones;
+
+  // [control]
+  std::filesystem::path control_socket;  ///< default: <config dir>/var/loaxad.sock
+
+  // [amplifier]: optional commands run around each broadcast (relay, GPIO script)
+  std::string amplifier_before;  ///< run `amplifier_lead` seconds before; "" = none
+  std::string amplifier_after;   ///< run after the broadcast ends; "" = none
+  double amplifier_lead_seconds = 5.0;
+  double amplifier_timeout_seconds = 10.0;
+  bool amplifier_cancel_on_failure = false;  ///< a failed `before` cancels the broadcast
 };
 
 /// Reads and validates a config file. Throws UserError naming file, line and key for an unknown

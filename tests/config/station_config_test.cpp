@@ -60,11 +60,44 @@ channels = 1
   EXPECT_EQ(c.channels, 1);
 }
 
+TEST_F(StationConfigTest, ReadsWindowZonesApprovalAndAmplifier) {
+  auto c = load_config(write(R"(
+[station]
+name = "X"
+require_approval = false
+window = "05:30-21:00"
+[zones]
+thon-dong = { channels = [1] }
+thon-tay = { channels = [2] }
+[amplifier]
+before = "relay on"
+after = "relay off"
+cancel_on_failure = true
+[control]
+socket = "/run/loaxa/control.sock"
+)"));
+  EXPECT_FALSE(c.require_approval);
+  ASSERT_TRUE(c.window.has_value());
+  EXPECT_EQ(c.window->first, std::chrono::seconds(5 * 3600 + 30 * 60));
+  EXPECT_EQ(c.window->second, std::chrono::seconds(21 * 3600));
+  ASSERT_EQ(c.zones.size(), 2u);
+  EXPECT_EQ(c.zones[0].name, "thon-dong");
+  EXPECT_EQ(c.zones[1].channels, std::vector<int>{2});
+  EXPECT_EQ(c.amplifier_before, "relay on");
+  EXPECT_TRUE(c.amplifier_cancel_on_failure);
+  EXPECT_EQ(c.control_socket, fs::path("/run/loaxa/control.sock"));
+}
+
 TEST_F(StationConfigTest, DefaultsWhenKeysAreOmitted) {
   auto c = load_config(write("[station]\nname = \"X\"\n"));
   EXPECT_EQ(c.timezone, "Asia/Ho_Chi_Minh");
   EXPECT_DOUBLE_EQ(c.target_lufs, -16);
   EXPECT_EQ(c.channels, 2);
+  EXPECT_TRUE(c.require_approval);
+  EXPECT_FALSE(c.window.has_value());
+  EXPECT_TRUE(c.zones.empty());
+  EXPECT_EQ(c.holidays, dir_ / "etc" / "holidays.toml");
+  EXPECT_EQ(c.control_socket, dir_ / "etc" / "var" / "loaxad.sock");
 }
 
 struct BadCase {
@@ -85,6 +118,13 @@ TEST_F(StationConfigTest, BadInputNamesFileLineAndKey) {
       {"[station]\nname = \"X\"\n[studio]\n", "unknown key \"studio\""},
       {"[station\nname = \"X\"\n", "loaxa.toml:1:"},
       {"[storage]\ndatabase = \"x.db\"\n", "missing [station] name"},
+      {"[station]\nname = \"X\"\nwindow = \"21:00-05:30\"\n",
+       "loaxa.toml:3:10: bad \"station.window\" = \"21:00-05:30\""},
+      {"[station]\nname = \"X\"\nrequire_approval = \"yes\"\n",
+       "\"station.require_approval\" must be true or false"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [3] }\n",
+       "zone \"thon-1\" uses channel 3 but [audio] channels = 2"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = 1\n", "zone \"thon-1\": write it as"},
   };
   for (const auto& c : cases) {
     std::string err = error_of(c.text);
