@@ -2,6 +2,7 @@
 // schedules/*.toml -> Programme. One programme per file.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,15 +31,30 @@ struct ScheduleSet {
   std::vector<ScheduleProblem> problems;  ///< empty when everything is valid; in file, line order
 };
 
+/// What the station's config adds to checking a schedule.
+struct ScheduleOptions {
+  /// [station] window: normal and priority slots must start (and, with max_duration, end)
+  /// inside it. nullopt = no limit.
+  std::optional<BroadcastWindow> window;
+  /// The station's zones; a slot's zones must be among them. Empty = not checked.
+  std::vector<std::string> known_zones;
+};
+
 /// Parses one schedule file's text. `display_name` is what errors call the file.
 ScheduleSet parse_schedule(std::string_view toml_text, const std::string& display_name,
-                           const std::vector<Segment>& catalogue);
+                           const std::vector<Segment>& catalogue,
+                           const ScheduleOptions& options = {});
 
 /// Every *.toml in `dir`, in name order; also checks programme ids are unique across files.
-ScheduleSet load_schedules(const std::filesystem::path& dir, const std::vector<Segment>& catalogue);
+ScheduleSet load_schedules(const std::filesystem::path& dir, const std::vector<Segment>& catalogue,
+                           const ScheduleOptions& options = {});
 
 /// The canonical text of a programme; parse_schedule() of it gives the same programme back.
 std::string format_schedule(const Programme& programme);
+
+/// The canonical text of one slot, from "[[slot]]" on: every key in one order, defaults left
+/// out. Under a [programme] table it parses back to the same slot.
+std::string format_slot(const Slot& slot);
 
 /// How messages name a file: relative to the current directory when under it, else as given.
 std::string display_path(const std::filesystem::path& file);

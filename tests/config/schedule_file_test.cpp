@@ -127,8 +127,10 @@ const std::vector<BadCase> kBadCases = {
      "time = [\"06:00\"]\nat = [\"06:00\"]\nplay = { tag = \"cchc\", loop = true }\n",
      {"f.toml:1:1: unknown key \"colour\" in (top level); known keys: programme, slot",
       "f.toml:4:1: unknown key \"owner\" in [programme]; known keys: id, title",
-      "f.toml:7:1: unknown key \"time\" in [[slot]]; known keys: days, at, play",
-      "f.toml:9:24: unknown key \"loop\" in play; known keys: tag, segment"}},
+      "f.toml:7:1: unknown key \"time\" in [[slot]]; known keys: days, monthdays, nth, dates, "
+      "every_weeks, start, from, until, holidays, at, "
+      "play, rotation, count, intro, outro, max_duration, priority, zones, grace",
+      "f.toml:9:24: unknown key \"loop\" in play; known keys: tag, segment, list"}},
     {"wrong_types",
      "[programme]\nid = 7\ntitle = false\n[[slot]]\ndays = \"daily\"\nat = \"06:00\"\n"
      "play = \"cchc\"\n",
@@ -136,11 +138,13 @@ const std::vector<BadCase> kBadCases = {
       "f.toml:3:9: \"title\" must be a string in double quotes",
       "f.toml:5:8: \"days\" must be a list, e.g. [\"mon\", \"wed\", \"fri\"] or [\"daily\"]",
       "f.toml:6:6: \"at\" must be a list of times, e.g. [\"06:00\", \"17:15:30\"]",
-      "f.toml:7:8: \"play\" needs exactly one of { tag = \"cchc\" } or { segment = \"ID\" }"}},
+      "f.toml:7:8: \"play\" needs exactly one of { tag = \"cchc\" }, { segment = \"ID\" } or "
+      "{ list = [\"ID1\", \"ID2\"] }"}},
     {"play_both",
      "[programme]\nid = \"cchc\"\n[[slot]]\ndays = [\"daily\"]\nat = [\"06:00\"]\n"
      "play = { tag = \"cchc\", segment = \"a1b2c3d4e5f6\" }\n",
-     {"f.toml:6:8: \"play\" needs exactly one of { tag = \"cchc\" } or { segment = \"ID\" }"}},
+     {"f.toml:6:8: \"play\" needs exactly one of { tag = \"cchc\" }, { segment = \"ID\" } or "
+      "{ list = [\"ID1\", \"ID2\"] }"}},
     {"missing_programme",
      "[[slot]]\ndays = [\"daily\"]\nat = [\"06:00\"]\nplay = { tag = \"cchc\" }\n",
      {"f.toml:1:1: missing [programme] table (with id = \"...\" and title = \"...\")"}},
@@ -166,7 +170,8 @@ const std::vector<BadCase> kBadCases = {
       "f.toml:3:1: unknown key \"slot\" in [programme]; known keys: id, title"}},
     {"missing_slot_keys",
      "[programme]\nid = \"cchc\"\n\n[[slot]]\nat = [\"06:00\"]\n",
-     {"f.toml:4:1: [[slot]] is missing \"days\", e.g. days = [\"mon\", \"wed\", \"fri\"]",
+     {"f.toml:4:1: [[slot]] names no day: add days, monthdays, nth or dates, e.g. days = "
+      "[\"mon\", \"wed\", \"fri\"]",
       "f.toml:4:1: [[slot]] is missing \"play\", e.g. play = { tag = \"cchc\" }"}},
     {"empty_lists",
      "[programme]\nid = \"cchc\"\n[[slot]]\ndays = []\nat = []\nplay = { tag = \"cchc\" }\n",
