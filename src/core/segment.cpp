@@ -1,5 +1,7 @@
 #include "core/segment.h"
 
+#include <cstdio>
+
 namespace loaxa {
 
 bool eligible(const Segment& segment, date::year_month_day day, bool require_approval) {
@@ -8,6 +10,89 @@ bool eligible(const Segment& segment, date::year_month_day day, bool require_app
   if (segment.valid_from && day < *segment.valid_from) return false;
   if (segment.valid_until && day > *segment.valid_until) return false;
   return true;
+}
+
+std::string_view kind_name(SegmentEvent::Kind kind) {
+  switch (kind) {
+    case SegmentEvent::Kind::kApproved:
+      return "approved";
+    case SegmentEvent::Kind::kRetired:
+      return "retired";
+    case SegmentEvent::Kind::kValidity:
+      return "validity";
+  }
+  return "?";
+}
+
+std::optional<SegmentEvent::Kind> parse_kind(std::string_view name) {
+  for (auto kind : {SegmentEvent::Kind::kApproved, SegmentEvent::Kind::kRetired,
+                    SegmentEvent::Kind::kValidity}) {
+    if (kind_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string_view approval_name(Segment::Approval approval) {
+  switch (approval) {
+    case Segment::Approval::kPending:
+      return "pending";
+    case Segment::Approval::kApproved:
+      return "approved";
+    case Segment::Approval::kRetired:
+      return "retired";
+  }
+  return "?";
+}
+
+Text approval_text(Segment::Approval approval) {
+  switch (approval) {
+    case Segment::Approval::kPending:
+      return {"chờ duyệt", "pending"};
+    case Segment::Approval::kApproved:
+      return {"đã duyệt", "approved"};
+    case Segment::Approval::kRetired:
+      return {"đã ngừng phát", "retired"};
+  }
+  return {"?", "?"};
+}
+
+void apply_event(Segment& segment, const SegmentEvent& event) {
+  switch (event.kind) {
+    case SegmentEvent::Kind::kApproved:
+      if (segment.approval == Segment::Approval::kRetired) return;
+      segment.approval = Segment::Approval::kApproved;
+      segment.approved_by = event.by;
+      segment.approved_at = event.at;
+      return;
+    case SegmentEvent::Kind::kRetired:
+      segment.approval = Segment::Approval::kRetired;
+      segment.approved_by = event.by;
+      segment.approved_at = event.at;
+      return;
+    case SegmentEvent::Kind::kValidity:
+      segment.valid_from = event.valid_from;
+      segment.valid_until = event.valid_until;
+      return;
+  }
+}
+
+std::optional<Text> validity_error(const std::optional<date::year_month_day>& from,
+                                   const std::optional<date::year_month_day>& until) {
+  if (from && until && *until < *from) {
+    return Text{
+        "ngày kết thúc hiệu lực (--until " + format_date(*until) + ") trước ngày bắt đầu (--from " +
+            format_date(*from) + "); hãy đưa --until bằng hoặc sau --from",
+        "the end of validity (--until " + format_date(*until) + ") is before its start (--from " +
+            format_date(*from) + "); give an --until on or after --from"};
+  }
+  return std::nullopt;
+}
+
+std::string format_date(date::year_month_day day) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+  return buf;
 }
 
 }  // namespace loaxa

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/text.h"
 #include "core/time.h"
 
 namespace loaxa {
@@ -13,7 +15,7 @@ namespace loaxa {
 /// SHA-256 of the file's bytes, so the same recording has the same id on every station.
 struct Segment {
   std::string id;
-  std::string sha256;         ///< of the file's bytes, 64 lowercase hex digits
+  std::string sha256;  ///< of the file's bytes, 64 lowercase hex digits
   std::string title;
   std::string tag;            ///< programme tag ("cchc"); may be empty
   std::string format;         ///< "WAV", "FLAC", "OGG/VORBIS", "OGG/OPUS", "MP3"
@@ -21,7 +23,7 @@ struct Segment {
   std::string library_path;   ///< the imported copy, relative to the library folder
   int sample_rate = 0;
   int channels = 0;
-  std::int64_t frames = 0;  ///< counted while decoding, never taken from the header
+  std::int64_t frames = 0;   ///< counted while decoding, never taken from the header
   double loudness_lufs = 0;  ///< EBU R128 integrated loudness
   double true_peak_dbtp = 0;
   double gain_db = 0;  ///< applied at playout to reach the station's target loudness
@@ -31,8 +33,8 @@ struct Segment {
   /// Commune leadership approves what the station airs (issue 3).
   enum class Approval { kPending, kApproved, kRetired };
   Approval approval = Approval::kPending;
-  std::string approved_by;              ///< who approved (or retired) it
-  std::optional<Instant> approved_at;   ///< when
+  std::string approved_by;             ///< who approved (or retired) it
+  std::optional<Instant> approved_at;  ///< when
   /// Local dates (station zone), inclusive; none = unbounded.
   std::optional<date::year_month_day> valid_from;
   std::optional<date::year_month_day> valid_until;
@@ -41,6 +43,43 @@ struct Segment {
     return sample_rate > 0 ? static_cast<double>(frames) / sample_rate : 0.0;
   }
 };
+
+/// One entry of a segment's append-only history (the `segment_events` table): what staff
+/// decided about it, by whom and when. A segment's approval and validity are never stored as
+/// mutable fields; they are derived by applying its events in order (apply_event).
+struct SegmentEvent {
+  enum class Kind { kApproved, kRetired, kValidity };
+  std::int64_t seq = 0;  ///< position in the whole table, increasing; 0 before it is stored
+  std::string segment_id;
+  Kind kind = Kind::kApproved;
+  std::string by;  ///< the person who decided
+  Instant at{};    ///< when it was recorded (UTC)
+  /// For kValidity: the whole validity after the change (none = unbounded).
+  std::optional<date::year_month_day> valid_from;
+  std::optional<date::year_month_day> valid_until;
+};
+
+/// "approved", "retired", "validity": the stored and JSON name of an event kind.
+std::string_view kind_name(SegmentEvent::Kind kind);
+/// Inverse of kind_name; nullopt for anything else.
+std::optional<SegmentEvent::Kind> parse_kind(std::string_view name);
+
+/// "pending", "approved", "retired": the JSON name of an approval state.
+std::string_view approval_name(Segment::Approval approval);
+/// The approval state for people: "chờ duyệt"/"pending", "đã duyệt"/"approved",
+/// "đã ngừng phát"/"retired".
+Text approval_text(Segment::Approval approval);
+
+/// Applies one event to the segment's derived state. Retirement is final: an approval that
+/// follows it (which the store refuses anyway) does not bring the segment back.
+void apply_event(Segment& segment, const SegmentEvent& event);
+
+/// Why `from`..`until` is not a usable validity range (until before from), or nullopt.
+std::optional<Text> validity_error(const std::optional<date::year_month_day>& from,
+                                   const std::optional<date::year_month_day>& until);
+
+/// "YYYY-MM-DD".
+std::string format_date(date::year_month_day day);
 
 /// Whether `segment` may air on local day `day`: not retired, within its validity dates, and
 /// approved when the station requires approval.

@@ -18,7 +18,7 @@ constexpr int kApplicationId = 0x4c4f4158;
 
 // Migration N takes the schema from version N to N+1. Never edit a step once released:
 // add a new one.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE segments (
   id TEXT PRIMARY KEY,
@@ -78,6 +78,38 @@ CREATE TRIGGER outcomes_no_update BEFORE UPDATE ON broadcast_outcomes
   BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
 CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON broadcast_outcomes
   BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+)sql",
+    // 2: approval and validity of segments (issue 3), as an append-only history an inspector
+    // can read, rather than columns that an UPDATE would silently overwrite. A segment's
+    // current state is derived from its events; the segment rows themselves become immutable.
+    R"sql(
+CREATE TABLE segment_events (
+  id INTEGER PRIMARY KEY,
+  segment_id TEXT NOT NULL REFERENCES segments(id),
+  kind TEXT NOT NULL CHECK (kind IN ('approved','retired','validity')),
+  by TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  valid_from TEXT,    -- local date YYYY-MM-DD in the station's zone; NULL = unbounded
+  valid_until TEXT,   -- inclusive; both set only on 'validity' (the whole range after it)
+  CHECK (kind = 'validity' OR (valid_from IS NULL AND valid_until IS NULL)),
+  CHECK (valid_from IS NULL OR valid_until IS NULL OR valid_until >= valid_from)
+);
+CREATE INDEX segment_events_segment ON segment_events(segment_id, id);
+
+-- Retirement is final: a retired recording never airs again, whatever is appended later.
+CREATE TRIGGER segment_events_no_approval_after_retirement BEFORE INSERT ON segment_events
+  WHEN NEW.kind = 'approved' AND EXISTS (
+    SELECT 1 FROM segment_events WHERE segment_id = NEW.segment_id AND kind = 'retired')
+  BEGIN SELECT RAISE(ABORT, 'a retired segment cannot be approved again'); END;
+
+CREATE TRIGGER segment_events_no_update BEFORE UPDATE ON segment_events
+  BEGIN SELECT RAISE(ABORT, 'segment events are append-only'); END;
+CREATE TRIGGER segment_events_no_delete BEFORE DELETE ON segment_events
+  BEGIN SELECT RAISE(ABORT, 'segment events are append-only'); END;
+CREATE TRIGGER segments_no_update BEFORE UPDATE ON segments
+  BEGIN SELECT RAISE(ABORT, 'segments are immutable; record a segment event instead'); END;
+CREATE TRIGGER segments_no_delete BEFORE DELETE ON segments
+  BEGIN SELECT RAISE(ABORT, 'segments are immutable; retire the segment instead'); END;
 )sql",
 };
 

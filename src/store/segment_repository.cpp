@@ -1,6 +1,11 @@
 #include "store/segment_repository.h"
 
 #include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
+
+#include <map>
+
+#include "core/text.h"
 
 namespace loaxa {
 namespace {
@@ -8,6 +13,8 @@ namespace {
 constexpr const char* kColumns =
     "id, sha256, title, tag, format, original_name, library_path, sample_rate, channels, frames, "
     "loudness_lufs, true_peak_dbtp, gain_db, imported_at_us, import_order";
+
+constexpr const char* kEventColumns = "id, segment_id, kind, by, at_us, valid_from, valid_until";
 
 Segment row_to_segment(SQLite::Statement& q) {
   Segment s;
@@ -29,12 +36,37 @@ Segment row_to_segment(SQLite::Statement& q) {
   return s;
 }
 
-std::vector<Segment> query(SQLite::Database& db, const std::string& where, const std::string& arg) {
-  SQLite::Statement q(db, std::string("SELECT ") + kColumns + " FROM segments " + where);
-  if (!arg.empty()) q.bind(1, arg);
-  std::vector<Segment> out;
-  while (q.executeStep()) out.push_back(row_to_segment(q));
-  return out;
+std::optional<date::year_month_day> date_column(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return parse_date(c.getString());
+}
+
+SegmentEvent row_to_event(SQLite::Statement& q) {
+  SegmentEvent e;
+  e.seq = q.getColumn(0).getInt64();
+  e.segment_id = q.getColumn(1).getString();
+  const std::string kind = q.getColumn(2).getString();
+  // The CHECK constraint keeps other kinds out; an unknown one would be a newer schema.
+  e.kind = parse_kind(kind).value_or(SegmentEvent::Kind::kValidity);
+  e.by = q.getColumn(3).getString();
+  e.at = Instant{std::chrono::microseconds{q.getColumn(4).getInt64()}};
+  e.valid_from = date_column(q.getColumn(5));
+  e.valid_until = date_column(q.getColumn(6));
+  return e;
+}
+
+void bind_date(SQLite::Statement& q, int index, const std::optional<date::year_month_day>& d) {
+  if (d) {
+    q.bind(index, format_date(*d));
+  } else {
+    q.bind(index);
+  }
+}
+
+[[noreturn]] void no_such_segment(const std::string& id) {
+  throw UserError(
+      {fmt::format("không có đoạn âm thanh mã \"{}\"; xem các mã bằng: loaxa segment list", id),
+       fmt::format("no segment with id \"{}\"; see the ids with: loaxa segment list", id)});
 }
 
 }  // namespace
@@ -62,20 +94,122 @@ void SegmentRepository::insert(Segment& s) {
   q.exec();
 }
 
+bool SegmentRepository::has_events_table() const {
+  return db_.execAndGet(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = "
+                "'segment_events'")
+             .getInt() > 0;
+}
+
+std::vector<Segment> SegmentRepository::load(const std::string& where,
+                                             const std::string& arg) const {
+  std::vector<Segment> out;
+  {
+    SQLite::Statement q(db_, std::string("SELECT ") + kColumns + " FROM segments " + where);
+    if (!arg.empty()) q.bind(1, arg);
+    while (q.executeStep()) out.push_back(row_to_segment(q));
+  }
+  if (out.empty() || !has_events_table()) return out;
+
+  std::map<std::string, Segment*> by_id;
+  for (Segment& s : out) by_id[s.id] = &s;
+  const bool one = out.size() == 1;
+  SQLite::Statement q(db_, std::string("SELECT ") + kEventColumns + " FROM segment_events " +
+                               (one ? "WHERE segment_id = ? " : "") + "ORDER BY id");
+  if (one) q.bind(1, out.front().id);
+  while (q.executeStep()) {
+    const SegmentEvent e = row_to_event(q);
+    if (auto it = by_id.find(e.segment_id); it != by_id.end()) apply_event(*it->second, e);
+  }
+  return out;
+}
+
 std::optional<Segment> SegmentRepository::find_by_id(const std::string& id) const {
-  auto v = query(db_, "WHERE id = ?", id);
+  auto v = load("WHERE id = ?", id);
   if (v.empty()) return std::nullopt;
   return v.front();
 }
 
 std::optional<Segment> SegmentRepository::find_by_sha256(const std::string& sha256) const {
-  auto v = query(db_, "WHERE sha256 = ?", sha256);
+  auto v = load("WHERE sha256 = ?", sha256);
   if (v.empty()) return std::nullopt;
   return v.front();
 }
 
 std::vector<Segment> SegmentRepository::all() const {
-  return query(db_, "ORDER BY import_order", "");
+  return load("ORDER BY import_order", "");
+}
+
+void SegmentRepository::append(SegmentEvent& e) {
+  // Checked here as well as by the schema, so the user gets words rather than a constraint name.
+  const auto current = find_by_id(e.segment_id);
+  if (!current) no_such_segment(e.segment_id);
+  if (e.kind == SegmentEvent::Kind::kApproved && current->approval == Segment::Approval::kRetired) {
+    throw UserError(
+        {fmt::format("đoạn {} đã ngừng phát (bởi {}); đoạn đã ngừng phát không thể được duyệt lại",
+                     e.segment_id, current->approved_by),
+         fmt::format("segment {} is retired (by {}); a retired segment cannot be approved again",
+                     e.segment_id, current->approved_by)});
+  }
+  if (e.kind == SegmentEvent::Kind::kValidity) {
+    if (auto error = validity_error(e.valid_from, e.valid_until)) throw UserError(*error);
+  } else {
+    e.valid_from.reset();
+    e.valid_until.reset();
+  }
+  SQLite::Statement q(db_,
+                      "INSERT INTO segment_events (segment_id, kind, by, at_us, valid_from, "
+                      "valid_until) VALUES (?,?,?,?,?,?)");
+  q.bind(1, e.segment_id);
+  q.bind(2, std::string(kind_name(e.kind)));
+  q.bind(3, e.by);
+  q.bind(4, static_cast<int64_t>(e.at.time_since_epoch().count()));
+  bind_date(q, 5, e.valid_from);
+  bind_date(q, 6, e.valid_until);
+  q.exec();
+  e.seq = db_.getLastInsertRowid();
+}
+
+SegmentEvent SegmentRepository::approve(const std::string& segment_id, const std::string& by,
+                                        Instant at) {
+  SegmentEvent e{0, segment_id, SegmentEvent::Kind::kApproved, by, at, {}, {}};
+  append(e);
+  return e;
+}
+
+SegmentEvent SegmentRepository::retire(const std::string& segment_id, const std::string& by,
+                                       Instant at) {
+  SegmentEvent e{0, segment_id, SegmentEvent::Kind::kRetired, by, at, {}, {}};
+  append(e);
+  return e;
+}
+
+SegmentEvent SegmentRepository::set_validity(const std::string& segment_id,
+                                             std::optional<date::year_month_day> valid_from,
+                                             std::optional<date::year_month_day> valid_until,
+                                             const std::string& by, Instant at) {
+  SegmentEvent e{0, segment_id, SegmentEvent::Kind::kValidity, by, at, valid_from, valid_until};
+  append(e);
+  return e;
+}
+
+std::vector<SegmentEvent> SegmentRepository::events(const std::string& segment_id) const {
+  std::vector<SegmentEvent> out;
+  if (!has_events_table()) return out;
+  SQLite::Statement q(db_, std::string("SELECT ") + kEventColumns +
+                               " FROM segment_events WHERE segment_id = ? ORDER BY id");
+  q.bind(1, segment_id);
+  while (q.executeStep()) out.push_back(row_to_event(q));
+  return out;
+}
+
+std::vector<SegmentEvent> SegmentRepository::all_events() const {
+  std::vector<SegmentEvent> out;
+  if (!has_events_table()) return out;
+  SQLite::Statement q(db_,
+                      std::string("SELECT ") + kEventColumns + " FROM segment_events ORDER BY id");
+  while (q.executeStep()) out.push_back(row_to_event(q));
+  return out;
 }
 
 }  // namespace loaxa
