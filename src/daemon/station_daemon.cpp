@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <iostream>
@@ -20,9 +21,14 @@ using std::chrono::seconds;
 constexpr milliseconds kWatchPeriod{50};
 // An output that delivers nothing for this long is dead (unplugged card, audio server gone).
 constexpr seconds kStallLimit{2};
-// An occurrence the daemon reaches later than this (the wall clock jumped forward, the machine
-// was suspended) is logged as missed rather than played at the wrong time.
+// How late an occurrence may still play: reached later than this (the wall clock jumped
+// forward, the machine was suspended, another broadcast ran long) it is logged as missed.
 constexpr std::chrono::minutes kGrace{10};
+// An operator's `loaxa play` starts this long after the request: time to open the output and
+// fill the ring, so the first frames are not an underrun.
+constexpr milliseconds kPlayNowLead{400};
+// Pre-emption fade (the issue allows at most 0.5 s).
+constexpr double kFadeSeconds = 0.3;
 // How far ahead the daemon plans.
 constexpr auto kPlanHorizon = std::chrono::hours(24 * 8);
 
@@ -37,6 +43,13 @@ std::string duration_text(double s) {
 
 }  // namespace
 
+std::optional<Priority> priority_from(const std::string& s) noexcept {
+  if (s == "normal") return Priority::kNormal;
+  if (s == "priority") return Priority::kPriority;
+  if (s == "emergency") return Priority::kEmergency;
+  return std::nullopt;
+}
+
 StationDaemon::StationDaemon(boost::asio::io_context& io, const Clock& clock, StationConfig config,
                              DaemonOptions options)
     : io_(io),
@@ -45,7 +58,8 @@ StationDaemon::StationDaemon(boost::asio::io_context& io, const Clock& clock, St
       options_(options),
       wake_timer_(io),
       watch_timer_(io),
-      signals_(io, SIGINT, SIGTERM) {}
+      signals_(io, SIGINT, SIGTERM),
+      hangup_(io, SIGHUP) {}
 
 StationDaemon::~StationDaemon() = default;
 
@@ -76,23 +90,29 @@ void StationDaemon::start() {
   }
   programmes_ = std::move(loaded.programmes);
 
-  std::string output;
   if (options_.rehearsal) {
-    output = fmt::format("DIỄN TẬP / REHEARSAL → {}", config_.rehearsal_dir.string());
+    output_label_ = fmt::format("rehearsal → {}", config_.rehearsal_dir.string());
   } else {
     portaudio_ = std::make_unique<PortAudioSystem>("loaxad");
     device_ = portaudio_->find(config_.host_api, config_.device);
-    output = device_.label();
+    output_label_ = device_.label();
   }
+  control_ = std::make_unique<ControlServer>(
+      io_, config_.control_socket, [this](const nlohmann::json& r) { return handle_request(r); });
 
   close_crashed_entries();
   handled_until_ = clock_.now();
 
   say({fmt::format("loaxad: đài \"{}\" ({})", config_.station_name, config_.timezone),
        fmt::format("loaxad: station \"{}\" ({})", config_.station_name, config_.timezone)});
-  say({fmt::format("  đầu ra: {}", output), fmt::format("  output: {}", output)});
+  say({fmt::format("  đầu ra: {}",
+                   options_.rehearsal ? "DIỄN TẬP / " + output_label_ : output_label_),
+       fmt::format("  output: {}",
+                   options_.rehearsal ? "REHEARSAL / " + output_label_ : output_label_)});
   say({fmt::format("  cơ sở dữ liệu: {}", config_.database.string()),
        fmt::format("  database: {}", config_.database.string())});
+  say({fmt::format("  ổ điều khiển: {}", config_.control_socket.string()),
+       fmt::format("  control socket: {}", config_.control_socket.string())});
   const Instant now = clock_.now();
   auto plan = expand(programmes_, segments_->all(), now, now + kPlanHorizon, zone_);
   say({"  các lần phát sắp tới:", "  next broadcasts:"});
@@ -105,10 +125,30 @@ void StationDaemon::start() {
                      o.programme_id, o.segments.size(), duration_text(o.total_seconds))});
   }
 
+  arm_signals();
+  arm_hangup();
+  plan_and_arm();
+}
+
+void StationDaemon::arm_signals() {
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (!ec) on_signal(sig);
   });
-  plan_and_arm();
+}
+
+void StationDaemon::arm_hangup() {
+  hangup_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    auto r = reload();
+    if (r.value("ok", false)) {
+      say({"loaxad: SIGHUP: đã nạp lại lịch phát", "loaxad: SIGHUP: schedules reloaded"});
+    } else {
+      say({"loaxad: SIGHUP: lịch mới có lỗi, vẫn giữ lịch cũ:\n" + r["error"].value("vi", ""),
+           "loaxad: SIGHUP: the new schedules have errors; the old ones stay in force:\n" +
+               r["error"].value("en", "")});
+    }
+    arm_hangup();
+  });
 }
 
 void StationDaemon::close_crashed_entries() {
@@ -127,10 +167,9 @@ void StationDaemon::plan_and_arm() {
   auto plan =
       expand(programmes_, segments_->all(), handled_until_ - seconds(1), now + kPlanHorizon, zone_);
   next_ = first_after(plan, handled_until_);
-  const Instant wake_at =
-      next_ ? next_->scheduled_at - std::chrono::duration_cast<microseconds>(
-                                        std::chrono::duration<double>(config_.open_ahead_seconds))
-            : now + std::chrono::hours(1);
+  const auto ahead = std::chrono::duration_cast<microseconds>(
+      std::chrono::duration<double>(config_.open_ahead_seconds));
+  const Instant wake_at = next_ ? next_->scheduled_at - ahead : now + std::chrono::hours(1);
   wake_timer_.expires_after(next_wait(now, wake_at));
   wake_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) on_wake();
@@ -138,27 +177,67 @@ void StationDaemon::plan_and_arm() {
 }
 
 void StationDaemon::on_wake() {
-  if (stopping_ || current_) return;
+  if (stopping_) return;
   const Instant now = clock_.now();
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
-  if (next_ && now > next_->scheduled_at + kGrace) {
-    const auto late = std::chrono::duration_cast<seconds>(now - next_->scheduled_at).count();
-    begin(*next_, fmt::format("missed: the daemon reached it {} s late (wall clock jumped "
-                              "forward, or the machine was suspended)",
-                              late));
+  if (!next_ || now < next_->scheduled_at - ahead) {
+    plan_and_arm();
     return;
   }
-  if (next_ && now >= next_->scheduled_at - ahead) {
-    begin(*next_, "");
-    return;
+  Pending item{*next_, Priority::kNormal, next_->scheduled_at + kGrace, "schedule"};
+  handled_until_ = std::max(handled_until_, next_->scheduled_at);
+  next_.reset();
+  if (now > item.deadline) {
+    const auto late = std::chrono::duration_cast<seconds>(now - item.occurrence.scheduled_at);
+    log_without_playing(item, Outcome::kMissed,
+                        fmt::format("the daemon reached it {} s late (wall clock jumped forward, "
+                                    "or the machine was suspended)",
+                                    late.count()));
+  } else {
+    enqueue(std::move(item));
   }
   plan_and_arm();
 }
 
+void StationDaemon::enqueue(Pending item) {
+  if (!current_) {
+    const Instant target = std::max(item.occurrence.scheduled_at, clock_.now() + kPlayNowLead);
+    begin(std::move(item), target);
+    return;
+  }
+  if (item.priority == Priority::kEmergency && current_->item.priority != Priority::kEmergency) {
+    cut_current(Outcome::kPreempted, fmt::format("pre-empted by an emergency broadcast ({})",
+                                                 item.occurrence.programme_id));
+  }
+  // Higher priority first; equal priority keeps arrival order.
+  auto pos = std::find_if(queue_.begin(), queue_.end(),
+                          [&](const Pending& p) { return p.priority < item.priority; });
+  queue_.insert(pos, std::move(item));
+}
+
+void StationDaemon::play_next_in_queue() {
+  while (!queue_.empty() && !current_) {
+    Pending item = std::move(queue_.front());
+    queue_.pop_front();
+    const Instant now = clock_.now();
+    if (now > item.deadline) {
+      log_without_playing(item, Outcome::kMissed,
+                          fmt::format("waited past its grace ({} min) behind another broadcast",
+                                      std::chrono::duration_cast<std::chrono::minutes>(
+                                          item.deadline - item.occurrence.scheduled_at)
+                                          .count()));
+      continue;
+    }
+    const Instant target = std::max(item.occurrence.scheduled_at, now + kPlayNowLead);
+    begin(std::move(item), target);
+  }
+}
+
 std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o) {
   if (options_.rehearsal) {
-    date::zoned_time<seconds> zt{zone_, std::chrono::floor<seconds>(o.scheduled_at)};
+    // Milliseconds in the name: two operator plays within a second must not share a file.
+    date::zoned_time<milliseconds> zt{zone_, std::chrono::floor<milliseconds>(o.scheduled_at)};
     auto name =
         date::format("%Y-%m-%dT%H%M%S", zt.get_local_time()) + "-" + o.programme_id + ".wav";
     return std::make_unique<WavFileSink>(config_.rehearsal_dir / name, 48000, config_.channels);
@@ -166,9 +245,43 @@ std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o) {
   return std::make_unique<PortAudioSink>(device_, config_.channels);
 }
 
-void StationDaemon::begin(const Occurrence& o, const std::string& missed_reason) {
+void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
+                                        const std::string& reason) {
+  const auto& o = item.occurrence;
+  BroadcastStart start;
+  start.occurrence_key = o.key();
+  start.programme_id = o.programme_id;
+  start.slot_index = o.slot_index;
+  for (const auto& s : o.segments) {
+    start.segment_ids.push_back(s.id);
+    start.segment_hashes.push_back(s.sha256);
+  }
+  start.scheduled_at = o.scheduled_at;
+  start.output = options_.rehearsal ? "rehearsal" : "portaudio";
+  start.device = options_.rehearsal ? "" : device_.label();
+  start.opened_at = clock_.now();
+  start.frames_expected = expected_frames(o.segments, 48000);
+  const auto id = log_->open(start);
+  BroadcastEnd end;
+  end.outcome = outcome;
+  end.reason = reason;
+  end.closed_at = clock_.now();
+  log_->close(id, end);
+  say({fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
+                   to_string(outcome), reason),
+       fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
+                   to_string(outcome), reason)});
+}
+
+void StationDaemon::begin(Pending item, Instant target) {
+  if (item.occurrence.segments.empty()) {
+    log_without_playing(item, Outcome::kMissed,
+                        "nothing to play: no segment matches the slot's play = ...");
+    return;
+  }
   auto b = std::make_unique<Broadcast>();
-  b->occurrence = o;
+  b->item = std::move(item);
+  const Occurrence& o = b->item.occurrence;
   BroadcastStart start;
   start.occurrence_key = o.key();
   start.programme_id = o.programme_id;
@@ -180,12 +293,10 @@ void StationDaemon::begin(const Occurrence& o, const std::string& missed_reason)
   start.scheduled_at = o.scheduled_at;
 
   std::string open_error;
-  if (missed_reason.empty() && !o.segments.empty()) {
-    try {
-      b->sink = make_sink(o);
-    } catch (const UserError& e) {
-      open_error = e.text().en;
-    }
+  try {
+    b->sink = make_sink(o);
+  } catch (const UserError& e) {
+    open_error = e.text().en;
   }
   start.output = options_.rehearsal ? "rehearsal" : "portaudio";
   start.device = b->sink ? b->sink->device() : (options_.rehearsal ? "" : device_.label());
@@ -194,18 +305,11 @@ void StationDaemon::begin(const Occurrence& o, const std::string& missed_reason)
       expected_frames(o.segments, start.sample_rate > 0 ? start.sample_rate : 48000);
   start.frames_expected = b->frames_expected;
   start.opened_at = clock_.now();
+  b->target = target;
   // Written before the first sample can play, so even a crash mid-broadcast leaves a trace.
   b->log_id = log_->open(start);
   current_ = std::move(b);
 
-  if (!missed_reason.empty()) {
-    finish(Outcome::kMissed, missed_reason);
-    return;
-  }
-  if (o.segments.empty()) {
-    finish(Outcome::kMissed, "nothing to play: no segment matches the slot's play = ...");
-    return;
-  }
   if (!current_->sink) {
     finish(Outcome::kFailed, "output could not be opened: " + open_error);
     return;
@@ -213,21 +317,22 @@ void StationDaemon::begin(const Occurrence& o, const std::string& missed_reason)
   std::vector<PlayItem> items;
   for (const auto& s : o.segments) items.push_back({config_.library / s.library_path, s.gain_db});
   current_->engine = std::make_unique<PlayoutEngine>(
-      std::move(items), current_->sink->sample_rate(), current_->sink->channels());
+      std::move(items), current_->sink->sample_rate(), current_->sink->channels(), kFadeSeconds);
   current_->engine->start();
   try {
-    current_->sink->start(*current_->engine, o.scheduled_at);
+    current_->sink->start(*current_->engine, target);
   } catch (const UserError& e) {
     finish(Outcome::kFailed, "output could not be started: " + e.text().en);
     return;
   }
-  current_->last_progress = o.scheduled_at;
-  say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {})", o.programme_id,
-                   format_local(o.scheduled_at, zone_), o.segments.size(),
-                   duration_text(o.total_seconds)),
-       fmt::format("loaxad: about to play {} at {} ({} segment(s), {})", o.programme_id,
-                   format_local(o.scheduled_at, zone_), o.segments.size(),
-                   duration_text(o.total_seconds))});
+  current_->last_progress = target;
+  const auto& c = current_->item;
+  say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức {})", o.programme_id,
+                   format_local(target, zone_), o.segments.size(), duration_text(o.total_seconds),
+                   to_string(c.priority)),
+       fmt::format("loaxad: about to play {} at {} ({} segment(s), {}, {})", o.programme_id,
+                   format_local(target, zone_), o.segments.size(), duration_text(o.total_seconds),
+                   to_string(c.priority))});
   watch();
 }
 
@@ -241,11 +346,11 @@ void StationDaemon::watch() {
       return;
     }
     const Instant now = clock_.now();
-    const auto delivered = b.engine->stats().frames_delivered;
+    const auto delivered = b.engine->frames_delivered();
     if (delivered != b.last_frames) {
       b.last_frames = delivered;
       b.last_progress = now;
-    } else if (now > b.occurrence.scheduled_at && now - b.last_progress > kStallLimit) {
+    } else if (now > b.target && now - b.last_progress > kStallLimit) {
       finish(Outcome::kFailed,
              fmt::format("output stalled: no audio delivered for {} s (device gone?)",
                          kStallLimit.count()));
@@ -255,8 +360,23 @@ void StationDaemon::watch() {
   });
 }
 
+void StationDaemon::cut_current(Outcome as, const std::string& reason) {
+  if (!current_ || current_->end_as) return;
+  current_->end_as = as;
+  current_->end_reason = reason;
+  if (!current_->engine || !current_->sink || !current_->sink->first_frame_at()) {
+    // Nothing has been heard yet: end now rather than fade silence.
+    watch_timer_.cancel();
+    finish(as, reason + " (before the broadcast began)");
+    return;
+  }
+  // The fade runs in the audio callback; watch() sees the engine finish and closes the entry.
+  current_->engine->request_fade();
+}
+
 void StationDaemon::finish(std::optional<Outcome> forced, const std::string& forced_reason) {
   auto b = std::move(current_);
+  watch_timer_.cancel();
   if (b->sink) b->sink->stop();
   BroadcastEnd end;
   if (b->engine) {
@@ -273,15 +393,15 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   if (forced) {
     end.outcome = *forced;
     end.reason = forced_reason;
-  } else if (b->stop_reason) {
-    end.outcome = Outcome::kStopped;
-    end.reason = *b->stop_reason;
+  } else if (b->end_as) {
+    end.outcome = *b->end_as;
+    end.reason = b->end_reason;
   } else if (!b->engine->decode_error().empty()) {
     end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;
     end.reason = b->engine->decode_error();
   } else {
     // The resampler may round each segment's length by a frame.
-    const std::int64_t slack = 2 * static_cast<std::int64_t>(b->occurrence.segments.size());
+    const std::int64_t slack = 2 * static_cast<std::int64_t>(b->item.occurrence.segments.size());
     if (std::llabs(end.frames_delivered - b->frames_expected) <= slack) {
       end.outcome = Outcome::kCompleted;
     } else {
@@ -293,22 +413,25 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   end.closed_at = clock_.now();
   log_->close(b->log_id, end);
 
+  const auto& o = b->item.occurrence;
   const std::string started =
       end.started_at ? format_iso(*end.started_at, zone_) : std::string("-");
-  say({fmt::format("loaxad: {} {} — {} (bắt đầu {}, {} khung){}", b->occurrence.programme_id,
-                   format_local(b->occurrence.scheduled_at, zone_), to_string(end.outcome), started,
+  say({fmt::format("loaxad: {} {} — {} (bắt đầu {}, {} khung){}", o.programme_id,
+                   format_local(o.scheduled_at, zone_), to_string(end.outcome), started,
                    end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason),
-       fmt::format("loaxad: {} {} — {} (started {}, {} frames){}", b->occurrence.programme_id,
-                   format_local(b->occurrence.scheduled_at, zone_), to_string(end.outcome), started,
+       fmt::format("loaxad: {} {} — {} (started {}, {} frames){}", o.programme_id,
+                   format_local(o.scheduled_at, zone_), to_string(end.outcome), started,
                    end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason)});
-
-  handled_until_ = std::max(handled_until_, b->occurrence.scheduled_at);
   b.reset();
   if (stopping_) {
+    for (const auto& p : queue_) {
+      log_without_playing(p, Outcome::kMissed, "loaxad was stopped before it could play");
+    }
+    queue_.clear();
     io_.stop();
     return;
   }
-  plan_and_arm();
+  play_next_in_queue();
 }
 
 void StationDaemon::on_signal(int sig) {
@@ -317,19 +440,12 @@ void StationDaemon::on_signal(int sig) {
   const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
   say({fmt::format("loaxad: nhận {}, dừng", name),
        fmt::format("loaxad: {} received, stopping", name)});
+  control_.reset();
   if (!current_) {
     io_.stop();
     return;
   }
-  current_->stop_reason = fmt::format("loaxad stopped ({})", name);
-  if (!current_->engine || !current_->sink || !current_->sink->first_frame_at()) {
-    // Nothing has been heard yet: end now rather than fade silence.
-    watch_timer_.cancel();
-    finish(Outcome::kStopped, *current_->stop_reason + " before the broadcast began");
-    return;
-  }
-  // The fade runs in the audio callback; watch() sees the engine finish and closes the entry.
-  current_->engine->request_fade();
+  cut_current(Outcome::kStopped, fmt::format("loaxad stopped ({})", name));
 }
 
 }  // namespace loaxa

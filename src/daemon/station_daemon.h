@@ -6,7 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
@@ -17,11 +19,15 @@
 #include "config/station_config.h"
 #include "core/clock.h"
 #include "core/planner.h"
+#include "daemon/control_server.h"
 #include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 
 namespace loaxa {
+
+/// "normal" | "priority" | "emergency" (Circular 39/2020's three levels).
+std::optional<Priority> priority_from(const std::string& s) noexcept;
 
 struct DaemonOptions {
   bool rehearsal = false;  ///< --output rehearsal: WAV files under [audio] rehearsal_dir
@@ -39,27 +45,50 @@ class StationDaemon {
   void start();
 
  private:
-  struct Broadcast {
+  /// Something waiting to play: a scheduled occurrence whose time came while another broadcast
+  /// was on air, or an operator's `loaxa play`.
+  struct Pending {
     Occurrence occurrence;
+    Priority priority = Priority::kNormal;
+    Instant deadline{};  ///< past this it is logged missed instead of played late
+    std::string origin;  ///< "schedule" or "operator"
+  };
+
+  struct Broadcast {
+    Pending item;
     std::int64_t log_id = 0;
     std::int64_t frames_expected = 0;
     std::unique_ptr<Sink> sink;
     std::unique_ptr<PlayoutEngine> engine;
     std::int64_t last_frames = 0;
     Instant last_progress{};
-    std::optional<std::string> stop_reason;
+    Instant target{};
+    std::optional<Outcome> end_as;  ///< set when stopped or pre-empted
+    std::string end_reason;
   };
 
   void plan_and_arm();
   void on_wake();
-  /// Plays `occurrence`, or only logs it as missed when `missed_reason` is not empty.
-  void begin(const Occurrence& occurrence, const std::string& missed_reason);
+  void enqueue(Pending item);
+  void play_next_in_queue();
+  void begin(Pending item, Instant target);
+  void log_without_playing(const Pending& item, Outcome outcome, const std::string& reason);
   void watch();
   void finish(std::optional<Outcome> forced, const std::string& forced_reason);
+  void cut_current(Outcome as, const std::string& reason);
   void on_signal(int signal);
+  void arm_signals();
+  void arm_hangup();
   void close_crashed_entries();
   std::unique_ptr<Sink> make_sink(const Occurrence& occurrence);
   void say(const Text& t) const;
+
+  // Control requests (control_commands.cpp).
+  nlohmann::json handle_request(const nlohmann::json& request);
+  nlohmann::json status() const;
+  nlohmann::json play(const nlohmann::json& request);
+  nlohmann::json stop();
+  nlohmann::json reload();
 
   boost::asio::io_context& io_;
   const Clock& clock_;
@@ -72,12 +101,16 @@ class StationDaemon {
   std::vector<Programme> programmes_;
   std::unique_ptr<PortAudioSystem> portaudio_;
   OutputDevice device_;
+  std::string output_label_;
   boost::asio::steady_timer wake_timer_;
   boost::asio::steady_timer watch_timer_;
   boost::asio::signal_set signals_;
+  boost::asio::signal_set hangup_;
+  std::unique_ptr<ControlServer> control_;
   std::optional<Occurrence> next_;
+  std::deque<Pending> queue_;
   std::unique_ptr<Broadcast> current_;
-  Instant handled_until_{};  ///< occurrences at or before this instant are done
+  Instant handled_until_{};  ///< scheduled occurrences at or before this instant are done
   bool stopping_ = false;
 };
 

@@ -1,0 +1,179 @@
+// The control protocol's requests, answered on the event loop (so no locking is needed).
+// Documented in README.md ("Control socket").
+
+#include <fmt/format.h>
+
+#include "config/schedule_file.h"
+#include "daemon/station_daemon.h"
+#include "daemon/wake_policy.h"
+
+namespace loaxa {
+namespace {
+
+constexpr std::chrono::minutes kOperatorGrace{10};
+constexpr std::chrono::milliseconds kOperatorLead{400};
+
+nlohmann::json occurrence_json(const Occurrence& o, const date::time_zone* zone) {
+  nlohmann::json segs = nlohmann::json::array();
+  for (const auto& s : o.segments) {
+    segs.push_back({{"id", s.id}, {"title", s.title}, {"duration_seconds", s.duration_seconds()}});
+  }
+  return {{"programme", o.programme_id},
+          {"slot", o.slot_index},
+          {"scheduled_at", format_iso(o.scheduled_at, zone)},
+          {"segments", segs},
+          {"total_seconds", o.total_seconds}};
+}
+
+}  // namespace
+
+nlohmann::json StationDaemon::handle_request(const nlohmann::json& request) {
+  const auto cmd = request.value("cmd", std::string());
+  if (cmd == "status") return status();
+  if (cmd == "play") return play(request);
+  if (cmd == "stop") return stop();
+  if (cmd == "reload") return reload();
+  return error_reply(fmt::format("lệnh \"{}\" không có; dùng status, play, stop hoặc reload", cmd),
+                     fmt::format("unknown cmd \"{}\"; use status, play, stop or reload", cmd));
+}
+
+nlohmann::json StationDaemon::status() const {
+  nlohmann::json r{{"ok", true},
+                   {"station", config_.station_name},
+                   {"timezone", config_.timezone},
+                   {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
+                   {"device", output_label_},
+                   {"output_state", "ok"},
+                   {"now", format_iso(clock_.now(), zone_)}};
+  if (current_) {
+    const auto& b = *current_;
+    nlohmann::json p = occurrence_json(b.item.occurrence, zone_);
+    p["priority"] = to_string(b.item.priority);
+    p["origin"] = b.item.origin;
+    p["frames_expected"] = b.frames_expected;
+    const auto delivered = b.engine ? b.engine->frames_delivered() : 0;
+    p["frames_delivered"] = delivered;
+    p["progress"] =
+        b.frames_expected > 0 ? static_cast<double>(delivered) / b.frames_expected : 0.0;
+    const auto first = b.sink ? b.sink->first_frame_at() : std::nullopt;
+    p["started_at"] = first ? nlohmann::json(format_iso(*first, zone_)) : nlohmann::json(nullptr);
+    r["playing"] = p;
+  } else {
+    r["playing"] = nullptr;
+  }
+  nlohmann::json queued = nlohmann::json::array();
+  for (const auto& q : queue_) {
+    auto j = occurrence_json(q.occurrence, zone_);
+    j["priority"] = to_string(q.priority);
+    j["origin"] = q.origin;
+    queued.push_back(j);
+  }
+  r["queue"] = queued;
+  const Instant now = clock_.now();
+  auto plan = expand(programmes_, segments_->all(), handled_until_,
+                     now + std::chrono::hours(24 * 8), zone_);
+  nlohmann::json next = nlohmann::json::array();
+  for (const auto& o : plan) {
+    if (o.scheduled_at <= handled_until_) continue;
+    next.push_back(occurrence_json(o, zone_));
+    if (next.size() == 5) break;
+  }
+  r["next"] = next;
+  return r;
+}
+
+nlohmann::json StationDaemon::play(const nlohmann::json& request) {
+  const auto id = request.value("segment", std::string());
+  const auto priority_text = request.value("priority", std::string("priority"));
+  const auto priority = priority_from(priority_text);
+  if (!priority) {
+    return error_reply(
+        fmt::format("mức ưu tiên \"{}\" không có; dùng normal, priority hoặc emergency",
+                    priority_text),
+        fmt::format("unknown priority \"{}\"; use normal, priority or emergency", priority_text));
+  }
+  auto segment = segments_->find_by_id(id);
+  if (!segment) {
+    return error_reply(fmt::format("không có đoạn âm thanh mã \"{}\"", id),
+                       fmt::format("no segment with id \"{}\"", id));
+  }
+  const Instant now = clock_.now();
+  Pending item;
+  item.occurrence.programme_id = "operator";
+  item.occurrence.programme_title = segment->title;
+  item.occurrence.slot_index = -1;
+  item.occurrence.scheduled_at = now + kOperatorLead;
+  item.occurrence.segments = {*segment};
+  item.occurrence.total_seconds = segment->duration_seconds();
+  item.priority = *priority;
+  item.deadline = item.occurrence.scheduled_at + kOperatorGrace;
+  item.origin = "operator";
+  const bool will_wait = current_ && *priority != Priority::kEmergency;
+  auto summary = occurrence_json(item.occurrence, zone_);
+  summary["priority"] = to_string(*priority);
+  enqueue(std::move(item));
+  return {{"ok", true}, {"queued", will_wait}, {"broadcast", summary}};
+}
+
+nlohmann::json StationDaemon::stop() {
+  if (!current_) {
+    return error_reply("không có gì đang phát", "nothing is playing");
+  }
+  auto what = occurrence_json(current_->item.occurrence, zone_);
+  cut_current(Outcome::kStopped, "stopped by the operator (loaxa stop)");
+  return {{"ok", true}, {"stopped", what}};
+}
+
+nlohmann::json StationDaemon::reload() {
+  StationConfig fresh;
+  try {
+    fresh = load_config(config_.file);
+  } catch (const UserError& e) {
+    return error_reply(e.text().vi, e.text().en);
+  }
+  auto loaded = load_schedules(fresh.schedules_dir, segments_->all());
+  std::string vi, en;
+  for (const auto& p : loaded.problems) {
+    if (p.kind != ScheduleProblem::Kind::kInvalid) continue;
+    vi += (vi.empty() ? "" : "\n") + p.format(Lang::kVi);
+    en += (en.empty() ? "" : "\n") + p.format(Lang::kEn);
+  }
+  if (!vi.empty()) {
+    auto r = error_reply(vi, en);
+    r["kept_old_schedule"] = true;
+    return r;
+  }
+  programmes_ = std::move(loaded.programmes);
+  // Output, database and socket are opened once; changing them needs a restart.
+  std::vector<std::string> needs_restart;
+  if (fresh.database != config_.database) needs_restart.push_back("storage.database");
+  if (fresh.host_api != config_.host_api || fresh.device != config_.device) {
+    needs_restart.push_back("audio.host_api/device");
+  }
+  if (fresh.control_socket != config_.control_socket) needs_restart.push_back("control.socket");
+  const auto keep_db = config_.database;
+  const auto keep_socket = config_.control_socket;
+  const auto keep_api = config_.host_api;
+  const auto keep_device = config_.device;
+  config_ = std::move(fresh);
+  config_.database = keep_db;
+  config_.control_socket = keep_socket;
+  config_.host_api = keep_api;
+  config_.device = keep_device;
+  zone_ = find_zone(config_.timezone);
+  if (!current_) {
+    wake_timer_.cancel();
+    plan_and_arm();
+  } else {
+    // The current broadcast continues; the next wake-up re-plans with the new schedules.
+    next_.reset();
+  }
+  int slots = 0;
+  for (const auto& p : programmes_) slots += static_cast<int>(p.slots.size());
+  return {{"ok", true},
+          {"programmes", programmes_.size()},
+          {"slots", slots},
+          {"needs_restart", needs_restart}};
+}
+
+}  // namespace loaxa
