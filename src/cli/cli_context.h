@@ -35,6 +35,8 @@ void add_segment_commands(CLI::App& app, CliContext& ctx);
 void add_schedule_commands(CLI::App& app, CliContext& ctx);
 void add_log_command(CLI::App& app, CliContext& ctx);
 void add_devices_command(CLI::App& app, CliContext& ctx);
+/// status, play, stop, reload: requests to the running loaxad over its control socket.
+void add_control_commands(CLI::App& app, CliContext& ctx);
 
 /// main() of `loaxa`.
 int run_loaxa(int argc, char** argv);

@@ -37,6 +37,7 @@ int run_loaxa(int argc, char** argv) {
   add_schedule_commands(app, ctx);
   add_log_command(app, ctx);
   add_devices_command(app, ctx);
+  add_control_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
