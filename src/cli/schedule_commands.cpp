@@ -8,8 +8,11 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "cli/cli_context.h"
+#include "config/holiday_file.h"
 #include "config/schedule_file.h"
 #include "core/planner.h"
 #include "store/database.h"
@@ -64,7 +67,29 @@ std::string mm_ss(double seconds) {
   return fmt::format("{:02}:{:02}", s / 60, s % 60);
 }
 
-int broadcasts_per_week(const Slot& slot) {
+/// What the station's config adds to a schedule check: its window and its zones.
+ScheduleOptions schedule_options(CliContext& ctx) {
+  ScheduleOptions opt;
+  if (const auto& w = ctx.config().window) opt.window = BroadcastWindow{w->first, w->second};
+  for (const auto& z : ctx.config().zones) opt.known_zones.push_back(z.name);
+  return opt;
+}
+
+/// The holiday calendar; none when the file does not exist (a station may not keep one).
+Holidays station_holidays(CliContext& ctx) {
+  const fs::path& path = ctx.config().holidays;
+  std::error_code ec;
+  if (path.empty() || !fs::exists(path, ec)) return {};
+  return load_holidays(path);
+}
+
+/// Broadcasts a week for a weekday-only slot; nullopt when the rate varies (monthly rules,
+/// dates, every_weeks, validity ranges).
+std::optional<int> broadcasts_per_week(const Slot& slot) {
+  if (!slot.monthdays.empty() || !slot.nth.empty() || !slot.dates.empty() || slot.every_weeks > 1 ||
+      slot.from || slot.until) {
+    return std::nullopt;
+  }
   int days = 0;
   for (bool d : slot.days) days += d ? 1 : 0;
   return days * static_cast<int>(slot.times.size());
@@ -77,7 +102,13 @@ void print_problems(const std::vector<ScheduleProblem>& problems, Lang lang) {
 void run_check(CliContext& ctx) {
   const fs::path& dir = ctx.config().schedules_dir;
   std::vector<Segment> catalogue = load_catalogue(ctx);
-  ScheduleSet set = load_schedules(dir, catalogue);
+  ScheduleSet set = load_schedules(dir, catalogue, schedule_options(ctx));
+  try {
+    station_holidays(ctx);
+  } catch (const UserError& e) {
+    std::cerr << e.text().in(ctx.lang) << '\n';
+    ctx.exit_code = 1;
+  }
   if (!set.problems.empty()) {
     print_problems(set.problems, ctx.lang);
     auto n = static_cast<long>(set.problems.size());
@@ -90,16 +121,34 @@ void run_check(CliContext& ctx) {
   }
   long slots = 0;
   for (const Programme& p : set.programmes) {
-    int per_week = 0;
-    for (const Slot& s : p.slots) per_week += broadcasts_per_week(s);
+    std::optional<int> per_week = 0;
+    for (const Slot& s : p.slots) {
+      auto w = broadcasts_per_week(s);
+      per_week = per_week && w ? std::optional<int>(*per_week + *w) : std::nullopt;
+    }
     slots += static_cast<long>(p.slots.size());
     auto n = static_cast<long>(p.slots.size());
-    std::cout << ctx.say({fmt::format("{}: {} \"{}\": {} khung giờ, {} lần phát mỗi tuần",
-                                      p.where.file, p.id, p.title, n, per_week),
-                          fmt::format("{}: {} \"{}\": {}, {} a week", p.where.file, p.id, p.title,
-                                      plural(n, "slot", "slots"),
-                                      plural(per_week, "broadcast", "broadcasts"))})
-              << '\n';
+    if (per_week) {
+      std::cout << ctx.say({fmt::format("{}: {} \"{}\": {} khung giờ, {} lần phát mỗi tuần",
+                                        p.where.file, p.id, p.title, n, *per_week),
+                            fmt::format("{}: {} \"{}\": {}, {} a week", p.where.file, p.id, p.title,
+                                        plural(n, "slot", "slots"),
+                                        plural(*per_week, "broadcast", "broadcasts"))})
+                << '\n';
+    } else {
+      std::cout << ctx.say(
+                       {fmt::format("{}: {} \"{}\": {} khung giờ", p.where.file, p.id, p.title, n),
+                        fmt::format("{}: {} \"{}\": {}", p.where.file, p.id, p.title,
+                                    plural(n, "slot", "slots"))})
+                << '\n';
+    }
+    // The canonical form: what loaxa understood, one spelling per meaning; pasted back into a
+    // schedule file it parses to the same slot.
+    for (const Slot& s : p.slots) {
+      std::istringstream lines(format_slot(s));
+      std::cout << fmt::format("  # {}:{}\n", s.where.file, s.where.line);
+      for (std::string line; std::getline(lines, line);) std::cout << "  " << line << '\n';
+    }
   }
   auto np = static_cast<long>(set.programmes.size());
   std::cout << ctx.say({fmt::format("Hợp lệ: {} chương trình, {} khung giờ.", np, slots),
@@ -113,15 +162,6 @@ struct PreviewOptions {
   int days = 7;
   bool json = false;
 };
-
-Text nothing_to_play(const PlaySpec& play) {
-  if (play.kind == PlaySpec::Kind::kTag) {
-    return {fmt::format("không có gì để phát: chưa có đoạn nào mang thẻ \"{}\"", play.value),
-            fmt::format("nothing to play: no imported segment has tag \"{}\"", play.value)};
-  }
-  return {fmt::format("không có gì để phát: chưa nhập đoạn \"{}\"", play.value),
-          fmt::format("nothing to play: segment \"{}\" is not imported", play.value)};
-}
 
 const char* weekday_name(Instant t, const date::time_zone* zone, Lang lang) {
   static constexpr const char* kVi[] = {"T2", "T3", "T4", "T5", "T6", "T7", "CN"};
@@ -146,7 +186,10 @@ void print_json(const std::vector<Occurrence>& plan, const date::time_zone* zone
                    {"programme_title", o.programme_title},
                    {"slot", o.slot_index},
                    {"segments", segments},
-                   {"total_seconds", o.total_seconds}});
+                   {"total_seconds", o.total_seconds},
+                   {"priority", to_string(o.priority)},
+                   {"zones", o.zones},
+                   {"nothing_reason", o.nothing_reason.en}});
   }
   std::cout << out.dump(2) << '\n';
 }
@@ -183,10 +226,10 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
     std::cout << fmt::format("{} {}  {}#{}  {}  {}\n", weekday_name(o.scheduled_at, zone, ctx.lang),
                              local, o.programme_id, o.slot_index, o.programme_title, duration);
     if (o.segments.empty()) {
-      auto it = slots.find({o.programme_id, o.slot_index});
-      if (it != slots.end()) {
-        std::cout << "    (" << ctx.say(nothing_to_play(it->second->play)) << ")\n";
-      }
+      std::cout << "    ("
+                << ctx.say({"không có gì để phát: " + o.nothing_reason.vi,
+                            "nothing to play: " + o.nothing_reason.en})
+                << ")\n";
     }
     int n = 0;
     for (const Segment& s : o.segments) {
@@ -225,7 +268,10 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
   }
 
   std::vector<Segment> catalogue = load_catalogue(ctx);
-  ScheduleSet set = load_schedules(ctx.config().schedules_dir, catalogue);
+  ScheduleSet set = load_schedules(ctx.config().schedules_dir, catalogue, schedule_options(ctx));
+  PlanOptions plan_options;
+  plan_options.holidays = station_holidays(ctx);
+  plan_options.require_approval = ctx.config().require_approval;
   // Unresolved tags and segments already show as "nothing to play" in the plan itself.
   std::vector<ScheduleProblem> invalid;
   for (const auto& p : set.problems) {
@@ -234,7 +280,7 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
 
   Instant from = local_midnight(first_day, zone);
   Instant to = local_midnight(date::sys_days{first_day} + date::days{opt.days}, zone);
-  std::vector<Occurrence> plan = expand(set.programmes, catalogue, from, to, zone);
+  std::vector<Occurrence> plan = expand(set.programmes, catalogue, from, to, zone, plan_options);
   if (opt.json) {
     print_json(plan, zone);
   } else {

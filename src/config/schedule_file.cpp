@@ -570,8 +570,7 @@ class FileParser {
                             "every_weeks = 2 (fortnightly)",
                             shown(*every)));
       } else {
-        // Every week is the same as no every_weeks: one spelling, so the canonical form is one.
-        slot.every_weeks = i->get() == 1 ? 0 : static_cast<int>(i->get());
+        slot.every_weeks = static_cast<int>(i->get());
         if (!t.contains("start")) {
           problem(every->source(),
                   "every_weeks cần start = \"NĂM-THÁNG-NGÀY\": tuần chứa ngày đó là tuần phát "
@@ -918,7 +917,7 @@ std::string format_slot(const Slot& slot) {
   }
   if (!slot.nth.empty()) out += "nth = " + quoted_list(slot.nth, nth_text) + "\n";
   if (!slot.dates.empty()) out += "dates = " + quoted_list(slot.dates, date_text) + "\n";
-  if (slot.every_weeks > 1) out += fmt::format("every_weeks = {}\n", slot.every_weeks);
+  if (slot.every_weeks > 0) out += fmt::format("every_weeks = {}\n", slot.every_weeks);
   for (auto [key, value] : {std::pair{"start", &slot.start}, std::pair{"from", &slot.from},
                             std::pair{"until", &slot.until}}) {
     if (*value) out += fmt::format("{} = {}\n", key, toml_quoted(date_text(**value)));

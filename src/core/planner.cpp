@@ -49,7 +49,7 @@ std::string fmt_text(const Parts&... parts) {
 
 }  // namespace
 
-const char* to_string(Priority p) {
+const char* to_string(Priority p) noexcept {
   switch (p) {
     case Priority::kNormal:
       return "normal";
@@ -61,7 +61,7 @@ const char* to_string(Priority p) {
   return "normal";
 }
 
-const char* to_string(Rotation r) {
+const char* to_string(Rotation r) noexcept {
   switch (r) {
     case Rotation::kAll:
       return "all";

@@ -40,7 +40,7 @@ enum class Rotation {
 };
 
 /// Circular 39/2020/TT-BTTTT's three levels for IP commune radio.
-enum class Priority { kNormal, kPriority, kEmergency };
+enum class Priority { kNormal = 0, kPriority = 1, kEmergency = 2 };
 
 /// Whether a slot airs on the days of the holiday calendar.
 enum class HolidayPolicy { kSkip, kKeep };
@@ -79,7 +79,8 @@ struct Slot {
   std::vector<NthWeekday> nth;
   /// Specific local dates. Sorted, unique.
   std::vector<date::year_month_day> dates;
-  /// 0 = every week; N > 1 = only in weeks 0, N, 2N, ... counted (Monday-based) from `start`.
+  /// 0 (none) or 1 = every week; N > 1 = only in weeks 0, N, 2N, ... counted (Monday-based)
+  /// from `start`.
   int every_weeks = 0;
   std::optional<date::year_month_day> start;  ///< with every_weeks; also no day before it fires
   std::optional<date::year_month_day> from;   ///< inclusive
@@ -111,8 +112,8 @@ struct Programme {
 };
 
 /// "normal", "priority", "emergency" (as schedules and the log spell them).
-const char* to_string(Priority p);
+const char* to_string(Priority p) noexcept;
 /// "sequential", "shuffle", "least_recent"; "all" for kAll.
-const char* to_string(Rotation r);
+const char* to_string(Rotation r) noexcept;
 
 }  // namespace loaxa

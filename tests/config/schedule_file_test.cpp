@@ -79,7 +79,7 @@ TEST(ScheduleFile, TitleDefaultsToId) {
 
 struct BadCase {
   const char* name;
-  const char* text;
+  std::string text;
   std::vector<std::string> expected;  ///< English, formatted, in order
   bool unresolved = false;            ///< kUnresolved: the programme is still usable
 };
@@ -271,6 +271,298 @@ TEST(ScheduleFile, CanonicalTextEscapesQuotes) {
   EXPECT_EQ(set.programmes[0].title, p.title);
 }
 
+// ---- Issue 3: recurrence, content, priority, zones, window. ----
+
+constexpr const char* kFull = R"([programme]
+id = "cchc"
+title = "CCHC"
+
+[[slot]]
+days = ["mon"]
+monthdays = [-1, 15, 1, 15]
+nth = ["last fri", "1st mon", "2nd tue"]
+dates = ["2027-01-15", 2026-12-24]
+every_weeks = 2
+start = "2026-01-05"
+from = "2026-01-01"
+until = 2027-12-31
+holidays = "keep"
+at = ["06:00"]
+play = { tag = "cchc" }
+rotation = "shuffle"
+count = 2
+intro = "a1b2c3d4e5f6"
+outro = "a1b2c3d4e5f6"
+max_duration = "12:30"
+priority = "priority"
+zones = ["thon-tay", "thon-dong"]
+grace = "1:00:00"
+
+[[slot]]
+dates = ["2026-09-02"]
+at = ["20:00"]
+play = { list = ["0123456789ab", "a1b2c3d4e5f6"] }
+priority = "emergency"
+grace = "00:00"
+)";
+
+TEST(ScheduleFile, ParsesEveryKey) {
+  ScheduleSet set = parse_schedule(kFull, "f.toml", kCatalogue);
+  ASSERT_TRUE(set.problems.empty()) << problems_en(set)[0];
+  ASSERT_EQ(set.programmes.size(), 1u);
+  const Slot& s = set.programmes[0].slots[0];
+  EXPECT_EQ(s.monthdays, (std::vector<int>{1, 15, -1}));
+  EXPECT_EQ(s.nth, (std::vector<NthWeekday>{{1, 1}, {2, 2}, {-1, 5}}));
+  EXPECT_EQ(s.dates, (std::vector<date::year_month_day>{*parse_date("2026-12-24"),
+                                                        *parse_date("2027-01-15")}));
+  EXPECT_EQ(s.every_weeks, 2);
+  EXPECT_EQ(s.start, parse_date("2026-01-05"));
+  EXPECT_EQ(s.from, parse_date("2026-01-01"));
+  EXPECT_EQ(s.until, parse_date("2027-12-31"));
+  EXPECT_EQ(s.holidays, HolidayPolicy::kKeep);
+  EXPECT_EQ(s.rotation, Rotation::kShuffle);
+  EXPECT_EQ(s.count, 2);
+  EXPECT_EQ(s.intro, "a1b2c3d4e5f6");
+  EXPECT_EQ(s.max_duration, seconds{750});
+  EXPECT_EQ(s.priority, Priority::kPriority);
+  EXPECT_EQ(s.zones, (std::vector<std::string>{"thon-dong", "thon-tay"}));
+  EXPECT_EQ(s.grace, seconds{3600});
+  const Slot& e = set.programmes[0].slots[1];
+  EXPECT_EQ(e.play.kind, PlaySpec::Kind::kList);
+  EXPECT_EQ(e.play.list, (std::vector<std::string>{"0123456789ab", "a1b2c3d4e5f6"}));
+  EXPECT_EQ(e.priority, Priority::kEmergency);
+  EXPECT_EQ(e.holidays, HolidayPolicy::kKeep);  // the emergency default
+  EXPECT_EQ(e.grace, seconds{0});
+  EXPECT_EQ(set.programmes[0].slots[0].rotation, Rotation::kShuffle);
+  // Defaults.
+  ScheduleSet plain = parse_schedule(kValid, "a.toml", kCatalogue);
+  const Slot& d = plain.programmes[0].slots[0];
+  EXPECT_EQ(d.holidays, HolidayPolicy::kSkip);
+  EXPECT_EQ(d.rotation, Rotation::kAll);
+  EXPECT_EQ(d.priority, Priority::kNormal);
+  EXPECT_EQ(d.grace, seconds{600});
+  EXPECT_FALSE(d.max_duration);
+  EXPECT_TRUE(d.zones.empty());
+}
+
+TEST(ScheduleFile, EveryKeyRoundTripsThroughTheCanonicalForm) {
+  ScheduleSet first = parse_schedule(kFull, "f.toml", kCatalogue);
+  ASSERT_EQ(first.programmes.size(), 1u);
+  std::string canonical = format_schedule(first.programmes[0]);
+  EXPECT_EQ(format_slot(first.programmes[0].slots[0]),
+            "[[slot]]\n"
+            "days = [\"mon\"]\n"
+            "monthdays = [1, 15, -1]\n"
+            "nth = [\"1st mon\", \"2nd tue\", \"last fri\"]\n"
+            "dates = [\"2026-12-24\", \"2027-01-15\"]\n"
+            "every_weeks = 2\n"
+            "start = \"2026-01-05\"\n"
+            "from = \"2026-01-01\"\n"
+            "until = \"2027-12-31\"\n"
+            "holidays = \"keep\"\n"
+            "at = [\"06:00\"]\n"
+            "play = { tag = \"cchc\" }\n"
+            "rotation = \"shuffle\"\n"
+            "count = 2\n"
+            "intro = \"a1b2c3d4e5f6\"\n"
+            "outro = \"a1b2c3d4e5f6\"\n"
+            "max_duration = \"12:30\"\n"
+            "priority = \"priority\"\n"
+            "zones = [\"thon-dong\", \"thon-tay\"]\n"
+            "grace = \"1:00:00\"\n");
+  EXPECT_EQ(format_slot(first.programmes[0].slots[1]),
+            "[[slot]]\n"
+            "dates = [\"2026-09-02\"]\n"
+            "at = [\"20:00\"]\n"
+            "play = { list = [\"0123456789ab\", \"a1b2c3d4e5f6\"] }\n"
+            "priority = \"emergency\"\n"
+            "grace = \"00:00\"\n");
+  ScheduleSet second = parse_schedule(canonical, "f.toml", kCatalogue);
+  ASSERT_TRUE(second.problems.empty()) << problems_en(second)[0];
+  EXPECT_EQ(format_schedule(second.programmes[0]), canonical);
+}
+
+struct RoundTripCase {
+  const char* name;
+  const char* slot;       ///< [[slot]] body as a user might write it
+  const char* canonical;  ///< format_slot of it
+};
+
+const std::vector<RoundTripCase> kRoundTrips = {
+    {"every_week_keeps_its_start", "days = [\"tue\"]\nevery_weeks = 1\nstart = \"2026-01-06\"\n",
+     "days = [\"tue\"]\nevery_weeks = 1\nstart = \"2026-01-06\"\n"},
+    {"all_days_is_daily", "days = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\n",
+     "days = [\"daily\"]\n"},
+    {"holidays_skip_is_default", "days = [\"mon\"]\nholidays = \"skip\"\n", "days = [\"mon\"]\n"},
+    {"emergency_keep_is_default",
+     "days = [\"mon\"]\npriority = \"emergency\"\nholidays = \"keep\"\n", "days = [\"mon\"]\n"},
+    {"emergency_skip_is_said", "days = [\"mon\"]\npriority = \"emergency\"\nholidays = \"skip\"\n",
+     "days = [\"mon\"]\nholidays = \"skip\"\n"},
+    {"grace_ten_minutes_is_default", "days = [\"mon\"]\ngrace = \"10:00\"\n", "days = [\"mon\"]\n"},
+    {"long_minutes_become_hours", "days = [\"mon\"]\nmax_duration = \"90:00\"\n",
+     "days = [\"mon\"]\n"},
+    {"rotation_all_is_default", "days = [\"mon\"]\nrotation = \"all\"\n", "days = [\"mon\"]\n"},
+    {"count_one_is_default", "days = [\"mon\"]\nrotation = \"least_recent\"\ncount = 1\n",
+     "days = [\"mon\"]\n"},
+    {"monthdays_sorted_unique", "monthdays = [-2, 31, -1, 1, 31]\n",
+     "monthdays = [1, 31, -1, -2]\n"},
+};
+
+TEST(ScheduleFile, CanonicalFormTable) {
+  for (const auto& c : kRoundTrips) {
+    std::string text = std::string("[programme]\nid = \"p\"\n[[slot]]\n") + c.slot +
+                       "at = [\"06:00\"]\nplay = { tag = \"cchc\" }\n";
+    ScheduleSet first = parse_schedule(text, "f.toml", kCatalogue);
+    ASSERT_EQ(first.programmes.size(), 1u) << c.name << ": " << problems_en(first)[0];
+    std::string slot = format_slot(first.programmes[0].slots[0]);
+    std::string body = slot.substr(std::string("[[slot]]\n").size());
+    // The keys the case is about, in their canonical spelling, come before at/play.
+    std::string expected_head = c.canonical;
+    if (std::string(c.name) == "long_minutes_become_hours") {
+      EXPECT_NE(body.find("max_duration = \"1:30:00\"\n"), std::string::npos) << body;
+    } else if (std::string(c.name) == "count_one_is_default") {
+      EXPECT_NE(body.find("rotation = \"least_recent\"\n"), std::string::npos) << body;
+      EXPECT_EQ(body.find("count"), std::string::npos) << body;
+    }
+    EXPECT_EQ(body.substr(0, expected_head.size()), expected_head) << c.name << "\n" << body;
+    ScheduleSet second = parse_schedule("[programme]\nid = \"p\"\n" + slot, "f.toml", kCatalogue);
+    ASSERT_EQ(second.programmes.size(), 1u) << c.name;
+    EXPECT_EQ(format_slot(second.programmes[0].slots[0]), slot) << c.name;
+  }
+}
+
+/// A [[slot]] body around `lines`, the slot table starting on line 3.
+std::string slot_text(const std::string& lines) {
+  return "[programme]\nid = \"p\"\n[[slot]]\n" + lines;
+}
+
+const std::vector<BadCase> kNewBadCases = {
+    {"monthday_zero_and_32",
+     slot_text("monthdays = [0, 32, -32, \"1\"]\nat = [\"06:00\"]\nplay = { tag = \"cchc\" }\n"),
+     {"f.toml:4:14: invalid day of the month 0; use 1..31, or -1 for the last day (-2 for the "
+      "day before...)",
+      "f.toml:4:17: invalid day of the month 32; use 1..31, or -1 for the last day (-2 for the "
+      "day before...)",
+      "f.toml:4:21: invalid day of the month -32; use 1..31, or -1 for the last day (-2 for the "
+      "day before...)",
+      "f.toml:4:26: invalid day of the month \"1\"; use 1..31, or -1 for the last day (-2 for "
+      "the day before...)"}},
+    {"nth_bad",
+     slot_text("nth = [\"6th mon\", \"last\", \"first mon\"]\nat = [\"06:00\"]\nplay = { tag = "
+               "\"cchc\" }\n"),
+     {"f.toml:4:8: invalid nth weekday \"6th mon\"; use \"1st\"..\"5th\" or \"last\" and a day "
+      "mon..sun, e.g. \"1st mon\", \"last fri\"",
+      "f.toml:4:19: invalid nth weekday \"last\"; use \"1st\"..\"5th\" or \"last\" and a day "
+      "mon..sun, e.g. \"1st mon\", \"last fri\"",
+      "f.toml:4:27: invalid nth weekday \"first mon\"; use \"1st\"..\"5th\" or \"last\" and a "
+      "day mon..sun, e.g. \"1st mon\", \"last fri\""}},
+    {"bad_dates",
+     slot_text(
+         "dates = [\"2027-02-29\", \"24/12/2026\"]\nat = [\"06:00\"]\nplay = { tag = \"cchc\" }\n"),
+     {"f.toml:4:10: invalid date \"2027-02-29\" for \"dates\"; use YYYY-MM-DD, e.g. "
+      "\"2026-12-24\"",
+      "f.toml:4:24: invalid date \"24/12/2026\" for \"dates\"; use YYYY-MM-DD, e.g. "
+      "\"2026-12-24\""}},
+    {"every_weeks_without_start",
+     slot_text("days = [\"mon\"]\nevery_weeks = 2\nat = [\"06:00\"]\nplay = { tag = \"cchc\" }\n"),
+     {"f.toml:5:15: every_weeks needs start = \"YYYY-MM-DD\": the week of that day is the first "
+      "week that plays"}},
+    {"every_weeks_out_of_range",
+     slot_text("days = [\"mon\"]\nevery_weeks = 0\nstart = \"2026-01-05\"\nat = [\"06:00\"]\nplay "
+               "= { tag = \"cchc\" }\n"),
+     {"f.toml:5:15: invalid every_weeks 0; use a number of weeks from 1 to 52, e.g. every_weeks "
+      "= 2 (fortnightly)"}},
+    {"start_alone",
+     slot_text(
+         "days = [\"mon\"]\nstart = \"2026-01-05\"\nat = [\"06:00\"]\nplay = { tag = \"cchc\" }\n"),
+     {"f.toml:5:9: start only goes with every_weeks; for the first day the slot is valid, use "
+      "from"}},
+    {"until_before_from",
+     slot_text("days = [\"mon\"]\nfrom = \"2026-05-01\"\nuntil = \"2026-04-30\"\nat = "
+               "[\"06:00\"]\nplay = { tag = \"cchc\" }\n"),
+     {"f.toml:6:9: until 2026-04-30 is before from 2026-05-01: this slot would never play"}},
+    {"date_outside_range",
+     slot_text("dates = [\"2027-01-01\"]\nuntil = \"2026-12-31\"\nat = [\"06:00\"]\nplay = { tag = "
+               "\"cchc\" }\n"),
+     {"f.toml:4:10: date 2027-01-01 is outside from/until, so it would never play"}},
+    {"choices",
+     slot_text("days = [\"mon\"]\nholidays = \"maybe\"\nat = [\"06:00\"]\nplay = { tag = \"cchc\" "
+               "}\nrotation = \"random\"\npriority = \"urgent\"\n"),
+     {"f.toml:5:12: invalid holidays \"maybe\"; use \"skip\" or \"keep\"",
+      "f.toml:8:12: invalid rotation \"random\"; use \"all\", \"sequential\", \"shuffle\" or "
+      "\"least_recent\"",
+      "f.toml:9:12: invalid priority \"urgent\"; use \"normal\", \"priority\" or \"emergency\""}},
+    {"rotation_on_segment_and_count_without_rotation",
+     slot_text("days = [\"mon\"]\nat = [\"06:00\"]\nplay = { segment = \"a1b2c3d4e5f6\" "
+               "}\nrotation = \"shuffle\"\n[[slot]]\ndays = [\"mon\"]\nat = [\"06:00\"]\nplay = { "
+               "tag = \"cchc\" }\ncount = 2\n"),
+     {"f.toml:7:12: rotation goes with play = { tag = ... } or { list = [...] }, not with a "
+      "single segment",
+      "f.toml:12:9: count needs rotation = \"sequential\", \"shuffle\" or \"least_recent\"; "
+      "without a rotation every segment plays each time"}},
+    {"durations",
+     slot_text("days = [\"mon\"]\nat = [\"06:00\"]\nplay = { tag = \"cchc\" }\nmax_duration = "
+               "\"00:00\"\ngrace = \"10 min\"\n"),
+     {"f.toml:7:16: invalid duration \"00:00\" for \"max_duration\"; use \"MM:SS\" or "
+      "\"H:MM:SS\", e.g. \"10:00\" (ten minutes)",
+      "f.toml:8:9: invalid duration \"10 min\" for \"grace\"; use \"MM:SS\" or \"H:MM:SS\", e.g. "
+      "\"10:00\" (ten minutes)"}},
+    {"empty_list_and_zones",
+     slot_text("days = [\"mon\"]\nat = [\"06:00\"]\nplay = { list = [] }\nzones = []\n"),
+     {"f.toml:6:17: \"list\" is empty: remove the key or add values",
+      "f.toml:7:9: \"zones\" is empty: remove the key or add values"}},
+    {"unknown_list_item_and_jingle",
+     slot_text("days = [\"mon\"]\nat = [\"06:00\"]\nplay = { list = [\"a1b2c3d4e5f6\", "
+               "\"ffffffffffff\"] }\nintro = \"eeeeeeeeeeee\"\n"),
+     {"f.toml:6:34: unknown segment \"ffffffffffff\": no imported segment has this id",
+      "f.toml:7:9: unknown segment \"eeeeeeeeeeee\": no imported segment has this id"},
+     true},
+    {"no_day_at_all",
+     slot_text("at = [\"06:00\"]\nplay = { tag = \"cchc\" }\n"),
+     {"f.toml:3:1: [[slot]] names no day: add days, monthdays, nth or dates, e.g. days = "
+      "[\"mon\", \"wed\", \"fri\"]"}},
+};
+
+INSTANTIATE_TEST_SUITE_P(ScheduleNew, ScheduleFileBad, ::testing::ValuesIn(kNewBadCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ScheduleFile, WindowAndZonesFromTheStation) {
+  ScheduleOptions opt;
+  opt.window = BroadcastWindow{seconds{5 * 3600 + 30 * 60}, seconds{21 * 3600}};
+  opt.known_zones = {"thon-dong", "thon-tay"};
+  const std::string text = slot_text(
+      "days = [\"mon\"]\nat = [\"05:29\", \"05:30\", \"20:59:59\", \"21:00\"]\n"
+      "play = { tag = \"cchc\" }\nzones = [\"thon-dong\", \"thon-bac\"]\n"
+      "[[slot]]\ndays = [\"mon\"]\nat = [\"20:50\"]\nplay = { tag = \"cchc\" }\n"
+      "max_duration = \"15:00\"\npriority = \"priority\"\n"
+      "[[slot]]\ndays = [\"mon\"]\nat = [\"02:00\"]\nplay = { tag = \"cchc\" }\n"
+      "priority = \"emergency\"\n");
+  ScheduleSet set = parse_schedule(text, "f.toml", kCatalogue, opt);
+  EXPECT_EQ(problems_en(set),
+            (std::vector<std::string>{
+                "f.toml:5:7: 05:29 is outside the station's broadcast window (05:30-21:00, "
+                "[station] window)",
+                "f.toml:5:37: 21:00 is outside the station's broadcast window (05:30-21:00, "
+                "[station] window)",
+                "f.toml:7:23: unknown zone \"thon-bac\"; the station's zones: thon-dong, thon-tay",
+                "f.toml:10:7: 20:50 with max_duration 15:00 would run past the station's "
+                "broadcast window (05:30-21:00)"}));
+  // Without a window or zones from the config, the same file is valid.
+  EXPECT_TRUE(parse_schedule(text, "f.toml", kCatalogue).problems.empty());
+}
+
+TEST(ScheduleFile, WindowOverMidnight) {
+  ScheduleOptions opt;
+  opt.window = BroadcastWindow{seconds{22 * 3600}, seconds{2 * 3600}};
+  ScheduleSet set =
+      parse_schedule(slot_text("days = [\"mon\"]\nat = [\"23:00\", \"01:00\", \"03:00\"]\n"
+                               "play = { tag = \"cchc\" }\nmax_duration = \"30:00\"\n"),
+                     "f.toml", kCatalogue, opt);
+  EXPECT_EQ(problems_en(set),
+            (std::vector<std::string>{"f.toml:5:25: 03:00 is outside the station's broadcast "
+                                      "window (22:00-02:00, [station] window)"}));
+}
+
 class ScheduleDir : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -353,8 +645,17 @@ TEST(ScheduleBundled, CchcFileIsValid) {
   std::ifstream in(file);
   ASSERT_TRUE(in) << file;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ScheduleSet set = parse_schedule(text, "schedules/cchc.toml", kCatalogue);
+  // As the bundled config/loaxa.toml checks it: its window and its zones.
+  ScheduleOptions opt;
+  opt.window = BroadcastWindow{seconds{5 * 3600}, seconds{21 * 3600}};
+  opt.known_zones = {"thon-dong", "thon-tay"};
+  ScheduleSet set = parse_schedule(text, "schedules/cchc.toml", kCatalogue, opt);
   EXPECT_TRUE(set.problems.empty()) << set.problems[0].format(Lang::kEn);
+  // Its canonical form parses back to the same programme.
+  ScheduleSet again =
+      parse_schedule(format_schedule(set.programmes.at(0)), "c.toml", kCatalogue, opt);
+  ASSERT_EQ(again.programmes.size(), 1u);
+  EXPECT_EQ(format_schedule(again.programmes[0]), format_schedule(set.programmes[0]));
   ASSERT_EQ(set.programmes.size(), 1u);
   EXPECT_EQ(set.programmes[0].id, "cchc");
   for (const Slot& s : set.programmes[0].slots) {
