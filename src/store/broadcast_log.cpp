@@ -19,7 +19,8 @@ constexpr const char* kSelect =
     "SELECT b.id, b.occurrence_key, b.programme_id, b.slot_index, b.segment_ids, "
     "b.segment_hashes, b.output, b.device, b.scheduled_at_us, b.opened_at_us, "
     "b.frames_expected, b.sample_rate, o.broadcast_id, o.started_at_us, o.ended_at_us, "
-    "o.frames_delivered, o.underruns, o.peak_dbfs, o.rms_dbfs, o.outcome, o.reason "
+    "o.frames_delivered, o.underruns, o.peak_dbfs, o.rms_dbfs, o.outcome, o.reason, "
+    "b.priority, b.zones, b.origin, o.longest_silence_ms, o.dead_air "
     "FROM broadcasts b LEFT JOIN broadcast_outcomes o ON o.broadcast_id = b.id ";
 
 Outcome outcome_from(const std::string& s) {
@@ -48,6 +49,9 @@ BroadcastEntry row_to_entry(SQLite::Statement& q) {
   s.opened_at = instant(q.getColumn(9).getInt64());
   s.frames_expected = q.getColumn(10).getInt64();
   s.sample_rate = q.getColumn(11).getInt();
+  s.priority = q.getColumn(21).getString();
+  s.zones = nlohmann::json::parse(q.getColumn(22).getString()).get<std::vector<std::string>>();
+  s.origin = q.getColumn(23).getString();
   if (!q.getColumn(12).isNull()) {
     BroadcastEnd end;
     if (!q.getColumn(13).isNull()) end.started_at = instant(q.getColumn(13).getInt64());
@@ -58,6 +62,8 @@ BroadcastEntry row_to_entry(SQLite::Statement& q) {
     end.rms_dbfs = q.getColumn(18).getDouble();
     end.outcome = outcome_from(q.getColumn(19).getString());
     end.reason = q.getColumn(20).getString();
+    end.longest_silence_ms = q.getColumn(24).getInt64();
+    end.dead_air = q.getColumn(25).getInt() != 0;
     e.end = end;
   }
   return e;
@@ -89,7 +95,8 @@ std::int64_t BroadcastLog::open(const BroadcastStart& s) {
   SQLite::Statement q(db_,
                       "INSERT INTO broadcasts (occurrence_key, programme_id, slot_index, "
                       "segment_ids, segment_hashes, output, device, scheduled_at_us, "
-                      "opened_at_us, frames_expected, sample_rate) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+                      "opened_at_us, frames_expected, sample_rate, priority, zones, origin) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   q.bind(1, s.occurrence_key);
   q.bind(2, s.programme_id);
   q.bind(3, s.slot_index);
@@ -101,15 +108,19 @@ std::int64_t BroadcastLog::open(const BroadcastStart& s) {
   q.bind(9, static_cast<int64_t>(us(s.opened_at)));
   q.bind(10, static_cast<int64_t>(s.frames_expected));
   q.bind(11, s.sample_rate);
+  q.bind(12, s.priority);
+  q.bind(13, nlohmann::json(s.zones).dump());
+  q.bind(14, s.origin);
   q.exec();
   return db_.getLastInsertRowid();
 }
 
 void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
-  SQLite::Statement q(db_,
-                      "INSERT INTO broadcast_outcomes (broadcast_id, started_at_us, ended_at_us, "
-                      "frames_delivered, underruns, peak_dbfs, rms_dbfs, outcome, reason, "
-                      "written_at_us) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement q(
+      db_,
+      "INSERT INTO broadcast_outcomes (broadcast_id, started_at_us, ended_at_us, "
+      "frames_delivered, underruns, peak_dbfs, rms_dbfs, outcome, reason, "
+      "written_at_us, longest_silence_ms, dead_air) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   q.bind(1, static_cast<int64_t>(id));
   if (e.started_at) q.bind(2, static_cast<int64_t>(us(*e.started_at)));
   if (e.ended_at) q.bind(3, static_cast<int64_t>(us(*e.ended_at)));
@@ -120,6 +131,8 @@ void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
   q.bind(8, to_string(e.outcome));
   q.bind(9, e.reason);
   q.bind(10, static_cast<int64_t>(us(e.closed_at)));
+  q.bind(11, static_cast<int64_t>(e.longest_silence_ms));
+  q.bind(12, e.dead_air ? 1 : 0);
   q.exec();
 }
 
@@ -139,6 +152,36 @@ std::vector<BroadcastEntry> BroadcastLog::open_entries() const {
   std::vector<BroadcastEntry> out;
   while (q.executeStep()) out.push_back(row_to_entry(q));
   return out;
+}
+
+bool BroadcastLog::has_occurrence(const std::string& key) const {
+  SQLite::Statement q(db_, "SELECT 1 FROM broadcasts WHERE occurrence_key = ? LIMIT 1");
+  q.bind(1, key);
+  return q.executeStep();
+}
+
+void BroadcastLog::add_progress(std::int64_t id, const BroadcastProgress& p) {
+  SQLite::Statement q(db_,
+                      "INSERT INTO broadcast_progress (broadcast_id, at_us, started_at_us, "
+                      "frames_delivered) VALUES (?,?,?,?)");
+  q.bind(1, static_cast<int64_t>(id));
+  q.bind(2, static_cast<int64_t>(us(p.at)));
+  if (p.started_at) q.bind(3, static_cast<int64_t>(us(*p.started_at)));
+  q.bind(4, static_cast<int64_t>(p.frames_delivered));
+  q.exec();
+}
+
+std::optional<BroadcastProgress> BroadcastLog::latest_progress(std::int64_t id) const {
+  SQLite::Statement q(db_,
+                      "SELECT at_us, started_at_us, frames_delivered FROM broadcast_progress "
+                      "WHERE broadcast_id = ? ORDER BY at_us DESC LIMIT 1");
+  q.bind(1, static_cast<int64_t>(id));
+  if (!q.executeStep()) return std::nullopt;
+  BroadcastProgress p;
+  p.at = instant(q.getColumn(0).getInt64());
+  if (!q.getColumn(1).isNull()) p.started_at = instant(q.getColumn(1).getInt64());
+  p.frames_delivered = q.getColumn(2).getInt64();
+  return p;
 }
 
 }  // namespace loaxa

@@ -28,6 +28,9 @@ struct BroadcastStart {
   Instant opened_at{};  ///< when the entry was written (before the first sample)
   std::int64_t frames_expected = 0;
   int sample_rate = 0;
+  std::string priority = "normal";  ///< normal | priority | emergency
+  std::vector<std::string> zones;   ///< empty = every zone
+  std::string origin = "schedule";  ///< schedule | operator
 };
 
 struct BroadcastEnd {
@@ -38,8 +41,17 @@ struct BroadcastEnd {
   double peak_dbfs = -1000;  ///< of what was delivered; -1000 for digital silence
   double rms_dbfs = -1000;
   Outcome outcome = Outcome::kCompleted;
-  std::string reason;   ///< empty only for completed
-  Instant closed_at{};  ///< when the outcome was written
+  std::string reason;                   ///< empty only for completed
+  Instant closed_at{};                  ///< when the outcome was written
+  std::int64_t longest_silence_ms = 0;  ///< longest run below the dead-air level
+  bool dead_air = false;                ///< that run exceeded the configured limit
+};
+
+/// A checkpoint of a broadcast under way.
+struct BroadcastProgress {
+  Instant at{};
+  std::optional<Instant> started_at;
+  std::int64_t frames_delivered = 0;
 };
 
 struct BroadcastEntry {
@@ -60,6 +72,12 @@ class BroadcastLog {
   std::vector<BroadcastEntry> between(Instant from, Instant to) const;
   /// Entries still open (no outcome): a crash left them.
   std::vector<BroadcastEntry> open_entries() const;
+  /// Whether an entry exists for this occurrence key (played, missed or anything else).
+  bool has_occurrence(const std::string& key) const;
+  /// Appends a progress checkpoint of broadcast `id`.
+  void add_progress(std::int64_t id, const BroadcastProgress& progress);
+  /// The latest checkpoint of broadcast `id`, if any.
+  std::optional<BroadcastProgress> latest_progress(std::int64_t id) const;
 
  private:
   SQLite::Database& db_;

@@ -18,7 +18,7 @@ constexpr int kApplicationId = 0x4c4f4158;
 
 // Migration N takes the schema from version N to N+1. Never edit a step once released:
 // add a new one.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE segments (
   id TEXT PRIMARY KEY,
@@ -110,6 +110,42 @@ CREATE TRIGGER segments_no_update BEFORE UPDATE ON segments
   BEGIN SELECT RAISE(ABORT, 'segments are immutable; record a segment event instead'); END;
 CREATE TRIGGER segments_no_delete BEFORE DELETE ON segments
   BEGIN SELECT RAISE(ABORT, 'segments are immutable; retire the segment instead'); END;
+)sql",
+    // v3: what the station itself did (start, stop, device lost/back, reloads, amplifier
+    // commands), progress checkpoints of broadcasts under way, and per-broadcast details.
+    R"sql(
+CREATE TABLE station_events (
+  id INTEGER PRIMARY KEY,
+  at_us INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}'  -- JSON object
+);
+CREATE INDEX station_events_kind ON station_events(kind, at_us);
+CREATE TRIGGER station_events_no_update BEFORE UPDATE ON station_events
+  BEGIN SELECT RAISE(ABORT, 'station events are append-only'); END;
+CREATE TRIGGER station_events_no_delete BEFORE DELETE ON station_events
+  BEGIN SELECT RAISE(ABORT, 'station events are append-only'); END;
+
+-- Written every few seconds while a broadcast plays, so a broadcast cut by a crash or power
+-- loss is closed at the next start with the frames it had delivered.
+CREATE TABLE broadcast_progress (
+  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),
+  at_us INTEGER NOT NULL,
+  started_at_us INTEGER,
+  frames_delivered INTEGER NOT NULL
+);
+CREATE INDEX broadcast_progress_id ON broadcast_progress(broadcast_id, at_us);
+CREATE TRIGGER broadcast_progress_no_update BEFORE UPDATE ON broadcast_progress
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+CREATE TRIGGER broadcast_progress_no_delete BEFORE DELETE ON broadcast_progress
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+
+ALTER TABLE broadcasts ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+ALTER TABLE broadcasts ADD COLUMN zones TEXT NOT NULL DEFAULT '[]';  -- JSON array; [] = all
+ALTER TABLE broadcasts ADD COLUMN origin TEXT NOT NULL DEFAULT 'schedule';
+ALTER TABLE broadcast_outcomes ADD COLUMN longest_silence_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE broadcast_outcomes ADD COLUMN dead_air INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX broadcasts_occurrence ON broadcasts(occurrence_key);
 )sql",
 };
 

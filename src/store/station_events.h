@@ -1,0 +1,38 @@
+#pragma once
+// What the station itself did: daemon start and stop, liveness, output device lost and back,
+// schedule reloads, amplifier commands. Append-only, like the broadcast log.
+
+#include <SQLiteCpp/Database.h>
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+
+namespace loaxa {
+
+struct StationEvent {
+  std::int64_t id = 0;
+  Instant at{};
+  std::string kind;  ///< daemon_started, daemon_alive, daemon_stopped, device_lost, ...
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+class StationEvents {
+ public:
+  explicit StationEvents(SQLite::Database& db) : db_(db) {}
+  void append(const std::string& kind, Instant at,
+              const nlohmann::json& detail = nlohmann::json::object());
+  /// The latest time any of `kinds` was recorded.
+  std::optional<Instant> last_of(std::initializer_list<const char*> kinds) const;
+  /// Events with from <= at < to, in order.
+  std::vector<StationEvent> between(Instant from, Instant to) const;
+
+ private:
+  SQLite::Database& db_;
+};
+
+}  // namespace loaxa
