@@ -46,6 +46,7 @@ class ScheduleCli : public ::testing::Test {
     fs::create_directories(dir_ / "schedules");
     write("config/loaxa.toml",
           "[station]\nname = \"Xã Thử Nghiệm\"\ntimezone = \"Asia/Ho_Chi_Minh\"\n"
+          "require_approval = false\n"
           "[storage]\ndatabase = \"../var/loaxa.db\"\n[schedules]\ndir = \"../schedules\"\n");
     write("schedules/cchc.toml",
           "[programme]\nid = \"cchc\"\ntitle = \"Chuyên mục cải cách hành chính\"\n\n"
@@ -118,7 +119,12 @@ TEST_F(ScheduleCli, CheckValidPrintsSummary) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "schedules/cchc.toml: cchc \"Chuyên mục cải cách hành chính\": 2 slots, 5 broadcasts "
-            "a week\nOK: 1 programme, 2 slots.\n");
+            "a week\n"
+            "  # schedules/cchc.toml:5\n  [[slot]]\n  days = [\"mon\", \"wed\", \"fri\"]\n"
+            "  at = [\"06:00\"]\n  play = { tag = \"cchc\" }\n"
+            "  # schedules/cchc.toml:10\n  [[slot]]\n  days = [\"tue\", \"thu\"]\n"
+            "  at = [\"17:15:30\"]\n  play = { tag = \"cchc\" }\n"
+            "OK: 1 programme, 2 slots.\n");
   CliRun vi = loaxa("--lang vi schedule check");
   EXPECT_EQ(vi.exit_code, 0);
   EXPECT_NE(vi.out.find("Hợp lệ: 1 chương trình, 2 khung giờ."), std::string::npos) << vi.out;
