@@ -1,10 +1,454 @@
+// `loaxa status|play|stop|reload`: requests to the running loaxad over its control socket
+// (newline-delimited JSON, one request line -> one reply line; see src/daemon/control_server.h).
+
+#include <fmt/format.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "cli/cli_context.h"
 
 namespace loaxa {
+namespace {
+
+namespace fs = std::filesystem;
+using boost::asio::local::stream_protocol;
+using Json = nlohmann::json;
+
+// The daemon answers from its event loop, which never blocks for long; a daemon that has not
+// answered by then is hung, and `loaxa` must not hang with it.
+constexpr std::chrono::seconds kReplyTimeout{5};
+// A status reply lists at most a handful of occurrences; anything bigger is not our daemon.
+constexpr std::size_t kMaxReplyBytes = 4 * 1024 * 1024;
+
+[[noreturn]] void not_running(const fs::path& socket) {
+  throw UserError(
+      {fmt::format("loaxad không chạy (không có ổ điều khiển ở {}); hãy khởi động nó bằng `make "
+                   "run` hoặc systemctl",
+                   socket.string()),
+       fmt::format("loaxad is not running (no control socket at {}); start it with `make run` or "
+                   "systemctl",
+                   socket.string())});
+}
+
+[[noreturn]] void permission_denied(const fs::path& socket) {
+  std::string group_name = "?";
+  struct stat st {};
+  if (::stat(socket.c_str(), &st) == 0) {
+    const struct group* g = ::getgrgid(st.st_gid);
+    group_name = g != nullptr && g->gr_name != nullptr ? g->gr_name : std::to_string(st.st_gid);
+  }
+  throw UserError(
+      {fmt::format("không có quyền dùng ổ điều khiển {}; người dùng phải thuộc nhóm \"{}\" của "
+                   "nó (sudo usermod -aG {} TÊN, rồi đăng nhập lại)",
+                   socket.string(), group_name, group_name),
+       fmt::format("permission denied on the control socket {}; the user must be in its group "
+                   "\"{}\" (sudo usermod -aG {} NAME, then log in again)",
+                   socket.string(), group_name, group_name)});
+}
+
+/// Sends one request and returns the daemon's reply object. Throws UserError when the daemon is
+/// not running, not reachable, too slow or answers something that is not a JSON object.
+Json request(CliContext& ctx, const Json& req) {
+  const fs::path socket_path = ctx.config().control_socket;
+  // sun_path holds 107 bytes; Asio would throw a bare "invalid argument" for a longer one.
+  if (socket_path.native().size() >= 108) {
+    throw UserError(
+        {fmt::format("đường dẫn ổ điều khiển quá dài (tối đa 107 byte): {}", socket_path.string()),
+         fmt::format("control socket path too long (at most 107 bytes): {}",
+                     socket_path.string())});
+  }
+  boost::asio::io_context io;
+  stream_protocol::socket socket(io);
+  boost::asio::streambuf in(kMaxReplyBytes);
+  const std::string out = req.dump() + "\n";
+  boost::system::error_code connect_error, io_error;
+  bool connected = false, replied = false;
+  std::size_t reply_size = 0;
+
+  // Asynchronous operations under run_for() give every step one overall deadline, which the
+  // blocking calls of a local socket do not have.
+  socket.async_connect(
+      stream_protocol::endpoint(socket_path.string()), [&](const boost::system::error_code& ec) {
+        connect_error = ec;
+        if (ec) return;
+        connected = true;
+        boost::asio::async_write(socket, boost::asio::buffer(out),
+                                 [&](const boost::system::error_code& wec, std::size_t) {
+                                   if (wec) {
+                                     io_error = wec;
+                                     return;
+                                   }
+                                   boost::asio::async_read_until(
+                                       socket, in, '\n',
+                                       [&](const boost::system::error_code& rec, std::size_t n) {
+                                         io_error = rec;
+                                         reply_size = n;
+                                         replied = !rec;
+                                       });
+                                 });
+      });
+  io.run_for(kReplyTimeout);
+
+  namespace errc = boost::system::errc;
+  if (connect_error) {
+    if (connect_error == errc::no_such_file_or_directory ||
+        connect_error == errc::connection_refused || connect_error == errc::not_a_socket) {
+      not_running(socket_path);
+    }
+    if (connect_error == errc::permission_denied ||
+        connect_error == errc::operation_not_permitted) {
+      permission_denied(socket_path);
+    }
+    throw UserError({fmt::format("không kết nối được tới loaxad qua {}: {}", socket_path.string(),
+                                 connect_error.message()),
+                     fmt::format("cannot connect to loaxad at {}: {}", socket_path.string(),
+                                 connect_error.message())});
+  }
+  if (!replied) {
+    if (!connected || !io_error) {
+      throw UserError(
+          {fmt::format("loaxad không trả lời trong {} giây ({}); nó có thể đang bị treo — xem "
+                       "nhật ký của nó",
+                       kReplyTimeout.count(), socket_path.string()),
+           fmt::format("loaxad did not answer within {} s ({}); it may be hung — check its output",
+                       kReplyTimeout.count(), socket_path.string())});
+    }
+    throw UserError(
+        {fmt::format("loaxad đóng kết nối mà không trả lời ({})", io_error.message()),
+         fmt::format("loaxad closed the connection without an answer ({})", io_error.message())});
+  }
+  const std::string line(boost::asio::buffers_begin(in.data()),
+                         boost::asio::buffers_begin(in.data()) + reply_size);
+  Json reply = Json::parse(line, nullptr, false);
+  if (reply.is_discarded() || !reply.is_object()) {
+    throw UserError({"loaxad trả lời một dòng không phải đối tượng JSON: " + line.substr(0, 200),
+                     "loaxad answered a line that is not a JSON object: " + line.substr(0, 200)});
+  }
+  return reply;
+}
+
+/// The daemon's error message in the chosen language.
+Text error_text(const Json& reply) {
+  const Json& e = reply.contains("error") ? reply["error"] : Json();
+  if (e.is_object()) return {e.value("vi", e.value("en", "?")), e.value("en", e.value("vi", "?"))};
+  if (e.is_string()) return {e.get<std::string>(), e.get<std::string>()};
+  return {"loaxad từ chối yêu cầu (không nói lý do)", "loaxad refused the request (no reason)"};
+}
+
+bool ok(const Json& reply) {
+  return reply.value("ok", false) == true;
+}
+
+std::string str(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+double num(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
+/// "2026-11-30T06:00:00.004+07:00" -> "2026-11-30 06:00:00": the daemon already speaks in the
+/// station's zone, people do not need the offset and milliseconds.
+std::string local_text(const std::string& iso) {
+  if (iso.size() < 19) return iso.empty() ? "-" : iso;
+  std::string s = iso.substr(0, 19);
+  s[10] = ' ';
+  return s;
+}
+
+/// "0:32", "12:05", "1:02:03".
+std::string clock_duration(double seconds) {
+  const auto s = static_cast<long>(std::llround(std::max(seconds, 0.0)));
+  if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+  return fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+std::string progress_bar(double fraction) {
+  constexpr int kWidth = 30;
+  fraction = std::clamp(fraction, 0.0, 1.0);
+  const int filled = static_cast<int>(std::lround(fraction * kWidth));
+  return "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "]";
+}
+
+Text priority_text(const std::string& p) {
+  if (p == "normal") return {"thường", "normal"};
+  if (p == "priority") return {"ưu tiên", "priority"};
+  if (p == "emergency") return {"KHẨN CẤP", "EMERGENCY"};
+  return {p, p};
+}
+
+/// "cchc (khung giờ 2)" for a scheduled occurrence, "phát tay" for an operator's `loaxa play`.
+Text programme_text(const Json& o) {
+  const std::string programme = str(o, "programme");
+  const int slot = o.contains("slot") && o["slot"].is_number_integer() ? o["slot"].get<int>() : -1;
+  if (programme == "operator") return {"phát theo lệnh (loaxa play)", "operator (loaxa play)"};
+  if (slot < 0) return {programme, programme};
+  return {fmt::format("{} (khung giờ {})", programme, slot + 1),
+          fmt::format("{} (slot {})", programme, slot + 1)};
+}
+
+/// "2 đoạn, 3:10" / "2 segment(s), 3:10".
+Text size_text(const Json& o) {
+  const std::size_t n =
+      o.contains("segments") && o["segments"].is_array() ? o["segments"].size() : 0;
+  const std::string d = clock_duration(num(o, "total_seconds"));
+  return {fmt::format("{} đoạn, {}", n, d), fmt::format("{} segment(s), {}", n, d)};
+}
+
+void print_segments(const CliContext& ctx, const Json& o, const std::string& indent) {
+  if (!o.contains("segments") || !o["segments"].is_array()) return;
+  int k = 0;
+  for (const Json& s : o["segments"]) {
+    std::cout << fmt::format("{}{}. {}  {}  {}\n", indent, ++k, str(s, "id"),
+                             clock_duration(num(s, "duration_seconds")), str(s, "title"));
+  }
+  (void)ctx;
+}
+
+void print_status(const CliContext& ctx, const Json& r) {
+  std::cout << ctx.say({fmt::format("Đài: {} ({}), bây giờ {}", str(r, "station"),
+                                    str(r, "timezone"), local_text(str(r, "now"))),
+                        fmt::format("Station: {} ({}), now {}", str(r, "station"),
+                                    str(r, "timezone"), local_text(str(r, "now")))})
+            << '\n';
+  const std::string state = str(r, "output_state");
+  const Text state_text = state == "ok" ? Text{"bình thường", "ok"} : Text{state, state};
+  const bool rehearsal = str(r, "output") == "rehearsal";
+  std::cout << ctx.say({fmt::format("Đầu ra: {}{} — trạng thái: {}", rehearsal ? "DIỄN TẬP / " : "",
+                                    str(r, "device"), state_text.vi),
+                        fmt::format("Output: {}{} — state: {}", rehearsal ? "REHEARSAL / " : "",
+                                    str(r, "device"), state_text.en)})
+            << '\n';
+
+  const Json& p = r.contains("playing") ? r["playing"] : Json();
+  if (!p.is_object()) {
+    std::cout << ctx.say({"Đang phát: (không có)", "Playing: (nothing)"}) << '\n';
+  } else {
+    const double fraction = std::clamp(num(p, "progress"), 0.0, 1.0);
+    const double total = num(p, "total_seconds");
+    const Text prio = priority_text(str(p, "priority"));
+    const Text prog = programme_text(p);
+    const std::string started = p.contains("started_at") && p["started_at"].is_string()
+                                    ? local_text(p["started_at"].get<std::string>())
+                                    : std::string();
+    std::cout << ctx.say(
+                     {fmt::format("Đang phát: {}, mức {}, lịch {}{}", prog.vi, prio.vi,
+                                  local_text(str(p, "scheduled_at")),
+                                  started.empty() ? " (chưa vang ra loa)" : ", bắt đầu " + started),
+                      fmt::format("Playing: {}, {} priority, scheduled {}{}", prog.en, prio.en,
+                                  local_text(str(p, "scheduled_at")),
+                                  started.empty() ? " (not audible yet)" : ", started " + started)})
+              << '\n';
+    std::cout << fmt::format("  {} {:3.0f}%  {} / {}\n", progress_bar(fraction), fraction * 100,
+                             clock_duration(fraction * total), clock_duration(total));
+    print_segments(ctx, p, "    ");
+  }
+
+  const Json& queue = r.contains("queue") && r["queue"].is_array() ? r["queue"] : Json::array();
+  if (queue.empty()) {
+    std::cout << ctx.say({"Hàng đợi: (trống)", "Queue: (empty)"}) << '\n';
+  } else {
+    std::cout << ctx.say({"Hàng đợi:", "Queue:"}) << '\n';
+    for (const Json& q : queue) {
+      const Text prio = priority_text(str(q, "priority"));
+      const Text prog = programme_text(q);
+      const Text size = size_text(q);
+      std::cout << "  "
+                << ctx.say({fmt::format("{}  {}  mức {}  {}", local_text(str(q, "scheduled_at")),
+                                        prog.vi, prio.vi, size.vi),
+                            fmt::format("{}  {}  {}  {}", local_text(str(q, "scheduled_at")),
+                                        prog.en, prio.en, size.en)})
+                << '\n';
+    }
+  }
+
+  const Json& next = r.contains("next") && r["next"].is_array() ? r["next"] : Json::array();
+  if (next.empty()) {
+    std::cout << ctx.say({"Sắp phát: (không có trong 8 ngày tới)",
+                          "Next: (nothing in the next 8 days)"})
+              << '\n';
+  } else {
+    std::cout << ctx.say({"Sắp phát:", "Next:"}) << '\n';
+    for (const Json& o : next) {
+      const Text prog = programme_text(o);
+      const Text size = size_text(o);
+      std::cout << "  "
+                << ctx.say({fmt::format("{}  {}  {}", local_text(str(o, "scheduled_at")), prog.vi,
+                                        size.vi),
+                            fmt::format("{}  {}  {}", local_text(str(o, "scheduled_at")), prog.en,
+                                        size.en)})
+                << '\n';
+    }
+  }
+}
+
+/// Prints the daemon's refusal and sets a non-zero exit code; true when the reply was ok.
+bool check(CliContext& ctx, const Json& reply) {
+  if (ok(reply)) return true;
+  ctx.error(error_text(reply));
+  ctx.exit_code = 1;
+  return false;
+}
+
+struct PlayRequest {
+  std::string what;
+  std::string priority = "priority";
+  std::vector<std::string> zones;
+  bool json = false;
+};
+
+void run_play(CliContext& ctx, const PlayRequest& p) {
+  std::string id = p.what;
+  std::error_code ec;
+  // An existing path is a recording to import first; anything else is a segment id.
+  if (fs::is_regular_file(p.what, ec)) {
+    throw UserError({fmt::format("{}: hãy nhập tệp trước bằng `loaxa segment import {}` rồi "
+                                 "phát theo mã của nó",
+                                 p.what, p.what),
+                     fmt::format("{}: import it first with `loaxa segment import {}`, then play "
+                                 "its id",
+                                 p.what, p.what)});
+  }
+  Json req{{"cmd", "play"}, {"segment", id}, {"priority", p.priority}};
+  if (!p.zones.empty()) req["zones"] = p.zones;
+  const Json reply = request(ctx, req);
+  if (p.json) std::cout << reply.dump(2) << '\n';
+  if (!check(ctx, reply) || p.json) return;
+  const Json& b = reply.contains("broadcast") ? reply["broadcast"] : Json::object();
+  const Json first = b.contains("segments") && b["segments"].is_array() && !b["segments"].empty()
+                         ? b["segments"][0]
+                         : Json::object();
+  const Text prio = priority_text(str(b, "priority").empty() ? p.priority : str(b, "priority"));
+  const std::string title = str(first, "title");
+  const std::string duration = clock_duration(num(b, "total_seconds"));
+  if (reply.value("queued", false)) {
+    std::cout << ctx.say({fmt::format("Đã xếp hàng {} \"{}\" ({}), mức {}: sẽ phát sau buổi "
+                                      "đang phát",
+                                      id, title, duration, prio.vi),
+                          fmt::format("Queued {} \"{}\" ({}), {} priority: it plays after the "
+                                      "current broadcast",
+                                      id, title, duration, prio.en)})
+              << '\n';
+  } else {
+    std::cout << ctx.say({fmt::format("Phát {} \"{}\" ({}), mức {}, lúc {}", id, title, duration,
+                                      prio.vi, local_text(str(b, "scheduled_at"))),
+                          fmt::format("Playing {} \"{}\" ({}), {} priority, at {}", id, title,
+                                      duration, prio.en, local_text(str(b, "scheduled_at")))})
+              << '\n';
+  }
+}
+
+void run_stop(CliContext& ctx, bool json) {
+  const Json reply = request(ctx, {{"cmd", "stop"}});
+  if (json) std::cout << reply.dump(2) << '\n';
+  if (!check(ctx, reply) || json) return;
+  const Json& s = reply.contains("stopped") ? reply["stopped"] : Json::object();
+  const Text prog = programme_text(s);
+  std::cout << ctx.say(
+                   {fmt::format("Đã dừng {} lịch {}; nhật ký ghi \"stopped\" (người vận hành)",
+                                prog.vi, local_text(str(s, "scheduled_at"))),
+                    fmt::format("Stopped {} scheduled {}; logged as \"stopped\" by the operator",
+                                prog.en, local_text(str(s, "scheduled_at")))})
+            << '\n';
+}
+
+void run_reload(CliContext& ctx, bool json) {
+  const Json reply = request(ctx, {{"cmd", "reload"}});
+  if (json) std::cout << reply.dump(2) << '\n';
+  if (!ok(reply)) {
+    ctx.exit_code = 1;
+    if (json) return;
+    // The daemon's text is already one `file:line:col: message` per line: printed as is, so
+    // editors and scripts can jump to each position.
+    std::cerr << error_text(reply).in(ctx.lang) << '\n';
+    if (reply.value("kept_old_schedule", false)) {
+      ctx.error({"lịch mới có lỗi; loaxad vẫn giữ lịch cũ",
+                 "the new schedules have errors; "
+                 "loaxad keeps the old ones"});
+    }
+    return;
+  }
+  if (json) return;
+  const auto programmes = static_cast<int>(num(reply, "programmes"));
+  const auto slots = static_cast<int>(num(reply, "slots"));
+  std::cout << ctx.say({fmt::format("Đã nạp lại: {} chương trình, {} khung giờ. Buổi đang phát "
+                                    "(nếu có) không bị cắt.",
+                                    programmes, slots),
+                        fmt::format("Reloaded: {} programme(s), {} slot(s). A broadcast in "
+                                    "progress (if any) is not cut.",
+                                    programmes, slots)})
+            << '\n';
+  if (reply.contains("needs_restart") && reply["needs_restart"].is_array()) {
+    for (const Json& k : reply["needs_restart"]) {
+      if (!k.is_string()) continue;
+      std::cout << ctx.say({fmt::format("  {} đã đổi: cần khởi động lại loaxad để có hiệu lực",
+                                        k.get<std::string>()),
+                            fmt::format("  {} changed: restart loaxad for it to take effect",
+                                        k.get<std::string>())})
+                << '\n';
+    }
+  }
+}
+
+}  // namespace
 
 void add_control_commands(CLI::App& app, CliContext& ctx) {
-  (void)app;
-  (void)ctx;
+  auto status_json = std::make_shared<bool>(false);
+  CLI::App* status =
+      app.add_subcommand("status", "what loaxad is playing, its queue and the next broadcasts");
+  status->add_flag("--json", *status_json, "print the daemon's reply object");
+  status->callback([&ctx, status_json] {
+    const Json reply = request(ctx, {{"cmd", "status"}});
+    if (*status_json) {
+      std::cout << reply.dump(2) << '\n';
+      if (!ok(reply)) ctx.exit_code = 1;
+      return;
+    }
+    if (check(ctx, reply)) print_status(ctx, reply);
+  });
+
+  auto play_req = std::make_shared<PlayRequest>();
+  CLI::App* play = app.add_subcommand(
+      "play",
+      "play a segment now (a FILE is imported first): priority waits for the current "
+      "broadcast, emergency cuts it");
+  play->add_option("ID|FILE", play_req->what, "segment id, or an audio file to import and play")
+      ->required();
+  play->add_option("--priority", play_req->priority, "normal, priority (default) or emergency")
+      ->check(CLI::IsMember({"normal", "priority", "emergency"}));
+  play->add_option("--zones", play_req->zones, "zones to play in, comma-separated (default: all)")
+      ->delimiter(',');
+  play->add_flag("--json", play_req->json, "print the daemon's reply object");
+  play->callback([&ctx, play_req] { run_play(ctx, *play_req); });
+
+  auto stop_json = std::make_shared<bool>(false);
+  CLI::App* stop = app.add_subcommand(
+      "stop", "fade out the current broadcast (logged as stopped by the operator)");
+  stop->add_flag("--json", *stop_json, "print the daemon's reply object");
+  stop->callback([&ctx, stop_json] { run_stop(ctx, *stop_json); });
+
+  auto reload_json = std::make_shared<bool>(false);
+  CLI::App* reload = app.add_subcommand(
+      "reload", "re-read config and schedules (same as SIGHUP); with errors the old ones stay");
+  reload->add_flag("--json", *reload_json, "print the daemon's reply object");
+  reload->callback([&ctx, reload_json] { run_reload(ctx, *reload_json); });
 }
 
 }  // namespace loaxa
