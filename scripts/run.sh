@@ -7,11 +7,15 @@ build=${1:-build}
 bin="$build/bin"
 config=${LOAXA_CONFIG:-config/loaxa.toml}
 
+# The samples ship approved, so that a station requiring approval (the default) airs them; the
+# approval is recorded as an event like any other. Re-running approves a sample still pending and
+# leaves one an operator retired alone.
 for f in audio/*.ogg; do
   [ -e "$f" ] || continue
   txt="${f%.ogg}.txt"
   title=$(head -n 1 "$txt" 2>/dev/null || basename "${f%.ogg}")
-  "$bin/loaxa" --config "$config" segment import "$f" --tag cchc --title "$title" >/dev/null
+  "$bin/loaxa" --config "$config" segment import "$f" --tag cchc --title "$title" \
+    --approve-by "make run (mẫu đi kèm / bundled sample)" >/dev/null
 done
 
 output=device

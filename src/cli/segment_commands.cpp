@@ -1,7 +1,9 @@
-// `loaxa segment import`, `loaxa segment list`, `loaxa segment show`.
+// `loaxa segment import|list|show|approve|retire|validity`.
 
+#include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,6 +92,154 @@ const date::time_zone* zone_of(CliContext& ctx) {
   return zone != nullptr ? zone : find_zone("UTC");
 }
 
+// ---------------------------------------------------------------------------------------------
+// Approval and validity
+
+/// Now, read once at the edge: core and store take instants as parameters.
+Instant now_utc() {
+  return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+/// Today's local date in the station's zone: validity dates are local dates.
+date::year_month_day today_in(const date::time_zone* zone) {
+  const date::zoned_time<std::chrono::microseconds> zt{zone, now_utc()};
+  return date::year_month_day{date::floor<date::days>(zt.get_local_time())};
+}
+
+/// The login name of whoever runs the command: recorded when no --by is given, so that an
+/// event never lacks a person.
+std::string current_user() {
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  return "uid " + std::to_string(::geteuid());
+}
+
+/// A --by value: trimmed; empty is refused, since an anonymous approval means nothing.
+std::string checked_name(const std::string& option, const std::string& name) {
+  const auto first = name.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    throw UserError({fmt::format("{} cần tên người quyết định, ví dụ {} \"Nguyễn Văn A, Chủ "
+                                 "tịch UBND xã\"",
+                                 option, option),
+                     fmt::format("{} needs the name of the person deciding, e.g. {} \"Nguyen Van "
+                                 "A, commune chairman\"",
+                                 option, option)});
+  }
+  const auto last = name.find_last_not_of(" \t\r\n");
+  return name.substr(first, last - first + 1);
+}
+
+/// One end of a validity range on the command line: a local date, or "-" for "no limit".
+struct DateOption {
+  bool given = false;
+  std::optional<date::year_month_day> date;
+};
+
+DateOption parse_date_option(const std::string& option, const std::optional<std::string>& text,
+                             bool dash_allowed) {
+  DateOption d;
+  if (!text) return d;
+  d.given = true;
+  if (dash_allowed && *text == "-") return d;
+  d.date = parse_date(*text);
+  if (!d.date) {
+    const std::string dash_vi = dash_allowed ? ", hoặc - để bỏ giới hạn" : "";
+    const std::string dash_en = dash_allowed ? ", or - for no limit" : "";
+    throw UserError(
+        {fmt::format("{} \"{}\": không phải ngày hợp lệ; dùng dạng NĂM-THÁNG-NGÀY theo giờ địa "
+                     "phương của đài, ví dụ 2026-12-01{}",
+                     option, *text, dash_vi),
+         fmt::format("{} \"{}\": not a valid date; use YYYY-MM-DD in the station's local time, "
+                     "e.g. 2026-12-01{}",
+                     option, *text, dash_en)});
+  }
+  return d;
+}
+
+/// "2026-12-01 → 2026-12-31", "từ 2026-12-01", "đến 2026-12-31", or "-" for no limit.
+Text validity_text(const Segment& s) {
+  if (s.valid_from && s.valid_until) {
+    const std::string both = format_date(*s.valid_from) + " → " + format_date(*s.valid_until);
+    return {both, both};
+  }
+  if (s.valid_from) {
+    return {"từ " + format_date(*s.valid_from), "from " + format_date(*s.valid_from)};
+  }
+  if (s.valid_until) {
+    return {"đến " + format_date(*s.valid_until), "until " + format_date(*s.valid_until)};
+  }
+  return {"-", "-"};
+}
+
+/// Why the segment does not air on `day` (nullopt when it does).
+std::optional<Text> not_airing_reason(const Segment& s, date::year_month_day day,
+                                      bool require_approval) {
+  if (eligible(s, day, require_approval)) return std::nullopt;
+  if (s.approval == Segment::Approval::kRetired) {
+    return Text{"đã ngừng phát", "retired"};
+  }
+  if (require_approval && s.approval != Segment::Approval::kApproved) {
+    return Text{"chưa được duyệt", "not approved"};
+  }
+  if (s.valid_from && day < *s.valid_from) {
+    return Text{"chưa tới ngày hiệu lực " + format_date(*s.valid_from),
+                "not valid before " + format_date(*s.valid_from)};
+  }
+  return Text{"hết hiệu lực từ sau " + format_date(*s.valid_until),
+              "expired after " + format_date(*s.valid_until)};
+}
+
+Json date_json(const std::optional<date::year_month_day>& d) {
+  return d ? Json(format_date(*d)) : Json();
+}
+
+/// The approval and validity keys shared by list, show and import output.
+void add_approval_json(Json& j, const Segment& s, const date::time_zone* zone) {
+  j["approval"] = std::string(approval_name(s.approval));
+  j["approved_by"] = s.approval == Segment::Approval::kPending ? Json() : Json(s.approved_by);
+  j["approved_at"] = s.approved_at ? Json(format_iso(*s.approved_at, zone)) : Json();
+  j["valid_from"] = date_json(s.valid_from);
+  j["valid_until"] = date_json(s.valid_until);
+}
+
+Json event_json(const SegmentEvent& e, const date::time_zone* zone) {
+  Json j;
+  j["seq"] = e.seq;
+  j["kind"] = std::string(kind_name(e.kind));
+  j["by"] = e.by;
+  j["at"] = format_iso(e.at, zone);
+  if (e.kind == SegmentEvent::Kind::kValidity) {
+    j["valid_from"] = date_json(e.valid_from);
+    j["valid_until"] = date_json(e.valid_until);
+  }
+  return j;
+}
+
+/// One line of history for people: "2026-11-28 06:00:00  đã duyệt  — Nguyễn Văn A".
+Text event_text(const SegmentEvent& e, const date::time_zone* zone) {
+  const std::string when = format_local(e.at, zone);
+  switch (e.kind) {
+    case SegmentEvent::Kind::kApproved:
+      return {fmt::format("{}  duyệt — {}", when, e.by),
+              fmt::format("{}  approved — {}", when, e.by)};
+    case SegmentEvent::Kind::kRetired:
+      return {fmt::format("{}  ngừng phát — {}", when, e.by),
+              fmt::format("{}  retired — {}", when, e.by)};
+    case SegmentEvent::Kind::kValidity: {
+      Segment range;
+      range.valid_from = e.valid_from;
+      range.valid_until = e.valid_until;
+      const Text v = validity_text(range);
+      return {
+          fmt::format("{}  hiệu lực {} — {}", when, v.vi == "-" ? "không giới hạn" : v.vi, e.by),
+          fmt::format("{}  validity {} — {}", when, v.en == "-" ? "unlimited" : v.en, e.by)};
+    }
+  }
+  return {"?", "?"};
+}
+
 Json segment_json(const Segment& s, const date::time_zone* zone) {
   Json j;
   j["id"] = s.id;
@@ -108,6 +258,7 @@ Json segment_json(const Segment& s, const date::time_zone* zone) {
   j["gain_db"] = s.gain_db;  // exact: it is the gain the player applies
   j["imported_at"] = format_iso(s.imported_at, zone);
   j["import_order"] = s.import_order;
+  add_approval_json(j, s, zone);
   return j;
 }
 
@@ -206,7 +357,9 @@ struct Outcome {
   std::string reason;  ///< reason_name() or "library" / "database"
   Text error;
   std::optional<AudioAnalysis> audio;
-  Segment segment;  ///< the new one, or for a duplicate the one already there
+  Segment segment;                     ///< the new one, or for a duplicate the one already there
+  std::vector<SegmentEvent> recorded;  ///< approval/validity events this import appended
+  std::optional<Text> note;            ///< why --approve-by or --from/--until were not applied
 };
 
 /// Prints "\r<file>: 42%" on stderr once an import has run for a second, so a long recording on
@@ -239,7 +392,16 @@ struct ImportRequest {
   std::vector<std::string> files;
   std::string title;
   std::string tag;
+  std::optional<std::string> approve_by;
+  std::optional<std::string> from;
+  std::optional<std::string> until;
   bool json = false;
+
+  // Checked before any file is read (run_import).
+  std::optional<std::string> approver;
+  std::optional<date::year_month_day> valid_from;
+  std::optional<date::year_month_day> valid_until;
+  bool validity_given() const { return from.has_value() || until.has_value(); }
 };
 
 class Importer {
@@ -287,6 +449,7 @@ class Importer {
     if (auto existing = repo.find_by_sha256(a.sha256)) {
       o.status = Status::kDuplicate;
       o.segment = *existing;
+      settle_duplicate(repo, o);
       return;
     }
     o.reason.clear();
@@ -329,16 +492,23 @@ class Importer {
     cleanup.watch(final_path);
     fsync_dir(library);
 
-    s.imported_at = std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+    s.imported_at = now_utc();
     try {
+      // The row and its first events together: an import never leaves a segment that airs
+      // without the approval asked for, nor one approved without its validity.
+      SQLite::Transaction tx(database());
       repo.insert(s);
+      record_initial_events(repo, o);
+      tx.commit();
     } catch (const std::exception&) {
+      o.recorded.clear();
       // Another `loaxa segment import` of the same content may have won the race: then the
       // file now belongs to its row and must stay.
       if (auto winner = repo.find_by_sha256(a.sha256)) {
         cleanup.keep();
         o.status = Status::kDuplicate;
         o.segment = *winner;
+        settle_duplicate(repo, o);
         return;
       }
       o.reason = "database";
@@ -346,6 +516,63 @@ class Importer {
     }
     cleanup.keep();
     o.status = Status::kImported;
+  }
+
+  /// Who an import's own events are by: the approver when there is one.
+  std::string actor() const { return req_.approver ? *req_.approver : current_user(); }
+
+  void record(SegmentRepository& repo, Outcome& o, SegmentEvent event) {
+    repo.append(event);
+    apply_event(o.segment, event);
+    o.recorded.push_back(std::move(event));
+  }
+
+  void record_initial_events(SegmentRepository& repo, Outcome& o) {
+    if (req_.validity_given()) {
+      record(repo, o,
+             {0, o.segment.id, SegmentEvent::Kind::kValidity, actor(), o.segment.imported_at,
+              req_.valid_from, req_.valid_until});
+    }
+    if (req_.approver) {
+      record(repo, o,
+             {0,
+              o.segment.id,
+              SegmentEvent::Kind::kApproved,
+              *req_.approver,
+              o.segment.imported_at,
+              {},
+              {}});
+    }
+  }
+
+  /// Content already imported: the options still apply, so that re-running an import (as
+  /// `make run` does every time) converges on what it asks for; nothing already decided is
+  /// repeated, and a retired segment stays retired.
+  void settle_duplicate(SegmentRepository& repo, Outcome& o) {
+    const Segment& s = o.segment;
+    const bool wants_approval = req_.approver && s.approval == Segment::Approval::kPending;
+    const bool wants_validity = req_.validity_given() && (s.valid_from != req_.valid_from ||
+                                                          s.valid_until != req_.valid_until);
+    if (s.approval == Segment::Approval::kRetired && (req_.approver || wants_validity)) {
+      o.note = Text{fmt::format("đoạn này đã ngừng phát (bởi {}); không duyệt hay đổi hiệu lực",
+                                s.approved_by),
+                    fmt::format("this segment is retired (by {}); not approved, validity not "
+                                "changed",
+                                s.approved_by)};
+      return;
+    }
+    if (!wants_approval && !wants_validity) return;
+    const Instant at = now_utc();
+    SQLite::Transaction tx(database());
+    if (wants_validity) {
+      record(
+          repo, o,
+          {0, s.id, SegmentEvent::Kind::kValidity, actor(), at, req_.valid_from, req_.valid_until});
+    }
+    if (wants_approval) {
+      record(repo, o, {0, s.id, SegmentEvent::Kind::kApproved, *req_.approver, at, {}, {}});
+    }
+    tx.commit();
   }
 
   /// Opened on the first file that decodes, so that refusing every file creates nothing.
@@ -359,7 +586,7 @@ class Importer {
   std::unique_ptr<SQLite::Database> db_;
 };
 
-Json outcome_json(const Outcome& o, Lang lang) {
+Json outcome_json(const Outcome& o, Lang lang, const date::time_zone* zone) {
   static const char* const kStatus[] = {"imported", "duplicate", "refused"};
   const bool known = o.status != Status::kRefused;
   const Segment& s = o.segment;
@@ -379,15 +606,45 @@ Json outcome_json(const Outcome& o, Lang lang) {
     j["loudness_lufs"] = round_to(s.loudness_lufs, 2);
     j["true_peak_dbtp"] = round_to(s.true_peak_dbtp, 2);
     j["gain_db"] = s.gain_db;  // exact: it is the gain the player applies
+    add_approval_json(j, s, zone);
   } else {
     for (const char* k : {"format", "sample_rate", "channels", "frames", "duration_seconds",
-                          "loudness_lufs", "true_peak_dbtp", "gain_db"}) {
+                          "loudness_lufs", "true_peak_dbtp", "gain_db", "approval", "approved_by",
+                          "approved_at", "valid_from", "valid_until"}) {
       j[k] = nullptr;
     }
   }
+  Json events = Json::array();
+  for (const SegmentEvent& e : o.recorded) events.push_back(event_json(e, zone));
+  j["events"] = std::move(events);
+  j["note"] = o.note ? Json(o.note->in(lang)) : Json();
   j["error"] = known ? Json() : Json(o.error.in(lang));
   j["reason"] = known ? Json() : Json(o.reason);
   return j;
+}
+
+/// The lines under an imported or duplicate segment: what was decided now, and whether it airs.
+void print_decisions(const Outcome& o, CliContext& ctx, const date::time_zone* zone) {
+  const Segment& s = o.segment;
+  for (const SegmentEvent& e : o.recorded) {
+    std::cout << "  " << ctx.say(event_text(e, zone)) << '\n';
+  }
+  if (o.note) std::cout << "  " << ctx.say(*o.note) << '\n';
+  const bool require_approval = ctx.config().require_approval;
+  if (s.approval == Segment::Approval::kPending && require_approval) {
+    std::cout << "  "
+              << ctx.say({fmt::format("chờ duyệt: chưa được phát cho tới khi duyệt bằng: loaxa "
+                                      "segment approve {} --by \"TÊN\"",
+                                      s.id),
+                          fmt::format("pending: it will not air until approved with: loaxa "
+                                      "segment approve {} --by \"NAME\"",
+                                      s.id)})
+              << '\n';
+  } else if (auto reason = not_airing_reason(s, today_in(zone), require_approval)) {
+    std::cout << "  "
+              << ctx.say({"không phát hôm nay: " + reason->vi, "not airing today: " + reason->en})
+              << '\n';
+  }
 }
 
 void print_outcome(const Outcome& o, CliContext& ctx) {
@@ -409,16 +666,18 @@ void print_outcome(const Outcome& o, CliContext& ctx) {
                                         clock_duration(s.duration_seconds()), s.loudness_lufs,
                                         s.true_peak_dbtp, s.gain_db)})
                 << '\n';
+      print_decisions(o, ctx, zone_of(ctx));
       break;
     }
     case Status::kDuplicate:
       std::cout << ctx.say({fmt::format("đã có {}: {} trùng nội dung với đoạn \"{}\" đã nhập; "
-                                        "không thêm gì",
+                                        "không thêm bản mới",
                                         s.id, o.file, s.title),
                             fmt::format("already imported {}: {} has the same content as \"{}\"; "
-                                        "nothing added",
+                                        "no copy added",
                                         s.id, o.file, s.title)})
                 << '\n';
+      print_decisions(o, ctx, zone_of(ctx));
       break;
     case Status::kRefused:
       ctx.error({fmt::format("{}: không nhập: {}", o.file, o.error.vi),
@@ -427,8 +686,13 @@ void print_outcome(const Outcome& o, CliContext& ctx) {
   }
 }
 
-void run_import(CliContext& ctx, const ImportRequest& req) {
+void run_import(CliContext& ctx, ImportRequest& req) {
   ctx.config();  // a broken config is one error for the command, not one per file
+  // Bad options are refused before any file is read or copied.
+  if (req.approve_by) req.approver = checked_name("--approve-by", *req.approve_by);
+  req.valid_from = parse_date_option("--from", req.from, false).date;
+  req.valid_until = parse_date_option("--until", req.until, false).date;
+  if (auto error = validity_error(req.valid_from, req.valid_until)) throw UserError(*error);
   Importer importer(ctx, req);
   Json all = Json::array();
   int counts[3] = {0, 0, 0};
@@ -436,7 +700,7 @@ void run_import(CliContext& ctx, const ImportRequest& req) {
     Outcome o = importer.import_one(file);
     ++counts[static_cast<int>(o.status)];
     if (req.json) {
-      all.push_back(outcome_json(o, ctx.lang));
+      all.push_back(outcome_json(o, ctx.lang, zone_of(ctx)));
     } else {
       print_outcome(o, ctx);
     }
@@ -463,6 +727,22 @@ std::unique_ptr<SQLite::Database> existing_database(CliContext& ctx) {
   return open_database_readonly(ctx.config().database);
 }
 
+/// "đã duyệt — Nguyễn Văn A, 2026-11-28 06:00:00" / "chờ duyệt".
+std::string approval_line(const Segment& s, CliContext& ctx, const date::time_zone* zone) {
+  std::string line = ctx.say(approval_text(s.approval));
+  if (s.approval != Segment::Approval::kPending && s.approved_at) {
+    line += fmt::format(" — {}, {}", s.approved_by, format_local(*s.approved_at, zone));
+  }
+  return line;
+}
+
+/// "có" / "không — chưa được duyệt": whether the planner may pick it today.
+std::string airs_line(const Segment& s, CliContext& ctx, const date::time_zone* zone) {
+  const auto reason = not_airing_reason(s, today_in(zone), ctx.config().require_approval);
+  if (!reason) return ctx.say({"có", "yes"});
+  return ctx.say({"không — " + reason->vi, "no — " + reason->en});
+}
+
 void run_list(CliContext& ctx, bool json) {
   auto db = existing_database(ctx);
   const std::vector<Segment> segments = db ? SegmentRepository(*db).all() : std::vector<Segment>{};
@@ -480,15 +760,29 @@ void run_list(CliContext& ctx, bool json) {
     return;
   }
   constexpr std::size_t kTitleWidth = 36;
+  const bool require_approval = ctx.config().require_approval;
+  const date::year_month_day today = today_in(zone);
   std::vector<std::vector<std::string>> rows;
-  rows.push_back(ctx.lang == Lang::kEn
-                     ? std::vector<std::string>{"ID", "TITLE", "TAG", "FORMAT", "DURATION",
-                                                "LOUDNESS", "GAIN", "IMPORTED"}
-                     : std::vector<std::string>{"MÃ", "TIÊU ĐỀ", "NHÃN", "ĐỊNH DẠNG", "THỜI LƯỢNG",
-                                                "ĐỘ LỚN", "KHUẾCH ĐẠI", "NGÀY NHẬP"});
+  rows.push_back(
+      ctx.lang == Lang::kEn
+          ? std::vector<std::string>{"ID", "TITLE", "TAG", "APPROVAL", "VALIDITY", "FORMAT",
+                                     "DURATION", "LOUDNESS", "GAIN", "IMPORTED"}
+          : std::vector<std::string>{"MÃ", "TIÊU ĐỀ", "NHÃN", "DUYỆT", "HIỆU LỰC", "ĐỊNH DẠNG",
+                                     "THỜI LƯỢNG", "ĐỘ LỚN", "KHUẾCH ĐẠI", "NGÀY NHẬP"});
   for (const Segment& s : segments) {
-    rows.push_back({s.id, clip(s.title, kTitleWidth), s.tag.empty() ? "-" : s.tag, s.format,
-                    clock_duration(s.duration_seconds()),
+    // A range that excludes today is marked, so staff see at a glance why a segment is silent.
+    std::string validity = ctx.say(validity_text(s));
+    if (s.valid_until && today > *s.valid_until) {
+      validity += ctx.say({" (hết hạn)", " (expired)"});
+    } else if (s.valid_from && today < *s.valid_from) {
+      validity += ctx.say({" (chưa tới)", " (not yet)"});
+    }
+    std::string approval = ctx.say(approval_text(s.approval));
+    if (s.approval == Segment::Approval::kPending && !require_approval) {
+      approval += ctx.say({" (không bắt buộc)", " (not required)"});
+    }
+    rows.push_back({s.id, clip(s.title, kTitleWidth), s.tag.empty() ? "-" : s.tag, approval,
+                    validity, s.format, clock_duration(s.duration_seconds()),
                     fmt::format("{:.1f} LUFS", s.loudness_lufs),
                     fmt::format("{:+.1f} dB", s.gain_db), format_local(s.imported_at, zone)});
   }
@@ -522,8 +816,13 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
   const Segment& s = *found;
   const StationConfig& config = ctx.config();
   const date::time_zone* zone = zone_of(ctx);
+  const std::vector<SegmentEvent> history = SegmentRepository(*db).events(s.id);
   if (json) {
-    std::cout << segment_json(s, zone).dump(2) << '\n';
+    Json j = segment_json(s, zone);
+    Json events = Json::array();
+    for (const SegmentEvent& e : history) events.push_back(event_json(e, zone));
+    j["events"] = std::move(events);
+    std::cout << j.dump(2) << '\n';
     return;
   }
   const fs::path copy = config.library / s.library_path;
@@ -555,39 +854,221 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
                         config.target_lufs, config.max_true_peak_dbtp)},
       {en ? "Imported" : "Ngày nhập", format_local(s.imported_at, zone)},
       {en ? "Import order" : "Thứ tự nhập", std::to_string(s.import_order)},
+      {en ? "Approval" : "Duyệt", approval_line(s, ctx, zone)},
+      {en ? "Validity" : "Hiệu lực",
+       s.valid_from || s.valid_until
+           ? ctx.say(validity_text(s)) +
+                 ctx.say({" (ngày địa phương, tính cả hai đầu)", " (local dates, inclusive)"})
+           : ctx.say({"không giới hạn", "unlimited"})},
+      {en ? "Airs today" : "Phát hôm nay", airs_line(s, ctx, zone)},
   };
   std::size_t width = 0;
   for (const auto& [k, v] : fields) width = std::max(width, display_width(k));
   for (const auto& [k, v] : fields) std::cout << pad(k + ":", width + 2) << v << '\n';
+  const std::string history_label = en ? "History:" : "Lịch sử:";
+  if (history.empty()) {
+    std::cout << pad(history_label, width + 2)
+              << ctx.say({"chưa có quyết định nào", "no decision recorded"}) << '\n';
+  }
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    std::cout << pad(i == 0 ? history_label : "", width + 2)
+              << ctx.say(event_text(history[i], zone)) << '\n';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approve, retire, validity
+
+/// The segment named on the command line (12-digit id or full SHA-256) from a database opened
+/// for writing; throws UserError when there is none.
+Segment find_for_change(CliContext& ctx, std::unique_ptr<SQLite::Database>& db,
+                        const std::string& id) {
+  std::error_code ec;
+  if (fs::exists(ctx.config().database, ec)) {
+    db = open_database(ctx.config().database);
+    SegmentRepository repo(*db);
+    auto found = id.size() == 64 ? repo.find_by_sha256(id) : repo.find_by_id(id);
+    if (found) return *found;
+  }
+  throw UserError(
+      {fmt::format("không có đoạn âm thanh mã \"{}\"; xem các mã bằng: loaxa segment list", id),
+       fmt::format("no segment with id \"{}\"; see the ids with: loaxa segment list", id)});
+}
+
+struct ChangeRequest {
+  std::string id;
+  std::optional<std::string> by;
+  std::optional<std::string> from;
+  std::optional<std::string> until;
+  bool json = false;
+};
+
+/// What a change command prints: the segment after it, and the event it appended (if any).
+void print_change(CliContext& ctx, const Segment& s, const std::optional<SegmentEvent>& event,
+                  const Text& message, bool json) {
+  const date::time_zone* zone = zone_of(ctx);
+  if (json) {
+    Json j = segment_json(s, zone);
+    j["event"] = event ? event_json(*event, zone) : Json();
+    std::cout << j.dump(2) << '\n';
+    return;
+  }
+  std::cout << ctx.say(message) << '\n';
+  std::cout << "  " << ctx.say({"phát hôm nay: ", "airs today: "}) << airs_line(s, ctx, zone)
+            << '\n';
+}
+
+void run_approve(CliContext& ctx, const ChangeRequest& req) {
+  const std::string by = checked_name("--by", req.by.value_or(""));
+  std::unique_ptr<SQLite::Database> db;
+  Segment s = find_for_change(ctx, db, req.id);
+  const date::time_zone* zone = zone_of(ctx);
+  if (s.approval == Segment::Approval::kApproved) {
+    // Approving twice adds nothing an inspector needs; the first decision stands.
+    print_change(ctx, s, std::nullopt,
+                 {fmt::format("{} \"{}\" đã được duyệt bởi {} lúc {}; không ghi thêm", s.id,
+                              s.title, s.approved_by, format_local(*s.approved_at, zone)),
+                  fmt::format("{} \"{}\" is already approved by {} at {}; nothing recorded", s.id,
+                              s.title, s.approved_by, format_local(*s.approved_at, zone))},
+                 req.json);
+    return;
+  }
+  const SegmentEvent e = SegmentRepository(*db).approve(s.id, by, now_utc());
+  apply_event(s, e);
+  print_change(ctx, s, e,
+               {fmt::format("đã duyệt {} \"{}\" — bởi {} lúc {}", s.id, s.title, by,
+                            format_local(e.at, zone)),
+                fmt::format("approved {} \"{}\" — by {} at {}", s.id, s.title, by,
+                            format_local(e.at, zone))},
+               req.json);
+}
+
+void run_retire(CliContext& ctx, const ChangeRequest& req) {
+  const std::string by = req.by ? checked_name("--by", *req.by) : current_user();
+  std::unique_ptr<SQLite::Database> db;
+  Segment s = find_for_change(ctx, db, req.id);
+  const date::time_zone* zone = zone_of(ctx);
+  if (s.approval == Segment::Approval::kRetired) {
+    print_change(ctx, s, std::nullopt,
+                 {fmt::format("{} \"{}\" đã ngừng phát từ {} (bởi {}); không ghi thêm", s.id,
+                              s.title, format_local(*s.approved_at, zone), s.approved_by),
+                  fmt::format("{} \"{}\" was already retired at {} (by {}); nothing recorded", s.id,
+                              s.title, format_local(*s.approved_at, zone), s.approved_by)},
+                 req.json);
+    return;
+  }
+  const SegmentEvent e = SegmentRepository(*db).retire(s.id, by, now_utc());
+  apply_event(s, e);
+  print_change(ctx, s, e,
+               {fmt::format("đã ngừng phát {} \"{}\" — bởi {} lúc {}; đoạn này sẽ không bao giờ "
+                            "được phát nữa",
+                            s.id, s.title, by, format_local(e.at, zone)),
+                fmt::format("retired {} \"{}\" — by {} at {}; it will never air again", s.id,
+                            s.title, by, format_local(e.at, zone))},
+               req.json);
+}
+
+void run_validity(CliContext& ctx, const ChangeRequest& req) {
+  if (!req.from && !req.until) {
+    throw UserError({"cần --from NGÀY và/hoặc --until NGÀY (dạng 2026-12-01; - để bỏ giới hạn)",
+                     "give --from DATE and/or --until DATE (as 2026-12-01; - for no limit)"});
+  }
+  const DateOption from = parse_date_option("--from", req.from, true);
+  const DateOption until = parse_date_option("--until", req.until, true);
+  const std::string by = req.by ? checked_name("--by", *req.by) : current_user();
+  std::unique_ptr<SQLite::Database> db;
+  Segment s = find_for_change(ctx, db, req.id);
+  if (s.approval == Segment::Approval::kRetired) {
+    throw UserError({fmt::format("{} đã ngừng phát (bởi {}); đổi hiệu lực của nó không còn ý nghĩa",
+                                 s.id, s.approved_by),
+                     fmt::format("{} is retired (by {}); changing its validity would mean nothing",
+                                 s.id, s.approved_by)});
+  }
+  // An end not named keeps its current value, so `--until` alone extends a campaign.
+  const auto new_from = from.given ? from.date : s.valid_from;
+  const auto new_until = until.given ? until.date : s.valid_until;
+  if (auto error = validity_error(new_from, new_until)) throw UserError(*error);
+  if (new_from == s.valid_from && new_until == s.valid_until) {
+    print_change(ctx, s, std::nullopt,
+                 {fmt::format("{} \"{}\": hiệu lực vẫn là {}; không ghi thêm", s.id, s.title,
+                              validity_text(s).vi),
+                  fmt::format("{} \"{}\": validity is already {}; nothing recorded", s.id, s.title,
+                              validity_text(s).en)},
+                 req.json);
+    return;
+  }
+  const SegmentEvent e =
+      SegmentRepository(*db).set_validity(s.id, new_from, new_until, by, now_utc());
+  apply_event(s, e);
+  const Text range = validity_text(s);
+  print_change(ctx, s, e,
+               {fmt::format("{} \"{}\": hiệu lực {} — bởi {}", s.id, s.title,
+                            range.vi == "-" ? "không giới hạn" : range.vi, by),
+                fmt::format("{} \"{}\": valid {} — by {}", s.id, s.title,
+                            range.en == "-" ? "without limit" : range.en, by)},
+               req.json);
 }
 
 }  // namespace
 
 void add_segment_commands(CLI::App& app, CliContext& ctx) {
-  CLI::App* segment = app.add_subcommand("segment", "imported recordings: import, list, show");
+  CLI::App* segment = app.add_subcommand(
+      "segment", "imported recordings: import, list, show, approve, retire, validity");
   segment->require_subcommand(1);
 
   auto req = std::make_shared<ImportRequest>();
-  CLI::App* import = segment->add_subcommand(
+  CLI::App* import_cmd = segment->add_subcommand(
       "import", "decode, measure and copy audio files into the library (WAV, FLAC, Ogg, MP3)");
-  import->add_option("FILE", req->files, "audio files to import")->required();
-  import->add_option("--title", req->title, "title (default: the file name without extension)");
-  import->add_option("--tag", req->tag, "programme tag, e.g. cchc");
-  import->add_flag("--json", req->json, "print one JSON object per file");
-  import->callback([&ctx, req] { run_import(ctx, *req);
-});
+  import_cmd->add_option("FILE", req->files, "audio files to import")->required();
+  import_cmd->add_option("--title", req->title, "title (default: the file name without extension)");
+  import_cmd->add_option("--tag", req->tag, "programme tag, e.g. cchc");
+  import_cmd->add_option("--approve-by", req->approve_by,
+                         "approve at once, in this person's name (also a pending duplicate)");
+  import_cmd->add_option("--from", req->from, "first local day it may air (YYYY-MM-DD)");
+  import_cmd->add_option("--until", req->until, "last local day it may air (YYYY-MM-DD)");
+  import_cmd->add_flag("--json", req->json, "print one JSON object per file");
+  import_cmd->callback([&ctx, req] { run_import(ctx, *req); });
 
-auto list_json = std::make_shared<bool>(false);
-CLI::App* list = segment->add_subcommand("list", "imported segments, in import order");
-list->add_flag("--json", *list_json, "print JSON");
-list->callback([&ctx, list_json] { run_list(ctx, *list_json); });
+  auto list_json = std::make_shared<bool>(false);
+  CLI::App* list = segment->add_subcommand("list", "imported segments, in import order");
+  list->add_flag("--json", *list_json, "print JSON");
+  list->callback([&ctx, list_json] { run_list(ctx, *list_json); });
 
-auto show_id = std::make_shared<std::string>();
-auto show_json = std::make_shared<bool>(false);
-CLI::App* show = segment->add_subcommand("show", "every field of one segment");
-show->add_option("ID", *show_id, "segment id (12 hex digits) or full SHA-256")->required();
-show->add_flag("--json", *show_json, "print JSON");
-show->callback([&ctx, show_id, show_json] { run_show(ctx, *show_id, *show_json); });
-}  // namespace loaxa
+  auto show_id = std::make_shared<std::string>();
+  auto show_json = std::make_shared<bool>(false);
+  CLI::App* show = segment->add_subcommand("show", "every field of one segment, and its history");
+  show->add_option("ID", *show_id, "segment id (12 hex digits) or full SHA-256")->required();
+  show->add_flag("--json", *show_json, "print JSON");
+  show->callback([&ctx, show_id, show_json] { run_show(ctx, *show_id, *show_json); });
+
+  auto approve_req = std::make_shared<ChangeRequest>();
+  CLI::App* approve = segment->add_subcommand(
+      "approve", "approve a segment for broadcast (recorded with who/when)");
+  approve->add_option("ID", approve_req->id, "segment id (12 hex digits) or full SHA-256")
+      ->required();
+  approve->add_option("--by", approve_req->by, "who approves it")->required();
+  approve->add_flag("--json", approve_req->json, "print the segment and the event as JSON");
+  approve->callback([&ctx, approve_req] { run_approve(ctx, *approve_req); });
+
+  auto retire_req = std::make_shared<ChangeRequest>();
+  CLI::App* retire =
+      segment->add_subcommand("retire", "take a segment off the air for good (recorded)");
+  retire->add_option("ID", retire_req->id, "segment id (12 hex digits) or full SHA-256")
+      ->required();
+  retire->add_option("--by", retire_req->by, "who retires it (default: the login name)");
+  retire->add_flag("--json", retire_req->json, "print the segment and the event as JSON");
+  retire->callback([&ctx, retire_req] { run_retire(ctx, *retire_req); });
+
+  auto validity_req = std::make_shared<ChangeRequest>();
+  CLI::App* validity = segment->add_subcommand(
+      "validity", "set the local dates a segment may air (inclusive; recorded)");
+  validity->add_option("ID", validity_req->id, "segment id (12 hex digits) or full SHA-256")
+      ->required();
+  validity->add_option("--from", validity_req->from, "first day (YYYY-MM-DD, or - for no limit)");
+  validity->add_option("--until", validity_req->until, "last day (YYYY-MM-DD, or - for no limit)");
+  validity->add_option("--by", validity_req->by, "who decides (default: the login name)");
+  validity->add_flag("--json", validity_req->json, "print the segment and the event as JSON");
+  validity->callback([&ctx, validity_req] { run_validity(ctx, *validity_req); });
+}
 
 }  // namespace loaxa
