@@ -46,12 +46,14 @@ void map_channels(const float* in, std::int64_t frames, int in_ch, float* out, i
 }  // namespace
 
 PlayoutEngine::PlayoutEngine(std::vector<PlayItem> items, int out_rate, int out_channels,
-                             double fade_seconds)
+                             PlayoutOptions options)
     : items_(std::move(items)),
       out_rate_(out_rate),
       out_channels_(out_channels),
       ring_(static_cast<std::size_t>(out_rate) * out_channels * kRingSeconds),
-      fade_frames_total_(std::max<std::int64_t>(1, std::llround(fade_seconds * out_rate))) {}
+      options_(options),
+      fade_frames_total_(std::max<std::int64_t>(1, std::llround(options.fade_seconds * out_rate))) {
+}
 
 PlayoutEngine::~PlayoutEngine() {
   quit_.store(true);
@@ -107,9 +109,14 @@ void PlayoutEngine::decode_one(const PlayItem& item) {
     resampled.resize(static_cast<std::size_t>((kReadFrames * ratio + 64) * out_channels_));
   }
 
+  // Channels of zones this broadcast does not go to carry silence (done here, not in render).
+  std::vector<float> channel_gain(static_cast<std::size_t>(out_channels_));
+  for (int c = 0; c < out_channels_; ++c) {
+    channel_gain[c] = (c < 32 && (options_.channel_mask >> c) & 1u) ? gain : 0.0f;
+  }
   auto emit = [&](float* data, std::size_t frames) {
     const std::size_t samples = frames * static_cast<std::size_t>(out_channels_);
-    for (std::size_t i = 0; i < samples; ++i) data[i] *= gain;
+    for (std::size_t i = 0; i < samples; ++i) data[i] *= channel_gain[i % out_channels_];
     frames_decoded_.fetch_add(static_cast<std::int64_t>(frames), std::memory_order_relaxed);
     return push_all(data, samples);
   };
@@ -167,6 +174,12 @@ void PlayoutEngine::render(float* out, std::size_t frames) noexcept {
   if (fade_frames_left_ < 0 && fade_requested_.load(std::memory_order_relaxed)) {
     fade_frames_left_ = fade_frames_total_;
   }
+  if (fade_frames_left_ < 0 && options_.max_frames > 0 &&
+      frames_delivered_.load(std::memory_order_relaxed) + fade_frames_total_ >=
+          options_.max_frames) {
+    fade_frames_left_ = fade_frames_total_;
+    truncated_.store(true, std::memory_order_relaxed);
+  }
   // decode_done is read before the ring: if it was done, everything it made is visible.
   const bool done = decode_done_.load(std::memory_order_acquire);
   std::size_t got = ring_.pop(out, want);
@@ -185,11 +198,24 @@ void PlayoutEngine::render(float* out, std::size_t frames) noexcept {
   }
 
   float peak = peak_.load(std::memory_order_relaxed);
+  float block_peak = 0;
   double sum = 0;
   for (std::size_t i = 0; i < got; ++i) {
     const float v = out[i];
-    peak = std::max(peak, std::fabs(v));
+    block_peak = std::max(block_peak, std::fabs(v));
     sum += static_cast<double>(v) * v;
+  }
+  peak = std::max(peak, block_peak);
+  if (frames_got > 0) {
+    // Dead air: the longest run of delivered blocks that stayed below the silence level.
+    if (block_peak < options_.silence_level) {
+      silence_run_ += static_cast<std::int64_t>(frames_got);
+      if (silence_run_ > longest_silence_.load(std::memory_order_relaxed)) {
+        longest_silence_.store(silence_run_, std::memory_order_relaxed);
+      }
+    } else {
+      silence_run_ = 0;
+    }
   }
   std::fill(out + got, out + want, 0.0f);
   peak_.store(peak, std::memory_order_relaxed);
@@ -217,6 +243,8 @@ PlayoutStats PlayoutEngine::stats() const noexcept {
   s.rms = n > 0 ? std::sqrt(sum_squares_.load(std::memory_order_relaxed) / n) : 0.0;
   s.finished = finished_.load(std::memory_order_acquire);
   s.faded = faded_.load(std::memory_order_relaxed);
+  s.truncated = truncated_.load(std::memory_order_relaxed);
+  s.longest_silence_frames = longest_silence_.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -19,21 +19,31 @@ struct PlayItem {
   double gain_db = 0;
 };
 
+/// How a playout is shaped beyond its files.
+struct PlayoutOptions {
+  double fade_seconds = 0.3;         ///< length of a requested or max-duration fade-out
+  std::int64_t max_frames = 0;       ///< fade out so the playout ends by this frame; 0 = no limit
+  std::uint32_t channel_mask = ~0u;  ///< bit c set: output channel c carries the audio
+  float silence_level = 0.00316f;    ///< -50 dBFS: a block whose peak is below this is silent
+};
+
 /// What render() delivered so far; safe to read from any thread.
 struct PlayoutStats {
-  std::int64_t frames_delivered = 0;  ///< content frames handed to the output
-  std::int64_t underruns = 0;         ///< render calls that found the ring short
-  float peak = 0;                     ///< max |sample| delivered
-  double rms = 0;                     ///< over all delivered samples
-  bool finished = false;              ///< everything played, or the fade-out ended
-  bool faded = false;                 ///< ended by request_fade()
+  std::int64_t frames_delivered = 0;        ///< content frames handed to the output
+  std::int64_t underruns = 0;               ///< render calls that found the ring short
+  float peak = 0;                           ///< max |sample| delivered
+  double rms = 0;                           ///< over all delivered samples
+  bool finished = false;                    ///< everything played, or the fade-out ended
+  bool faded = false;                       ///< ended by a fade (request or max_frames)
+  bool truncated = false;                   ///< the fade was forced by max_frames
+  std::int64_t longest_silence_frames = 0;  ///< longest run of silent blocks delivered
 };
 
 class PlayoutEngine {
  public:
   /// The output format is the device's; files are converted to it.
   PlayoutEngine(std::vector<PlayItem> items, int out_rate, int out_channels,
-                double fade_seconds = 0.3);
+                PlayoutOptions options = {});
   ~PlayoutEngine();
   PlayoutEngine(const PlayoutEngine&) = delete;
   PlayoutEngine& operator=(const PlayoutEngine&) = delete;
@@ -89,9 +99,13 @@ class PlayoutEngine {
   std::atomic<bool> finished_{false};
   std::atomic<bool> faded_{false};
   std::atomic<bool> fade_requested_{false};
+  std::atomic<bool> truncated_{false};
+  std::atomic<std::int64_t> longest_silence_{0};
+  PlayoutOptions options_;
   // Render-thread state.
   std::int64_t fade_frames_total_;
   std::int64_t fade_frames_left_ = -1;
+  std::int64_t silence_run_ = 0;
 };
 
 }  // namespace loaxa

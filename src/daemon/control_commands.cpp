@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "config/schedule_file.h"
 #include "daemon/station_daemon.h"
 #include "daemon/wake_policy.h"
@@ -106,6 +108,19 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
   item.occurrence.segments = {*segment};
   item.occurrence.total_seconds = segment->duration_seconds();
   item.priority = *priority;
+  if (request.contains("zones") && request["zones"].is_array()) {
+    for (const auto& z : request["zones"]) {
+      if (!z.is_string()) continue;
+      const auto name = z.get<std::string>();
+      const bool known = std::any_of(config_.zones.begin(), config_.zones.end(),
+                                     [&](const auto& k) { return k.name == name; });
+      if (!known) {
+        return error_reply(fmt::format("vùng \"{}\" không có trong cấu hình [zones]", name),
+                           fmt::format("zone \"{}\" is not in the config's [zones]", name));
+      }
+      item.occurrence.zones.push_back(name);
+    }
+  }
   item.deadline = item.occurrence.scheduled_at + kOperatorGrace;
   item.origin = "operator";
   const bool will_wait = current_ && *priority != Priority::kEmergency;
@@ -131,19 +146,22 @@ nlohmann::json StationDaemon::reload() {
   } catch (const UserError& e) {
     return error_reply(e.text().vi, e.text().en);
   }
-  auto loaded = load_schedules(fresh.schedules_dir, segments_->all());
-  std::string vi, en;
-  for (const auto& p : loaded.problems) {
-    if (p.kind != ScheduleProblem::Kind::kInvalid) continue;
-    vi += (vi.empty() ? "" : "\n") + p.format(Lang::kVi);
-    en += (en.empty() ? "" : "\n") + p.format(Lang::kEn);
-  }
-  if (!vi.empty()) {
+  std::vector<Programme> programmes;
+  PlanOptions plan_options;
+  auto invalid = load_schedules_for(fresh, programmes, plan_options);
+  if (!invalid.empty()) {
+    std::string vi, en;
+    for (const auto& p : invalid) {
+      vi += (vi.empty() ? "" : "\n") + p.format(Lang::kVi);
+      en += (en.empty() ? "" : "\n") + p.format(Lang::kEn);
+    }
+    events_->append("reload_rejected", clock_.now(), {{"errors", en}});
     auto r = error_reply(vi, en);
     r["kept_old_schedule"] = true;
     return r;
   }
-  programmes_ = std::move(loaded.programmes);
+  programmes_ = std::move(programmes);
+  plan_options_ = std::move(plan_options);
   // Output, database and socket are opened once; changing them needs a restart.
   std::vector<std::string> needs_restart;
   if (fresh.database != config_.database) needs_restart.push_back("storage.database");
@@ -170,6 +188,8 @@ nlohmann::json StationDaemon::reload() {
   }
   int slots = 0;
   for (const auto& p : programmes_) slots += static_cast<int>(p.slots.size());
+  events_->append("schedule_reloaded", clock_.now(),
+                  {{"programmes", programmes_.size()}, {"slots", slots}});
   return {{"ok", true},
           {"programmes", programmes_.size()},
           {"slots", slots},

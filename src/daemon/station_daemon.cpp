@@ -7,6 +7,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "config/holiday_file.h"
 #include "config/schedule_file.h"
 #include "daemon/wake_policy.h"
 
@@ -29,6 +30,14 @@ constexpr std::chrono::minutes kGrace{10};
 constexpr milliseconds kPlayNowLead{400};
 // Pre-emption fade (the issue allows at most 0.5 s).
 constexpr double kFadeSeconds = 0.3;
+// Progress checkpoints while a broadcast plays, and the liveness heartbeat when idle: both bound
+// what a crash or power cut can leave unknown.
+constexpr seconds kCheckpointPeriod{2};
+constexpr std::chrono::minutes kHeartbeatPeriod{5};
+// After downtime, occurrences this far before the last sign of life are checked too.
+constexpr std::chrono::minutes kCatchUpMargin{10};
+// Rotation continues from what the log shows for this long.
+constexpr auto kHistoryDepth = std::chrono::hours(24 * 400);
 // How far ahead the daemon plans.
 constexpr auto kPlanHorizon = std::chrono::hours(24 * 8);
 
@@ -73,22 +82,17 @@ void StationDaemon::start() {
   log_ = std::make_unique<BroadcastLog>(*db_);
   segments_ = std::make_unique<SegmentRepository>(*db_);
 
-  auto loaded = load_schedules(config_.schedules_dir, segments_->all());
-  std::string invalid;
-  for (const auto& p : loaded.problems) {
-    if (p.kind == ScheduleProblem::Kind::kInvalid) {
-      invalid += "\n  " + p.format(options_.lang);
-    } else {
-      // A tag nobody carries yet is not fatal: that occurrence is logged as missed, with its
-      // reason, and the rest of the programme plays.
-      say({"loaxad: cảnh báo: " + p.format(Lang::kVi), "loaxad: warning: " + p.format(Lang::kEn)});
+  events_ = std::make_unique<StationEvents>(*db_);
+  auto invalid_problems = load_schedules_for(config_, programmes_, plan_options_);
+  if (!invalid_problems.empty()) {
+    std::string vi, en;
+    for (const auto& p : invalid_problems) {
+      vi += "\n  " + p.format(Lang::kVi);
+      en += "\n  " + p.format(Lang::kEn);
     }
+    throw UserError({"lịch phát có lỗi, loaxad không khởi động:" + vi,
+                     "the schedules have errors; loaxad does not start:" + en});
   }
-  if (!invalid.empty()) {
-    throw UserError({fmt::format("lịch phát có lỗi, loaxad không khởi động:{}", invalid),
-                     fmt::format("the schedules have errors; loaxad does not start:{}", invalid)});
-  }
-  programmes_ = std::move(loaded.programmes);
 
   if (options_.rehearsal) {
     output_label_ = fmt::format("rehearsal → {}", config_.rehearsal_dir.string());
@@ -101,7 +105,12 @@ void StationDaemon::start() {
       io_, config_.control_socket, [this](const nlohmann::json& r) { return handle_request(r); });
 
   close_crashed_entries();
-  handled_until_ = clock_.now();
+  const Instant started = clock_.now();
+  const auto last_alive = events_->last_of({"daemon_started", "daemon_alive", "daemon_stopped"});
+  events_->append(
+      "daemon_started", started,
+      {{"output", options_.rehearsal ? "rehearsal" : "portaudio"}, {"device", output_label_}});
+  handled_until_ = started;
 
   say({fmt::format("loaxad: đài \"{}\" ({})", config_.station_name, config_.timezone),
        fmt::format("loaxad: station \"{}\" ({})", config_.station_name, config_.timezone)});
@@ -114,11 +123,11 @@ void StationDaemon::start() {
   say({fmt::format("  ổ điều khiển: {}", config_.control_socket.string()),
        fmt::format("  control socket: {}", config_.control_socket.string())});
   const Instant now = clock_.now();
-  auto plan = expand(programmes_, segments_->all(), now, now + kPlanHorizon, zone_);
+  auto upcoming = plan(now, now + kPlanHorizon);
   say({"  các lần phát sắp tới:", "  next broadcasts:"});
-  if (plan.empty()) say({"    (không có trong 8 ngày tới)", "    (none in the next 8 days)"});
-  for (std::size_t i = 0; i < plan.size() && i < 5; ++i) {
-    const auto& o = plan[i];
+  if (upcoming.empty()) say({"    (không có trong 8 ngày tới)", "    (none in the next 8 days)"});
+  for (std::size_t i = 0; i < upcoming.size() && i < 5; ++i) {
+    const auto& o = upcoming[i];
     say({fmt::format("    {}  {}  {} đoạn, {}", format_local(o.scheduled_at, zone_), o.programme_id,
                      o.segments.size(), duration_text(o.total_seconds)),
          fmt::format("    {}  {}  {} segment(s), {}", format_local(o.scheduled_at, zone_),
@@ -127,7 +136,91 @@ void StationDaemon::start() {
 
   arm_signals();
   arm_hangup();
+  heartbeat_timer_.expires_after(kHeartbeatPeriod);
+  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) heartbeat();
+  });
+  // A first start ever has no downtime to account for.
+  if (last_alive) catch_up(*last_alive - kCatchUpMargin);
   plan_and_arm();
+}
+
+void StationDaemon::heartbeat() {
+  events_->append("daemon_alive", clock_.now());
+  heartbeat_timer_.expires_after(kHeartbeatPeriod);
+  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) heartbeat();
+  });
+}
+
+std::vector<ScheduleProblem> StationDaemon::load_schedules_for(const StationConfig& config,
+                                                               std::vector<Programme>& programmes,
+                                                               PlanOptions& plan_options) {
+  std::vector<ScheduleProblem> invalid;
+  PlanOptions options;
+  options.require_approval = config.require_approval;
+  if (std::filesystem::exists(config.holidays)) {
+    try {
+      options.holidays = load_holidays(config.holidays);
+    } catch (const UserError& e) {
+      ScheduleProblem p;
+      p.message = e.text();
+      p.where.file = config.holidays.string();
+      invalid.push_back(p);
+      return invalid;
+    }
+  } else {
+    say({fmt::format("loaxad: cảnh báo: không có tệp ngày lễ {}; không bỏ qua ngày lễ nào",
+                     config.holidays.string()),
+         fmt::format("loaxad: warning: no holiday file {}; no day is skipped as a holiday",
+                     config.holidays.string())});
+  }
+  ScheduleOptions schedule_options;
+  if (config.window) {
+    schedule_options.window = BroadcastWindow{config.window->first, config.window->second};
+  }
+  for (const auto& z : config.zones) schedule_options.known_zones.push_back(z.name);
+  auto loaded = load_schedules(config.schedules_dir, segments_->all(), schedule_options);
+  for (const auto& p : loaded.problems) {
+    if (p.kind == ScheduleProblem::Kind::kInvalid) {
+      invalid.push_back(p);
+    } else {
+      // A tag nobody carries yet is not fatal: that occurrence is logged as missed, with its
+      // reason, and the rest of the programme plays.
+      say({"loaxad: cảnh báo: " + p.format(Lang::kVi), "loaxad: warning: " + p.format(Lang::kEn)});
+    }
+  }
+  if (invalid.empty()) {
+    programmes = std::move(loaded.programmes);
+    plan_options = std::move(options);
+  }
+  return invalid;
+}
+
+std::vector<Occurrence> StationDaemon::plan(Instant from, Instant to) const {
+  PlayHistory history;
+  for (const auto& e : log_->between(from - kHistoryDepth, to)) {
+    if (!e.end || e.end->frames_delivered == 0) continue;
+    const Instant at = e.end->started_at.value_or(e.start.scheduled_at);
+    for (const auto& id : e.start.segment_ids) {
+      history.add(e.start.programme_id, e.start.slot_index, id, at);
+    }
+  }
+  return expand(programmes_, segments_->all(), from, to, zone_, plan_options_, history);
+}
+
+void StationDaemon::catch_up(Instant since) {
+  const Instant now = clock_.now();
+  for (const auto& o : plan(since, now)) {
+    if (log_->has_occurrence(o.key())) continue;
+    Pending item{o, o.priority, o.scheduled_at + o.grace, "schedule"};
+    if (now > item.deadline) {
+      log_without_playing(item, Outcome::kMissed, "daemon not running");
+    } else {
+      // Within its grace: it plays late, and the log shows by how much.
+      enqueue(std::move(item));
+    }
+  }
 }
 
 void StationDaemon::arm_signals() {
@@ -156,6 +249,11 @@ void StationDaemon::close_crashed_entries() {
     BroadcastEnd end;
     end.outcome = Outcome::kInterrupted;
     end.reason = "loaxad stopped while broadcasting (crash or power cut)";
+    if (auto p = log_->latest_progress(e.id)) {
+      end.frames_delivered = p->frames_delivered;
+      end.started_at = p->started_at;
+      end.reason += fmt::format("; last checkpoint {}", format_iso(p->at, zone_));
+    }
     end.closed_at = clock_.now();
     log_->close(e.id, end);
   }
@@ -185,7 +283,7 @@ void StationDaemon::on_wake() {
     plan_and_arm();
     return;
   }
-  Pending item{*next_, Priority::kNormal, next_->scheduled_at + kGrace, "schedule"};
+  Pending item{*next_, next_->priority, next_->scheduled_at + next_->grace, "schedule"};
   handled_until_ = std::max(handled_until_, next_->scheduled_at);
   next_.reset();
   if (now > item.deadline) {
@@ -261,6 +359,9 @@ void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
   start.device = options_.rehearsal ? "" : device_.label();
   start.opened_at = clock_.now();
   start.frames_expected = expected_frames(o.segments, 48000);
+  start.priority = to_string(item.priority);
+  start.zones = o.zones;
+  start.origin = item.origin;
   const auto id = log_->open(start);
   BroadcastEnd end;
   end.outcome = outcome;
@@ -275,8 +376,9 @@ void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
 
 void StationDaemon::begin(Pending item, Instant target) {
   if (item.occurrence.segments.empty()) {
+    const auto& why = item.occurrence.nothing_reason.en;
     log_without_playing(item, Outcome::kMissed,
-                        "nothing to play: no segment matches the slot's play = ...");
+                        why.empty() ? "nothing to play: no eligible segment" : why);
     return;
   }
   auto b = std::make_unique<Broadcast>();
@@ -305,6 +407,9 @@ void StationDaemon::begin(Pending item, Instant target) {
       expected_frames(o.segments, start.sample_rate > 0 ? start.sample_rate : 48000);
   start.frames_expected = b->frames_expected;
   start.opened_at = clock_.now();
+  start.priority = to_string(b->item.priority);
+  start.zones = o.zones;
+  start.origin = b->item.origin;
   b->target = target;
   // Written before the first sample can play, so even a crash mid-broadcast leaves a trace.
   b->log_id = log_->open(start);
@@ -316,8 +421,19 @@ void StationDaemon::begin(Pending item, Instant target) {
   }
   std::vector<PlayItem> items;
   for (const auto& s : o.segments) items.push_back({config_.library / s.library_path, s.gain_db});
+  PlayoutOptions shape;
+  shape.fade_seconds = kFadeSeconds;
+  if (o.max_duration) shape.max_frames = o.max_duration->count() * current_->sink->sample_rate();
+  shape.silence_level = static_cast<float>(std::pow(10.0, config_.dead_air_dbfs / 20.0));
+  if (!o.zones.empty() && !config_.zones.empty()) {
+    shape.channel_mask = 0;
+    for (const auto& z : config_.zones) {
+      if (std::find(o.zones.begin(), o.zones.end(), z.name) == o.zones.end()) continue;
+      for (int ch : z.channels) shape.channel_mask |= 1u << (ch - 1);
+    }
+  }
   current_->engine = std::make_unique<PlayoutEngine>(
-      std::move(items), current_->sink->sample_rate(), current_->sink->channels(), kFadeSeconds);
+      std::move(items), current_->sink->sample_rate(), current_->sink->channels(), shape);
   current_->engine->start();
   try {
     current_->sink->start(*current_->engine, target);
@@ -350,6 +466,10 @@ void StationDaemon::watch() {
     if (delivered != b.last_frames) {
       b.last_frames = delivered;
       b.last_progress = now;
+      if (now - b.last_checkpoint >= kCheckpointPeriod) {
+        b.last_checkpoint = now;
+        log_->add_progress(b.log_id, {now, b.sink->first_frame_at(), delivered});
+      }
     } else if (now > b.target && now - b.last_progress > kStallLimit) {
       finish(Outcome::kFailed,
              fmt::format("output stalled: no audio delivered for {} s (device gone?)",
@@ -385,6 +505,9 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
     end.underruns = stats.underruns;
     end.peak_dbfs = to_dbfs(stats.peak);
     end.rms_dbfs = to_dbfs(stats.rms);
+    const int rate = b->sink ? b->sink->sample_rate() : 48000;
+    end.longest_silence_ms = stats.longest_silence_frames * 1000 / rate;
+    end.dead_air = end.longest_silence_ms > config_.dead_air_seconds * 1000;
   }
   if (b->sink) {
     end.started_at = b->sink->first_frame_at();
@@ -396,6 +519,11 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   } else if (b->end_as) {
     end.outcome = *b->end_as;
     end.reason = b->end_reason;
+  } else if (b->engine->stats().truncated) {
+    end.outcome = Outcome::kPartial;
+    end.reason = fmt::format("longer than the slot's max_duration ({}); faded out",
+                             duration_text(static_cast<double>(
+                                 b->item.occurrence.max_duration.value_or(seconds(0)).count())));
   } else if (!b->engine->decode_error().empty()) {
     end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;
     end.reason = b->engine->decode_error();
@@ -412,6 +540,12 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   }
   end.closed_at = clock_.now();
   log_->close(b->log_id, end);
+  if (end.dead_air) {
+    say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS)",
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs),
+         fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast",
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs)});
+  }
 
   const auto& o = b->item.occurrence;
   const std::string started =
@@ -424,14 +558,20 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
                    end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason)});
   b.reset();
   if (stopping_) {
-    for (const auto& p : queue_) {
-      log_without_playing(p, Outcome::kMissed, "loaxad was stopped before it could play");
-    }
-    queue_.clear();
-    io_.stop();
+    shut_down();
     return;
   }
   play_next_in_queue();
+}
+
+void StationDaemon::shut_down() {
+  for (const auto& p : queue_) {
+    log_without_playing(p, Outcome::kMissed, "loaxad was stopped before it could play");
+  }
+  queue_.clear();
+  heartbeat_timer_.cancel();
+  events_->append("daemon_stopped", clock_.now());
+  io_.stop();
 }
 
 void StationDaemon::on_signal(int sig) {
@@ -442,7 +582,7 @@ void StationDaemon::on_signal(int sig) {
        fmt::format("loaxad: {} received, stopping", name)});
   control_.reset();
   if (!current_) {
-    io_.stop();
+    shut_down();
     return;
   }
   cut_current(Outcome::kStopped, fmt::format("loaxad stopped ({})", name));

@@ -16,6 +16,7 @@
 #include "audio/portaudio_sink.h"
 #include "audio/sink.h"
 #include "audio/wav_file_sink.h"
+#include "config/schedule_file.h"
 #include "config/station_config.h"
 #include "core/clock.h"
 #include "core/planner.h"
@@ -23,6 +24,7 @@
 #include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
+#include "store/station_events.h"
 
 namespace loaxa {
 
@@ -62,11 +64,20 @@ class StationDaemon {
     std::unique_ptr<PlayoutEngine> engine;
     std::int64_t last_frames = 0;
     Instant last_progress{};
+    Instant last_checkpoint{};
     Instant target{};
     std::optional<Outcome> end_as;  ///< set when stopped or pre-empted
     std::string end_reason;
   };
 
+  /// The plan over [from, to) with the station's holidays, approval rule and play history.
+  std::vector<Occurrence> plan(Instant from, Instant to) const;
+  /// Loads holidays and schedules for `config`; problems of kind kInvalid are returned.
+  std::vector<ScheduleProblem> load_schedules_for(const StationConfig& config,
+                                                  std::vector<Programme>& programmes,
+                                                  PlanOptions& plan_options);
+  void catch_up(Instant since);
+  void heartbeat();
   void plan_and_arm();
   void on_wake();
   void enqueue(Pending item);
@@ -77,6 +88,7 @@ class StationDaemon {
   void finish(std::optional<Outcome> forced, const std::string& forced_reason);
   void cut_current(Outcome as, const std::string& reason);
   void on_signal(int signal);
+  void shut_down();
   void arm_signals();
   void arm_hangup();
   void close_crashed_entries();
@@ -99,6 +111,9 @@ class StationDaemon {
   std::unique_ptr<BroadcastLog> log_;
   std::unique_ptr<SegmentRepository> segments_;
   std::vector<Programme> programmes_;
+  PlanOptions plan_options_;
+  std::unique_ptr<StationEvents> events_;
+  boost::asio::steady_timer heartbeat_timer_{io_};
   std::unique_ptr<PortAudioSystem> portaudio_;
   OutputDevice device_;
   std::string output_label_;

@@ -67,11 +67,14 @@ class PlayoutEngineTest : public ::testing::Test {
   fs::path dir_;
 };
 
-float ramp(std::int64_t f, int c) { return static_cast<float>((f % 1000) - 500) / 1000.0f + c * 0.001f; }
+float ramp(std::int64_t f, int c) {
+  return static_cast<float>((f % 1000) - 500) / 1000.0f + c * 0.001f;
+}
 
 TEST_F(PlayoutEngineTest, PlaysTwoFilesBackToBackWithGainSampleExact) {
   auto a = write_wav("a.wav", 48000, 2, 5000, ramp);
-  auto b = write_wav("b.wav", 48000, 2, 3000, [](std::int64_t f, int) { return f % 2 ? 0.25f : -0.25f; });
+  auto b = write_wav("b.wav", 48000, 2, 3000,
+                     [](std::int64_t f, int) { return f % 2 ? 0.25f : -0.25f; });
   PlayoutEngine e({{a, -6.0}, {b, 0.0}}, 48000, 2);
   e.start();
   wait_decoded(e);
@@ -151,7 +154,7 @@ TEST_F(PlayoutEngineTest, EmptyRingBeforeDecodingCountsUnderrunAndWritesSilence)
 
 TEST_F(PlayoutEngineTest, FadeEndsThePlayoutWithinTheFadeTime) {
   auto a = write_wav("f.wav", 48000, 1, 48000 * 3, [](std::int64_t, int) { return 0.5f; });
-  PlayoutEngine e({{a, 0.0}}, 48000, 1, 0.3);
+  PlayoutEngine e({{a, 0.0}}, 48000, 1, PlayoutOptions{.fade_seconds = 0.3});
   e.start();
   for (int i = 0; i < 2000 && e.frames_decoded() < 48000; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -172,6 +175,36 @@ TEST_F(PlayoutEngineTest, FadeEndsThePlayoutWithinTheFadeTime) {
   EXPECT_EQ(s.frames_delivered, 24000 + 14400);  // 0.5 s + exactly the 0.3 s fade
   for (std::size_t i = 1; i < 14400; ++i) ASSERT_LE(faded[i], faded[i - 1]);
   EXPECT_LT(faded[14399], 0.001f);
+}
+
+TEST_F(PlayoutEngineTest, MaxFramesFadesOutAndMarksTruncated) {
+  auto a = write_wav("long.wav", 48000, 1, 48000 * 3, [](std::int64_t, int) { return 0.5f; });
+  PlayoutEngine e({{a, 0.0}}, 48000, 1, PlayoutOptions{.fade_seconds = 0.1, .max_frames = 48000});
+  e.start();
+  for (int i = 0; i < 2000 && e.frames_decoded() < 60000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto out = drain(e, 480);
+  auto s = e.stats();
+  EXPECT_TRUE(s.truncated);
+  EXPECT_TRUE(s.faded);
+  EXPECT_LE(s.frames_delivered, 48000 + 480);  // ends by max_frames, within one block
+  EXPECT_GE(s.frames_delivered, 48000 - 480);
+  EXPECT_LT(std::fabs(out[s.frames_delivered - 1]), 0.01f);
+}
+
+TEST_F(PlayoutEngineTest, ChannelMaskSilencesOtherZonesAndSilenceRunIsMeasured) {
+  // 0.5 s tone, 1 s of silence, 0.5 s tone: the longest silent run is about 1 s.
+  auto a = write_wav("z.wav", 48000, 1, 96000,
+                     [](std::int64_t f, int) { return (f >= 24000 && f < 72000) ? 0.0f : 0.5f; });
+  PlayoutEngine e({{a, 0.0}}, 48000, 2, PlayoutOptions{.channel_mask = 0b10});
+  e.start();
+  wait_decoded(e);
+  auto out = drain(e, 480);
+  EXPECT_EQ(out[0], 0.0f);  // channel 1 (bit 0) is off
+  EXPECT_EQ(out[1], 0.5f);  // channel 2 carries the zone
+  auto s = e.stats();
+  EXPECT_NEAR(static_cast<double>(s.longest_silence_frames), 48000.0, 960.0);
 }
 
 TEST_F(PlayoutEngineTest, MissingFileEndsWithDecodeError) {
