@@ -37,4 +37,12 @@ BANNER
 fi
 
 "$bin/loaxa" --config "$config" schedule preview --days 7 || true
-exec "$bin/loaxad" --config "$config" --output "$output"
+# Exit status 75: the audio output hung (the sound server died) and loaxad needs a fresh
+# process; start it again, as systemd's Restart=on-failure would. Anything else ends the run.
+while true; do
+  status=0
+  "$bin/loaxad" --config "$config" --output "$output" || status=$?
+  [ "$status" -eq 75 ] || exit "$status"
+  echo "loaxad: khởi động lại sau khi đầu ra bị treo / restarting after the output hung"
+  sleep 2
+done

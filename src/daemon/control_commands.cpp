@@ -45,7 +45,7 @@ nlohmann::json StationDaemon::status() const {
                    {"timezone", config_.timezone},
                    {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
                    {"device", output_label_},
-                   {"output_state", "ok"},
+                   {"output_state", output_ok_ ? "ok" : "lost"},
                    {"now", format_iso(clock_.now(), zone_)}};
   if (current_) {
     const auto& b = *current_;

@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/cli_context.h"
@@ -34,7 +35,12 @@ int run_loaxad(int argc, char** argv) {
     StationDaemon daemon(io, clock, std::move(config), options);
     daemon.start();
     io.run();
-    return 0;
+    if (daemon.exit_code() == StationDaemon::kExitRestart) {
+      // Static destructors would reach into the stuck audio library: leave at once.
+      std::cout.flush();
+      std::_Exit(StationDaemon::kExitRestart);
+    }
+    return daemon.exit_code();
   } catch (const UserError& e) {
     std::cerr << "loaxad: " << e.text().in(options.lang) << '\n';
     return 2;

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <future>
 #include <iostream>
+#include <thread>
 
 #include "config/holiday_file.h"
 #include "config/schedule_file.h"
@@ -33,6 +35,8 @@ constexpr double kFadeSeconds = 0.3;
 // Progress checkpoints while a broadcast plays, and the liveness heartbeat when idle: both bound
 // what a crash or power cut can leave unknown.
 constexpr seconds kCheckpointPeriod{2};
+// The longest the event loop waits for an output to close or PortAudio to re-initialise.
+constexpr milliseconds kCloseLimit{1500};
 constexpr std::chrono::minutes kHeartbeatPeriod{5};
 // After downtime, occurrences this far before the last sign of life are checked too.
 constexpr std::chrono::minutes kCatchUpMargin{10};
@@ -333,6 +337,11 @@ void StationDaemon::play_next_in_queue() {
 }
 
 std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o) {
+  if (!options_.rehearsal && !output_ok_ && !reopen_output()) {
+    throw UserError(
+        {fmt::format("thiết bị {} không dùng được", output_label_),
+         fmt::format("output device {} is unavailable (lost, retrying)", output_label_)});
+  }
   if (options_.rehearsal) {
     // Milliseconds in the name: two operator plays within a second must not share a file.
     date::zoned_time<milliseconds> zt{zone_, std::chrono::floor<milliseconds>(o.scheduled_at)};
@@ -497,7 +506,6 @@ void StationDaemon::cut_current(Outcome as, const std::string& reason) {
 void StationDaemon::finish(std::optional<Outcome> forced, const std::string& forced_reason) {
   auto b = std::move(current_);
   watch_timer_.cancel();
-  if (b->sink) b->sink->stop();
   BroadcastEnd end;
   if (b->engine) {
     const auto stats = b->engine->stats();
@@ -540,6 +548,13 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   }
   end.closed_at = clock_.now();
   log_->close(b->log_id, end);
+  const bool stalled = forced && *forced == Outcome::kFailed && b->engine && b->sink;
+  release_output(std::move(b->sink), std::move(b->engine));
+  if (stalled && !options_.rehearsal) device_lost(end.reason);
+  if (restart_required_) {
+    exit_code_ = kExitRestart;
+    stopping_ = true;
+  }
   if (end.dead_air) {
     say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS)",
                      end.longest_silence_ms / 1000.0, config_.dead_air_dbfs),
@@ -564,12 +579,99 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   play_next_in_queue();
 }
 
+void StationDaemon::release_output(std::unique_ptr<Sink> sink,
+                                   std::unique_ptr<PlayoutEngine> engine) {
+  if (!sink && !engine) return;
+  // Closing a stream whose audio server died can block forever (TESTING.md). Close off the
+  // event loop and wait a bounded time; a close that hangs is abandoned with its engine (the
+  // callback may still point at it) and PortAudio is re-initialised before the next broadcast.
+  auto done = std::make_shared<std::promise<void>>();
+  auto closed = done->get_future();
+  std::thread([sink = std::move(sink), engine = std::move(engine), done]() mutable {
+    if (sink) sink->stop();
+    sink.reset();
+    engine.reset();
+    done->set_value();
+  }).detach();
+  if (closed.wait_for(kCloseLimit) != std::future_status::ready) {
+    // PortAudio cannot be re-initialised while one of its streams is stuck in a close, so the
+    // process cannot recover its output by itself: say so, record it, and exit with
+    // kExitRestart for the supervisor (systemd, or `make run`'s loop) to start a fresh loaxad,
+    // which closes what is left in the log and plays the next occurrence.
+    say({"loaxad: đóng đầu ra bị treo (máy chủ âm thanh đã mất); khởi động lại loaxad",
+         "loaxad: closing the output hung (the audio server is gone); loaxad must restart"});
+    events_->append("restart_required", clock_.now(),
+                    {{"device", output_label_}, {"reason", "closing the output stream hung"}});
+    restart_required_ = true;
+  }
+}
+
+void StationDaemon::device_lost(const std::string& why) {
+  if (!output_ok_ && reopen_backoff_ > seconds(0)) return;  // already retrying
+  if (restart_required_) {
+    events_->append("device_lost", clock_.now(), {{"device", output_label_}, {"reason", why}});
+    return;
+  }
+  output_ok_ = false;
+  events_->append("device_lost", clock_.now(), {{"device", output_label_}, {"reason", why}});
+  say({fmt::format("loaxad: mất thiết bị {}: {}", output_label_, why),
+       fmt::format("loaxad: output device {} lost: {}", output_label_, why)});
+  reopen_backoff_ = seconds(1);
+  schedule_reopen();
+}
+
+void StationDaemon::schedule_reopen() {
+  reopen_timer_.expires_after(reopen_backoff_);
+  reopen_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    if (reopen_output()) return;
+    reopen_backoff_ = std::min<seconds>(reopen_backoff_ * 2, seconds(60));
+    schedule_reopen();
+  });
+}
+
+bool StationDaemon::reopen_output() {
+  if (output_ok_) return true;
+  if (restart_required_) return false;
+  // Pa_Terminate/Pa_Initialize talk to the audio server; bound them like a close.
+  auto result = std::make_shared<std::promise<std::unique_ptr<PortAudioSystem>>>();
+  auto ready = result->get_future();
+  auto old = std::move(portaudio_);
+  std::thread([old = std::move(old), result]() mutable {
+    try {
+      old.reset();
+      result->set_value(std::make_unique<PortAudioSystem>("loaxad"));
+    } catch (...) {
+      result->set_value(nullptr);
+    }
+  }).detach();
+  if (ready.wait_for(kCloseLimit) != std::future_status::ready) return false;
+  portaudio_ = ready.get();
+  if (!portaudio_) return false;
+  try {
+    device_ = portaudio_->find(config_.host_api, config_.device);
+  } catch (const UserError&) {
+    return false;
+  }
+  output_ok_ = true;
+  reopen_backoff_ = seconds(0);
+  events_->append("device_back", clock_.now(), {{"device", device_.label()}});
+  say({fmt::format("loaxad: thiết bị {} đã trở lại", device_.label()),
+       fmt::format("loaxad: output device {} is back", device_.label())});
+  return true;
+}
+
 void StationDaemon::shut_down() {
+  if (restart_required_) {
+    // Pa_Terminate would block on the stuck stream: leave PortAudio to the process exit.
+    (void)portaudio_.release();
+  }
   for (const auto& p : queue_) {
     log_without_playing(p, Outcome::kMissed, "loaxad was stopped before it could play");
   }
   queue_.clear();
   heartbeat_timer_.cancel();
+  reopen_timer_.cancel();
   events_->append("daemon_stopped", clock_.now());
   io_.stop();
 }

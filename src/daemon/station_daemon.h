@@ -46,6 +46,11 @@ class StationDaemon {
   /// first wake-up. Throws UserError (bad schedule, missing device, foreign database).
   void start();
 
+  /// Exit status for main(): 0, or kExitRestart when the output hung and a fresh process is
+  /// needed (the supervisor restarts it).
+  int exit_code() const noexcept { return exit_code_; }
+  static constexpr int kExitRestart = 75;  // EX_TEMPFAIL
+
  private:
   /// Something waiting to play: a scheduled occurrence whose time came while another broadcast
   /// was on air, or an operator's `loaxa play`.
@@ -89,6 +94,10 @@ class StationDaemon {
   void cut_current(Outcome as, const std::string& reason);
   void on_signal(int signal);
   void shut_down();
+  void release_output(std::unique_ptr<Sink> sink, std::unique_ptr<PlayoutEngine> engine);
+  void device_lost(const std::string& why);
+  void schedule_reopen();
+  bool reopen_output();
   void arm_signals();
   void arm_hangup();
   void close_crashed_entries();
@@ -114,6 +123,11 @@ class StationDaemon {
   PlanOptions plan_options_;
   std::unique_ptr<StationEvents> events_;
   boost::asio::steady_timer heartbeat_timer_{io_};
+  boost::asio::steady_timer reopen_timer_{io_};
+  bool output_ok_ = true;
+  bool restart_required_ = false;
+  int exit_code_ = 0;
+  std::chrono::seconds reopen_backoff_{0};
   std::unique_ptr<PortAudioSystem> portaudio_;
   OutputDevice device_;
   std::string output_label_;
