@@ -77,6 +77,9 @@ void add_log_command(CLI::App& app, CliContext& ctx) {
         o["opened_at"] = format_iso(e.start.opened_at, zone);
         o["frames_expected"] = e.start.frames_expected;
         o["sample_rate"] = e.start.sample_rate;
+        o["priority"] = e.start.priority;
+        o["zones"] = e.start.zones;
+        o["origin"] = e.start.origin;
         if (e.end) {
           o["started_at"] = iso(e.end->started_at);
           o["ended_at"] = iso(e.end->ended_at);
@@ -86,6 +89,8 @@ void add_log_command(CLI::App& app, CliContext& ctx) {
           o["rms_dbfs"] = e.end->rms_dbfs;
           o["outcome"] = to_string(e.end->outcome);
           o["reason"] = e.end->reason;
+          o["longest_silence_ms"] = e.end->longest_silence_ms;
+          o["dead_air"] = e.end->dead_air;
         } else {
           o["started_at"] = nullptr;
           o["ended_at"] = nullptr;
