@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cli/cli_context.h"
+#include "cli/segment_import.h"
 
 namespace loaxa {
 namespace {
@@ -319,12 +320,25 @@ void run_play(CliContext& ctx, const PlayRequest& p) {
   std::error_code ec;
   // An existing path is a recording to import first; anything else is a segment id.
   if (fs::is_regular_file(p.what, ec)) {
-    throw UserError({fmt::format("{}: hãy nhập tệp trước bằng `loaxa segment import {}` rồi "
-                                 "phát theo mã của nó",
-                                 p.what, p.what),
-                     fmt::format("{}: import it first with `loaxa segment import {}`, then play "
-                                 "its id",
-                                 p.what, p.what)});
+    const std::optional<ImportedFile> imported = import_file(ctx, p.what);
+    if (!imported) {
+      ctx.exit_code = 1;  // import_file has said why
+      return;
+    }
+    const Segment& s = imported->segment;
+    id = s.id;
+    if (!p.json) {
+      std::cout << ctx.say(imported->duplicate
+                               ? Text{fmt::format("{}: đã có trong thư viện là {} \"{}\"", p.what,
+                                                  s.id, s.title),
+                                      fmt::format("{}: already in the library as {} \"{}\"", p.what,
+                                                  s.id, s.title)}
+                               : Text{fmt::format("{}: đã nhập thành {} \"{}\" ({})", p.what, s.id,
+                                                  s.title, clock_duration(s.duration_seconds())),
+                                      fmt::format("{}: imported as {} \"{}\" ({})", p.what, s.id,
+                                                  s.title, clock_duration(s.duration_seconds()))})
+                << '\n';
+    }
   }
   Json req{{"cmd", "play"}, {"segment", id}, {"priority", p.priority}};
   if (!p.zones.empty()) req["zones"] = p.zones;

@@ -19,6 +19,7 @@
 
 #include "audio/audio_analysis.h"
 #include "cli/cli_context.h"
+#include "cli/segment_import.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 
@@ -1010,6 +1011,18 @@ void run_validity(CliContext& ctx, const ChangeRequest& req) {
 }
 
 }  // namespace
+
+std::optional<ImportedFile> import_file(CliContext& ctx, const std::filesystem::path& file) {
+  ImportRequest req;
+  req.files = {file.string()};
+  Importer importer(ctx, req);
+  Outcome o = importer.import_one(file.string());
+  if (o.status == Status::kRefused) {
+    print_outcome(o, ctx);
+    return std::nullopt;
+  }
+  return ImportedFile{o.segment, o.status == Status::kDuplicate};
+}
 
 void add_segment_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* segment = app.add_subcommand(

@@ -250,6 +250,19 @@ std::optional<std::string> raw_exchange(const fs::path& path, const std::string&
   }
 }
 
+IdleClient::IdleClient(const fs::path& path) {
+  fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+}
+
+IdleClient::~IdleClient() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 std::string ms_text(std::int64_t us) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.3f ms", static_cast<double>(us) / 1000.0);
