@@ -72,10 +72,8 @@ nlohmann::json StationDaemon::status() const {
   }
   r["queue"] = queued;
   const Instant now = clock_.now();
-  auto plan = expand(programmes_, segments_->all(), handled_until_,
-                     now + std::chrono::hours(24 * 8), zone_);
   nlohmann::json next = nlohmann::json::array();
-  for (const auto& o : plan) {
+  for (const auto& o : plan(handled_until_, now + std::chrono::hours(24 * 8))) {
     if (o.scheduled_at <= handled_until_) continue;
     next.push_back(occurrence_json(o, zone_));
     if (next.size() == 5) break;

@@ -266,9 +266,7 @@ void StationDaemon::close_crashed_entries() {
 void StationDaemon::plan_and_arm() {
   if (stopping_) return;
   const Instant now = clock_.now();
-  auto plan =
-      expand(programmes_, segments_->all(), handled_until_ - seconds(1), now + kPlanHorizon, zone_);
-  next_ = first_after(plan, handled_until_);
+  next_ = first_after(plan(handled_until_ - seconds(1), now + kPlanHorizon), handled_until_);
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
   const Instant wake_at = next_ ? next_->scheduled_at - ahead : now + std::chrono::hours(1);
@@ -286,6 +284,10 @@ void StationDaemon::on_wake() {
   if (!next_ || now < next_->scheduled_at - ahead) {
     plan_and_arm();
     return;
+  }
+  // Resolve again now: approvals, retirements and imports since planning count.
+  for (auto& o : plan(next_->scheduled_at - seconds(1), next_->scheduled_at + seconds(1))) {
+    if (o.key() == next_->key()) next_ = std::move(o);
   }
   Pending item{*next_, next_->priority, next_->scheduled_at + next_->grace, "schedule"};
   handled_until_ = std::max(handled_until_, next_->scheduled_at);
