@@ -1,8 +1,11 @@
 #include "daemon/station_daemon.h"
 
 #include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <cmath>
 #include <csignal>
 #include <future>
@@ -269,7 +272,8 @@ void StationDaemon::plan_and_arm() {
   next_ = first_after(plan(handled_until_ - seconds(1), now + kPlanHorizon), handled_until_);
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
-  const Instant wake_at = next_ ? next_->scheduled_at - ahead : now + std::chrono::hours(1);
+  Instant wake_at = next_ ? next_->scheduled_at - ahead : now + std::chrono::hours(1);
+  if (next_ && amplifier_due(*next_)) wake_at = std::min(wake_at, amplifier_at(*next_));
   wake_timer_.expires_after(next_wait(now, wake_at));
   wake_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) on_wake();
@@ -281,6 +285,18 @@ void StationDaemon::on_wake() {
   const Instant now = clock_.now();
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
+  if (next_ && amplifier_due(*next_) && now >= amplifier_at(*next_)) {
+    const auto key = next_->key();
+    amplifier_.key = key;
+    amplifier_.state = AmplifierState::kRunning;
+    amplifier_.detail.clear();
+    run_command("amplifier_before", config_.amplifier_before,
+                [this, key](bool ok, std::string detail) {
+                  if (amplifier_.key != key) return;
+                  amplifier_.state = ok ? AmplifierState::kOk : AmplifierState::kFailed;
+                  amplifier_.detail = std::move(detail);
+                });
+  }
   if (!next_ || now < next_->scheduled_at - ahead) {
     plan_and_arm();
     return;
@@ -292,7 +308,13 @@ void StationDaemon::on_wake() {
   Pending item{*next_, next_->priority, next_->scheduled_at + next_->grace, "schedule"};
   handled_until_ = std::max(handled_until_, next_->scheduled_at);
   next_.reset();
-  if (now > item.deadline) {
+  const bool amplifier_failed =
+      amplifier_.key == item.occurrence.key() && amplifier_.state == AmplifierState::kFailed;
+  if (amplifier_failed && config_.amplifier_cancel_on_failure) {
+    log_without_playing(
+        item, Outcome::kFailed,
+        "cancelled: the amplifier's 'before' command failed (" + amplifier_.detail + ")");
+  } else if (now > item.deadline) {
     const auto late = std::chrono::duration_cast<seconds>(now - item.occurrence.scheduled_at);
     log_without_playing(item, Outcome::kMissed,
                         fmt::format("the daemon reached it {} s late (wall clock jumped forward, "
@@ -550,6 +572,9 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   }
   end.closed_at = clock_.now();
   log_->close(b->log_id, end);
+  if (!config_.amplifier_after.empty() && end.frames_delivered > 0) {
+    run_command("amplifier_after", config_.amplifier_after, [](bool, std::string) {});
+  }
   const bool stalled = forced && *forced == Outcome::kFailed && b->engine && b->sink;
   release_output(std::move(b->sink), std::move(b->engine));
   if (stalled && !options_.rehearsal) device_lost(end.reason);
@@ -661,6 +686,64 @@ bool StationDaemon::reopen_output() {
   say({fmt::format("loaxad: thiết bị {} đã trở lại", device_.label()),
        fmt::format("loaxad: output device {} is back", device_.label())});
   return true;
+}
+
+bool StationDaemon::amplifier_due(const Occurrence& o) const {
+  return !config_.amplifier_before.empty() && amplifier_.key != o.key() && !o.segments.empty();
+}
+
+Instant StationDaemon::amplifier_at(const Occurrence& o) const {
+  return o.scheduled_at -
+         std::chrono::duration_cast<microseconds>(std::chrono::duration<double>(
+             std::max(config_.amplifier_lead_seconds, config_.open_ahead_seconds)));
+}
+
+void StationDaemon::run_command(const std::string& kind, const std::string& command,
+                                std::function<void(bool, std::string)> done) {
+  const auto limit = std::chrono::duration_cast<milliseconds>(
+      std::chrono::duration<double>(config_.amplifier_timeout_seconds));
+  // A worker thread waits for the command, so a slow relay script never blocks the event loop;
+  // the result comes back to the loop by post().
+  std::thread([this, kind, command, limit, done = std::move(done)]() mutable {
+    const auto began = std::chrono::steady_clock::now();
+    std::string detail;
+    bool ok = false;
+    pid_t pid = -1;
+    const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+    if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {
+      detail = "could not start /bin/sh";
+    } else {
+      int status = 0;
+      for (;;) {
+        const pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) {
+          ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+          detail = WIFEXITED(status) ? fmt::format("exit {}", WEXITSTATUS(status))
+                                     : fmt::format("killed by signal {}", WTERMSIG(status));
+          break;
+        }
+        if (std::chrono::steady_clock::now() - began > limit) {
+          kill(pid, SIGKILL);
+          waitpid(pid, &status, 0);
+          detail = fmt::format("timed out after {} ms", limit.count());
+          break;
+        }
+        std::this_thread::sleep_for(milliseconds(20));
+      }
+    }
+    const auto took =
+        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - began);
+    boost::asio::post(io_, [this, kind, command, ok, detail, took, done = std::move(done)]() {
+      if (events_) {
+        events_->append(
+            kind, clock_.now(),
+            {{"command", command}, {"ok", ok}, {"result", detail}, {"duration_ms", took.count()}});
+      }
+      say({fmt::format("loaxad: {} `{}`: {}", kind, command, detail),
+           fmt::format("loaxad: {} `{}`: {}", kind, command, detail)});
+      done(ok, detail);
+    });
+  }).detach();
 }
 
 void StationDaemon::shut_down() {

@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -94,6 +95,13 @@ class StationDaemon {
   void cut_current(Outcome as, const std::string& reason);
   void on_signal(int signal);
   void shut_down();
+  /// Whether the amplifier's `before` command is still to be run for `o`, and when.
+  bool amplifier_due(const Occurrence& o) const;
+  Instant amplifier_at(const Occurrence& o) const;
+  /// Runs a shell command off the event loop with the amplifier timeout; the result is
+  /// recorded as a station event of `kind` and handed to `done` on the event loop.
+  void run_command(const std::string& kind, const std::string& command,
+                   std::function<void(bool, std::string)> done);
   void release_output(std::unique_ptr<Sink> sink, std::unique_ptr<PlayoutEngine> engine);
   void device_lost(const std::string& why);
   void schedule_reopen();
@@ -124,6 +132,12 @@ class StationDaemon {
   std::unique_ptr<StationEvents> events_;
   boost::asio::steady_timer heartbeat_timer_{io_};
   boost::asio::steady_timer reopen_timer_{io_};
+  enum class AmplifierState { kNone, kRunning, kOk, kFailed };
+  struct {
+    std::string key;  ///< occurrence the `before` command ran for
+    AmplifierState state = AmplifierState::kNone;
+    std::string detail;
+  } amplifier_;
   bool output_ok_ = true;
   bool restart_required_ = false;
   int exit_code_ = 0;
