@@ -132,6 +132,10 @@ nlohmann::json StationDaemon::stop() {
   if (!current_) {
     return error_reply("không có gì đang phát", "nothing is playing");
   }
+  if (current_->end_as) {
+    return error_reply("buổi phát đang kết thúc (đang giảm dần âm lượng)",
+                       "the broadcast is already ending (fading out)");
+  }
   auto what = occurrence_json(current_->item.occurrence, zone_);
   cut_current(Outcome::kStopped, "stopped by the operator (loaxa stop)");
   return {{"ok", true}, {"stopped", what}};
@@ -177,13 +181,10 @@ nlohmann::json StationDaemon::reload() {
   config_.host_api = keep_api;
   config_.device = keep_device;
   zone_ = find_zone(config_.timezone);
-  if (!current_) {
-    wake_timer_.cancel();
-    plan_and_arm();
-  } else {
-    // The current broadcast continues; the next wake-up re-plans with the new schedules.
-    next_.reset();
-  }
+  // Re-plan at once, whether or not something is on air: the current broadcast continues, and
+  // an occurrence of the new schedule that comes due meanwhile queues behind it.
+  wake_timer_.cancel();
+  plan_and_arm();
   int slots = 0;
   for (const auto& p : programmes_) slots += static_cast<int>(p.slots.size());
   events_->append("schedule_reloaded", clock_.now(),
