@@ -376,8 +376,7 @@ std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o) {
   return std::make_unique<PortAudioSink>(device_, config_.channels);
 }
 
-void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
-                                        const std::string& reason) {
+BroadcastStart StationDaemon::start_row(const Pending& item, const Sink* sink) const {
   const auto& o = item.occurrence;
   BroadcastStart start;
   start.occurrence_key = o.key();
@@ -389,13 +388,20 @@ void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
   }
   start.scheduled_at = o.scheduled_at;
   start.output = options_.rehearsal ? "rehearsal" : "portaudio";
-  start.device = options_.rehearsal ? "" : device_.label();
+  start.device = sink ? sink->device() : (options_.rehearsal ? "" : device_.label());
+  start.sample_rate = sink ? sink->sample_rate() : 0;
+  start.frames_expected = expected_frames(o.segments, sink ? sink->sample_rate() : 48000);
   start.opened_at = clock_.now();
-  start.frames_expected = expected_frames(o.segments, 48000);
   start.priority = to_string(item.priority);
   start.zones = o.zones;
   start.origin = item.origin;
-  const auto id = log_->open(start);
+  return start;
+}
+
+void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
+                                        const std::string& reason) {
+  const auto& o = item.occurrence;
+  const auto id = log_->open(start_row(item, nullptr));
   BroadcastEnd end;
   end.outcome = outcome;
   end.reason = reason;
@@ -417,32 +423,14 @@ void StationDaemon::begin(Pending item, Instant target) {
   auto b = std::make_unique<Broadcast>();
   b->item = std::move(item);
   const Occurrence& o = b->item.occurrence;
-  BroadcastStart start;
-  start.occurrence_key = o.key();
-  start.programme_id = o.programme_id;
-  start.slot_index = o.slot_index;
-  for (const auto& s : o.segments) {
-    start.segment_ids.push_back(s.id);
-    start.segment_hashes.push_back(s.sha256);
-  }
-  start.scheduled_at = o.scheduled_at;
-
   std::string open_error;
   try {
     b->sink = make_sink(o);
   } catch (const UserError& e) {
     open_error = e.text().en;
   }
-  start.output = options_.rehearsal ? "rehearsal" : "portaudio";
-  start.device = b->sink ? b->sink->device() : (options_.rehearsal ? "" : device_.label());
-  start.sample_rate = b->sink ? b->sink->sample_rate() : 0;
-  b->frames_expected =
-      expected_frames(o.segments, start.sample_rate > 0 ? start.sample_rate : 48000);
-  start.frames_expected = b->frames_expected;
-  start.opened_at = clock_.now();
-  start.priority = to_string(b->item.priority);
-  start.zones = o.zones;
-  start.origin = b->item.origin;
+  const BroadcastStart start = start_row(b->item, b->sink.get());
+  b->frames_expected = start.frames_expected;
   b->target = target;
   // Written before the first sample can play, so even a crash mid-broadcast leaves a trace.
   b->log_id = log_->open(start);

@@ -89,6 +89,8 @@ class StationDaemon {
   void enqueue(Pending item);
   void play_next_in_queue();
   void begin(Pending item, Instant target);
+  /// The log's opening row for `item` (on `sink`, or none when nothing will play).
+  BroadcastStart start_row(const Pending& item, const Sink* sink) const;
   void log_without_playing(const Pending& item, Outcome outcome, const std::string& reason);
   void watch();
   void finish(std::optional<Outcome> forced, const std::string& forced_reason);

@@ -143,8 +143,9 @@ Attempt play_scenario() {
   fs::path wav = dir.path() / "fixture.wav";
   write_wav_pcm16(wav, kRate, pcm);
 
-  RunResult imported = run(
-      loaxa_cmd(config, {"segment", "import", wav.string(), "--tag", kTag, "--json"}), dir.path());
+  RunResult imported = run(loaxa_cmd(config, {"segment", "import", wav.string(), "--tag", kTag,
+                                              "--approve-by", "Chủ tịch UBND xã", "--json"}),
+                           dir.path());
   if (!imported.ok()) {
     a.fail("import failed\n" + imported.describe());
     return a;
