@@ -121,7 +121,6 @@ PortAudioSink::PortAudioSink(const OutputDevice& device, int channels)
                               trampoline, this);
   if (err != paNoError) pa_fail(device.label(), err);
   stream_ = s;
-  if (const PaStreamInfo* si = Pa_GetStreamInfo(s)) latency_ = si->outputLatency;
 }
 
 PortAudioSink::~PortAudioSink() {

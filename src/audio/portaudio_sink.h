@@ -48,8 +48,6 @@ class PortAudioSink final : public Sink {
   int channels() const noexcept override { return channels_; }
   std::string kind() const override { return "portaudio"; }
   std::string device() const override { return device_.label(); }
-  /// Output latency PortAudio reports for the open stream, seconds.
-  double reported_latency() const noexcept { return latency_; }
 
   /// The PortAudio stream (for the C trampoline only).
   void* stream() const noexcept { return stream_; }
@@ -60,7 +58,6 @@ class PortAudioSink final : public Sink {
   OutputDevice device_;
   int channels_;
   int rate_ = 0;
-  double latency_ = 0;
   void* stream_ = nullptr;
   std::atomic<PlayoutEngine*> engine_{nullptr};
   std::atomic<std::int64_t> target_us_{0};

@@ -13,7 +13,6 @@ namespace loaxa {
 namespace {
 
 constexpr std::chrono::minutes kOperatorGrace{10};
-constexpr std::chrono::milliseconds kOperatorLead{400};
 
 nlohmann::json occurrence_json(const Occurrence& o, const date::time_zone* zone) {
   nlohmann::json segs = nlohmann::json::array();
@@ -102,7 +101,7 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
   item.occurrence.programme_id = "operator";
   item.occurrence.programme_title = segment->title;
   item.occurrence.slot_index = -1;
-  item.occurrence.scheduled_at = now + kOperatorLead;
+  item.occurrence.scheduled_at = now + kPlayNowLead;
   item.occurrence.segments = {*segment};
   item.occurrence.total_seconds = segment->duration_seconds();
   item.priority = *priority;

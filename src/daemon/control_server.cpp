@@ -101,7 +101,7 @@ nlohmann::json error_reply(const std::string& vi, const std::string& en) {
 
 ControlServer::ControlServer(boost::asio::io_context& io, std::filesystem::path path,
                              Handler handler)
-    : io_(io), path_(std::move(path)), handler_(std::move(handler)), acceptor_(io) {
+    : path_(std::move(path)), handler_(std::move(handler)), acceptor_(io) {
   std::error_code ec;
   std::filesystem::create_directories(path_.parent_path(), ec);
   if (std::filesystem::exists(path_)) {

@@ -27,19 +27,13 @@ using std::chrono::seconds;
 constexpr milliseconds kWatchPeriod{50};
 // An output that delivers nothing for this long is dead (unplugged card, audio server gone).
 constexpr seconds kStallLimit{2};
-// How late an occurrence may still play: reached later than this (the wall clock jumped
-// forward, the machine was suspended, another broadcast ran long) it is logged as missed.
-constexpr std::chrono::minutes kGrace{10};
-// An operator's `loaxa play` starts this long after the request: time to open the output and
-// fill the ring, so the first frames are not an underrun.
-constexpr milliseconds kPlayNowLead{400};
 // Pre-emption fade (the issue allows at most 0.5 s).
 constexpr double kFadeSeconds = 0.3;
+// The longest the event loop waits for an output to close or PortAudio to re-initialise.
+constexpr milliseconds kCloseLimit{1500};
 // Progress checkpoints while a broadcast plays, and the liveness heartbeat when idle: both bound
 // what a crash or power cut can leave unknown.
 constexpr seconds kCheckpointPeriod{2};
-// The longest the event loop waits for an output to close or PortAudio to re-initialise.
-constexpr milliseconds kCloseLimit{1500};
 constexpr std::chrono::minutes kHeartbeatPeriod{5};
 // After downtime, occurrences this far before the last sign of life are checked too.
 constexpr std::chrono::minutes kCatchUpMargin{10};
@@ -270,6 +264,12 @@ void StationDaemon::plan_and_arm() {
   if (stopping_) return;
   const Instant now = clock_.now();
   next_ = first_after(plan(handled_until_ - seconds(1), now + kPlanHorizon), handled_until_);
+  arm_wake();
+}
+
+void StationDaemon::arm_wake() {
+  if (stopping_) return;
+  const Instant now = clock_.now();
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
   Instant wake_at = next_ ? next_->scheduled_at - ahead : now + std::chrono::hours(1);
@@ -297,8 +297,14 @@ void StationDaemon::on_wake() {
                   amplifier_.detail = std::move(detail);
                 });
   }
-  if (!next_ || now < next_->scheduled_at - ahead) {
-    plan_and_arm();
+  if (!next_) {
+    plan_and_arm();  // nothing in the horizon: look again (hourly)
+    return;
+  }
+  if (now < next_->scheduled_at - ahead) {
+    // Not due yet: only the wait is recomputed from the wall clock; the occurrence is resolved
+    // again when it comes due, so there is no need to re-plan at every capped wake-up.
+    arm_wake();
     return;
   }
   // Resolve again now: approvals, retirements and imports since planning count.

@@ -85,9 +85,14 @@ class StationDaemon {
   void catch_up(Instant since);
   void heartbeat();
   void plan_and_arm();
+  /// Arms the wake timer for next_ (its amplifier lead or its opening), capped (wake_policy).
+  void arm_wake();
   void on_wake();
   void enqueue(Pending item);
   void play_next_in_queue();
+  /// How long after an operator's request its first frame can go out: time to open the
+  /// output and fill the ring, so the first frames are not an underrun.
+  static constexpr std::chrono::milliseconds kPlayNowLead{400};
   void begin(Pending item, Instant target);
   /// The log's opening row for `item` (on `sink`, or none when nothing will play).
   BroadcastStart start_row(const Pending& item, const Sink* sink) const;
