@@ -2,6 +2,7 @@
 // What every `loaxa` subcommand shares: the chosen language, the config, the exit code.
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 #include <optional>
@@ -37,6 +38,12 @@ void add_log_command(CLI::App& app, CliContext& ctx);
 void add_devices_command(CLI::App& app, CliContext& ctx);
 /// status, play, stop, reload: requests to the running loaxad over its control socket.
 void add_control_commands(CLI::App& app, CliContext& ctx);
+/// audit key|verify|export|report|merge: what inspectors use.
+void add_audit_commands(CLI::App& app, CliContext& ctx);
+
+/// One request to the running loaxad; its reply object. Throws UserError when it is not
+/// running, not reachable or too slow.
+nlohmann::json control_request(CliContext& ctx, const nlohmann::json& req);
 
 /// main() of `loaxa`.
 int run_loaxa(int argc, char** argv);

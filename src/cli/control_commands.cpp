@@ -145,6 +145,14 @@ Json request(CliContext& ctx, const Json& req) {
   return reply;
 }
 
+}  // namespace
+
+nlohmann::json control_request(CliContext& ctx, const nlohmann::json& req) {
+  return request(ctx, req);
+}
+
+namespace {
+
 /// The daemon's error message in the chosen language.
 Text error_text(const Json& reply) {
   const Json& e = reply.contains("error") ? reply["error"] : Json();

@@ -38,6 +38,7 @@ int run_loaxa(int argc, char** argv) {
   add_log_command(app, ctx);
   add_devices_command(app, ctx);
   add_control_commands(app, ctx);
+  add_audit_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -497,7 +497,7 @@ class Importer {
     try {
       // The row and its first events together: an import never leaves a segment that airs
       // without the approval asked for, nor one approved without its validity.
-      SQLite::Transaction tx(database());
+      SQLite::Transaction tx(database(), SQLite::TransactionBehavior::IMMEDIATE);
       repo.insert(s);
       record_initial_events(repo, o);
       tx.commit();
@@ -564,7 +564,7 @@ class Importer {
     }
     if (!wants_approval && !wants_validity) return;
     const Instant at = now_utc();
-    SQLite::Transaction tx(database());
+    SQLite::Transaction tx(database(), SQLite::TransactionBehavior::IMMEDIATE);
     if (wants_validity) {
       record(
           repo, o,

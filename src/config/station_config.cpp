@@ -124,6 +124,7 @@ StationConfig load_config(const fs::path& file) {
   // Defaults, like paths written in the file, are relative to the file's folder.
   c.database = (r.base / "var/loaxa.db").lexically_normal();
   c.library = (r.base / "var/library").lexically_normal();
+  bool keys_given = false;
   c.schedules_dir = (r.base / "schedules").lexically_normal();
   c.rehearsal_dir = (r.base / "var/rehearsal").lexically_normal();
   c.holidays = (r.base / "holidays.toml").lexically_normal();
@@ -146,7 +147,7 @@ StationConfig load_config(const fs::path& file) {
     r.only_keys(*amplifier, "amplifier.",
                 {"before", "after", "lead", "timeout", "cancel_on_failure"});
   }
-  if (storage) r.only_keys(*storage, "storage.", {"database", "library"});
+  if (storage) r.only_keys(*storage, "storage.", {"database", "library", "keys"});
   if (schedules) r.only_keys(*schedules, "schedules.", {"dir", "holidays"});
   if (audio) {
     r.only_keys(*audio, "audio.",
@@ -165,6 +166,12 @@ StationConfig load_config(const fs::path& file) {
   }
   r.get_path(storage, "database", "storage", c.database);
   r.get_path(storage, "library", "storage", c.library);
+  if (r.node(storage, "keys")) {
+    keys_given = true;
+    r.get_path(storage, "keys", "storage", c.keys);
+  }
+  // The signing key lives with the data it vouches for unless placed elsewhere on purpose.
+  if (!keys_given) c.keys = (c.database.parent_path() / "keys").lexically_normal();
   r.get_path(schedules, "dir", "schedules", c.schedules_dir);
   r.get_path(schedules, "holidays", "schedules", c.holidays);
   r.get_path(control, "socket", "control", c.control_socket);

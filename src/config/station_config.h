@@ -24,6 +24,8 @@ struct StationConfig {
   // [storage]
   std::filesystem::path database;  ///< default: <config dir>/var/loaxa.db
   std::filesystem::path library;   ///< default: <config dir>/var/library
+  /// The station's Ed25519 key pair (audit checkpoints); default: keys/ beside the database.
+  std::filesystem::path keys;
   // [schedules]
   std::filesystem::path schedules_dir;  ///< default: <config dir>/schedules
   std::filesystem::path holidays;       ///< default: <config dir>/holidays.toml

@@ -34,8 +34,17 @@ nlohmann::json StationDaemon::handle_request(const nlohmann::json& request) {
   if (cmd == "play") return play(request);
   if (cmd == "stop") return stop();
   if (cmd == "reload") return reload();
-  return error_reply(fmt::format("lệnh \"{}\" không có; dùng status, play, stop hoặc reload", cmd),
-                     fmt::format("unknown cmd \"{}\"; use status, play, stop or reload", cmd));
+  if (cmd == "checkpoint") return checkpoint_request();
+  return error_reply(
+      fmt::format("lệnh \"{}\" không có; dùng status, play, stop, reload hoặc checkpoint", cmd),
+      fmt::format("unknown cmd \"{}\"; use status, play, stop, reload or checkpoint", cmd));
+}
+
+nlohmann::json StationDaemon::checkpoint_request() {
+  const auto seq = checkpoint("request");
+  return {{"ok", true},
+          {"checkpoint_seq", seq ? nlohmann::json(*seq) : nlohmann::json(nullptr)},
+          {"fingerprint", key_->public_key().fingerprint()}};
 }
 
 nlohmann::json StationDaemon::status() const {

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "audit/checkpoint.h"
 #include "config/holiday_file.h"
 #include "config/schedule_file.h"
 #include "daemon/wake_policy.h"
@@ -35,6 +36,8 @@ constexpr milliseconds kCloseLimit{1500};
 // what a crash or power cut can leave unknown.
 constexpr seconds kCheckpointPeriod{2};
 constexpr std::chrono::minutes kHeartbeatPeriod{5};
+// Signed checkpoints of the audit chain at least this often while the daemon runs.
+constexpr std::chrono::hours kDailyCheckpoint{24};
 // After downtime, occurrences this far before the last sign of life are checked too.
 constexpr std::chrono::minutes kCatchUpMargin{10};
 // Rotation continues from what the log shows for this long.
@@ -84,6 +87,7 @@ void StationDaemon::start() {
   segments_ = std::make_unique<SegmentRepository>(*db_);
 
   events_ = std::make_unique<StationEvents>(*db_);
+  key_ = StationKey::load_or_create(config_.keys);
   auto invalid_problems = load_schedules_for(config_, programmes_, plan_options_);
   if (!invalid_problems.empty()) {
     std::string vi, en;
@@ -108,9 +112,10 @@ void StationDaemon::start() {
   close_crashed_entries();
   const Instant started = clock_.now();
   const auto last_alive = events_->last_of({"daemon_started", "daemon_alive", "daemon_stopped"});
-  events_->append(
-      "daemon_started", started,
-      {{"output", options_.rehearsal ? "rehearsal" : "portaudio"}, {"device", output_label_}});
+  events_->append("daemon_started", started,
+                  {{"output", options_.rehearsal ? "rehearsal" : "portaudio"},
+                   {"device", output_label_},
+                   {"station", config_.station_name}});
   handled_until_ = started;
 
   say({fmt::format("loaxad: đài \"{}\" ({})", config_.station_name, config_.timezone),
@@ -123,6 +128,8 @@ void StationDaemon::start() {
        fmt::format("  database: {}", config_.database.string())});
   say({fmt::format("  ổ điều khiển: {}", config_.control_socket.string()),
        fmt::format("  control socket: {}", config_.control_socket.string())});
+  say({fmt::format("  khoá ký nhật ký: {}", key_->public_key().fingerprint()),
+       fmt::format("  log signing key: {}", key_->public_key().fingerprint())});
   const Instant now = clock_.now();
   auto upcoming = plan(now, now + kPlanHorizon);
   say({"  các lần phát sắp tới:", "  next broadcasts:"});
@@ -143,7 +150,29 @@ void StationDaemon::start() {
   });
   // A first start ever has no downtime to account for.
   if (last_alive) catch_up(*last_alive - kCatchUpMargin);
+  // Signs what the previous run left (a crash leaves its tail unsigned) and the catch-up.
+  checkpoint("start");
+  arm_daily_checkpoint();
   plan_and_arm();
+}
+
+std::optional<std::int64_t> StationDaemon::checkpoint(const char* reason) {
+  try {
+    return write_checkpoint(*db_, *key_, clock_.now(), reason);
+  } catch (const std::exception& e) {
+    say({fmt::format("loaxad: không ghi được điểm ký nhật ký ({}): {}", reason, e.what()),
+         fmt::format("loaxad: could not write the log checkpoint ({}): {}", reason, e.what())});
+    return std::nullopt;
+  }
+}
+
+void StationDaemon::arm_daily_checkpoint() {
+  checkpoint_timer_.expires_after(kDailyCheckpoint);
+  checkpoint_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    checkpoint("daily");
+    arm_daily_checkpoint();
+  });
 }
 
 void StationDaemon::heartbeat() {
@@ -750,8 +779,10 @@ void StationDaemon::shut_down() {
   }
   queue_.clear();
   heartbeat_timer_.cancel();
+  checkpoint_timer_.cancel();
   reopen_timer_.cancel();
   events_->append("daemon_stopped", clock_.now());
+  checkpoint("shutdown");
   io_.stop();
 }
 

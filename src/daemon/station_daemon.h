@@ -17,6 +17,7 @@
 #include "audio/portaudio_sink.h"
 #include "audio/sink.h"
 #include "audio/wav_file_sink.h"
+#include "audit/station_key.h"
 #include "config/schedule_file.h"
 #include "config/station_config.h"
 #include "core/clock.h"
@@ -84,6 +85,10 @@ class StationDaemon {
                                                   PlanOptions& plan_options);
   void catch_up(Instant since);
   void heartbeat();
+  /// Signs the audit chain's head (start, daily, shutdown, on request); a failure to write
+  /// is reported, never fatal: the next checkpoint covers what this one missed.
+  std::optional<std::int64_t> checkpoint(const char* reason);
+  void arm_daily_checkpoint();
   void plan_and_arm();
   /// Arms the wake timer for next_ (its amplifier lead or its opening), capped (wake_policy).
   void arm_wake();
@@ -125,6 +130,7 @@ class StationDaemon {
   nlohmann::json play(const nlohmann::json& request);
   nlohmann::json stop();
   nlohmann::json reload();
+  nlohmann::json checkpoint_request();
 
   boost::asio::io_context& io_;
   const Clock& clock_;
@@ -137,7 +143,9 @@ class StationDaemon {
   std::vector<Programme> programmes_;
   PlanOptions plan_options_;
   std::unique_ptr<StationEvents> events_;
+  std::optional<StationKey> key_;
   boost::asio::steady_timer heartbeat_timer_{io_};
+  boost::asio::steady_timer checkpoint_timer_{io_};
   boost::asio::steady_timer reopen_timer_{io_};
   enum class AmplifierState { kNone, kRunning, kOk, kFailed };
   struct {

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/audit_chain.h"
+
 namespace loaxa {
 namespace {
 
@@ -92,6 +94,7 @@ const char* to_string(Outcome o) noexcept {
 }
 
 std::int64_t BroadcastLog::open(const BroadcastStart& s) {
+  ChainedWrite write(db_);
   SQLite::Statement q(db_,
                       "INSERT INTO broadcasts (occurrence_key, programme_id, slot_index, "
                       "segment_ids, segment_hashes, output, device, scheduled_at_us, "
@@ -112,10 +115,14 @@ std::int64_t BroadcastLog::open(const BroadcastStart& s) {
   q.bind(13, nlohmann::json(s.zones).dump());
   q.bind(14, s.origin);
   q.exec();
-  return db_.getLastInsertRowid();
+  const std::int64_t id = db_.getLastInsertRowid();
+  AuditChain(db_).append("broadcasts", id, s.opened_at);
+  write.commit();
+  return id;
 }
 
 void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
+  ChainedWrite write(db_);
   SQLite::Statement q(
       db_,
       "INSERT INTO broadcast_outcomes (broadcast_id, started_at_us, ended_at_us, "
@@ -134,6 +141,8 @@ void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
   q.bind(11, static_cast<int64_t>(e.longest_silence_ms));
   q.bind(12, e.dead_air ? 1 : 0);
   q.exec();
+  AuditChain(db_).append("broadcast_outcomes", id, e.closed_at);
+  write.commit();
 }
 
 std::vector<BroadcastEntry> BroadcastLog::between(Instant from, Instant to) const {

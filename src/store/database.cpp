@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/text.h"
+#include "store/audit_chain.h"
 
 namespace loaxa {
 namespace {
@@ -16,9 +17,12 @@ namespace {
 // rather than migrated. "LOAX" in ASCII.
 constexpr int kApplicationId = 0x4c4f4158;
 
+// The schema version that introduced the audit chain.
+constexpr int kChainVersion = 4;
+
 // Migration N takes the schema from version N to N+1. Never edit a step once released:
 // add a new one.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE segments (
   id TEXT PRIMARY KEY,
@@ -147,6 +151,41 @@ ALTER TABLE broadcast_outcomes ADD COLUMN longest_silence_ms INTEGER NOT NULL DE
 ALTER TABLE broadcast_outcomes ADD COLUMN dead_air INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX broadcasts_occurrence ON broadcasts(occurrence_key);
 )sql",
+    // v4: the hash chain over every record an inspector relies on, and the signed checkpoints
+    // of its head (issue 4; see store/audit_chain.h). The rows already there are chained by
+    // the migration, oldest first.
+    R"sql(
+CREATE TABLE audit_chain (
+  seq INTEGER PRIMARY KEY,         -- 1, 2, 3, ... without gaps
+  source TEXT NOT NULL,            -- the table of the chained row
+  source_id INTEGER NOT NULL,      -- its key (import_order for segments)
+  at_us INTEGER NOT NULL,
+  payload TEXT NOT NULL,           -- canonical JSON of the row, with seq and table
+  hash TEXT NOT NULL,              -- hex SHA-256(previous hash || payload)
+  UNIQUE (source, source_id)
+);
+CREATE INDEX audit_chain_at ON audit_chain(at_us);
+CREATE TRIGGER audit_chain_no_update BEFORE UPDATE ON audit_chain
+  BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
+CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
+  BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
+
+-- The station's Ed25519 signature over the chain head: written at start, daily and at every
+-- clean shutdown. Itself chained, so removing one breaks the chain.
+CREATE TABLE checkpoints (
+  id INTEGER PRIMARY KEY,
+  at_us INTEGER NOT NULL,
+  head_seq INTEGER NOT NULL,
+  head_hash TEXT NOT NULL,
+  public_key TEXT NOT NULL,        -- hex, 32 bytes
+  signature TEXT NOT NULL,         -- hex, 64 bytes, over checkpoint_message()
+  reason TEXT NOT NULL             -- start | daily | shutdown | export
+);
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+)sql",
 };
 
 [[noreturn]] void not_ours(const std::filesystem::path& file, const std::string& why) {
@@ -200,6 +239,7 @@ std::unique_ptr<SQLite::Database> open_database(const std::filesystem::path& fil
     for (int v = version; v < current_schema_version(); ++v) {
       SQLite::Transaction tx(*db);
       db->exec(std::string(kMigrations[v]));
+      if (v + 1 == kChainVersion) chain_existing_rows(*db);
       db->exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
       db->exec(fmt::format("PRAGMA user_version = {}", v + 1));
       tx.commit();

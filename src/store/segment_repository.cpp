@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/text.h"
+#include "store/audit_chain.h"
 
 namespace loaxa {
 namespace {
@@ -72,6 +73,7 @@ void bind_date(SQLite::Statement& q, int index, const std::optional<date::year_m
 }  // namespace
 
 void SegmentRepository::insert(Segment& s) {
+  ChainedWrite write(db_);
   s.import_order =
       db_.execAndGet("SELECT coalesce(max(import_order), 0) + 1 FROM segments").getInt64();
   SQLite::Statement q(db_, std::string("INSERT INTO segments (") + kColumns +
@@ -92,6 +94,8 @@ void SegmentRepository::insert(Segment& s) {
   q.bind(14, static_cast<int64_t>(s.imported_at.time_since_epoch().count()));
   q.bind(15, static_cast<int64_t>(s.import_order));
   q.exec();
+  AuditChain(db_).append("segments", s.import_order, s.imported_at);
+  write.commit();
 }
 
 bool SegmentRepository::has_events_table() const {
@@ -157,6 +161,7 @@ void SegmentRepository::append(SegmentEvent& e) {
     e.valid_from.reset();
     e.valid_until.reset();
   }
+  ChainedWrite write(db_);
   SQLite::Statement q(db_,
                       "INSERT INTO segment_events (segment_id, kind, by, at_us, valid_from, "
                       "valid_until) VALUES (?,?,?,?,?,?)");
@@ -168,6 +173,8 @@ void SegmentRepository::append(SegmentEvent& e) {
   bind_date(q, 6, e.valid_until);
   q.exec();
   e.seq = db_.getLastInsertRowid();
+  AuditChain(db_).append("segment_events", e.seq, e.at);
+  write.commit();
 }
 
 SegmentEvent SegmentRepository::approve(const std::string& segment_id, const std::string& by,

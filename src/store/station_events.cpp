@@ -2,14 +2,21 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/audit_chain.h"
+
 namespace loaxa {
 
 void StationEvents::append(const std::string& kind, Instant at, const nlohmann::json& detail) {
+  ChainedWrite write(db_);
   SQLite::Statement q(db_, "INSERT INTO station_events (at_us, kind, detail) VALUES (?,?,?)");
   q.bind(1, static_cast<int64_t>(at.time_since_epoch().count()));
   q.bind(2, kind);
   q.bind(3, detail.dump());
   q.exec();
+  if (is_chained_station_event(kind)) {
+    AuditChain(db_).append("station_events", db_.getLastInsertRowid(), at);
+  }
+  write.commit();
 }
 
 std::optional<Instant> StationEvents::last_of(std::initializer_list<const char*> kinds) const {

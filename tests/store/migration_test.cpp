@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/chain_verifier.h"
 #include "core/text.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -156,6 +157,22 @@ TEST_F(MigrationTest, V1UpgradeKeepsEveryRowAndAddsSegmentEvents) {
   EXPECT_EQ(repo.find_by_id(all[0].id)->approval, Segment::Approval::kApproved);
   EXPECT_THROW(db->exec("UPDATE segments SET title = 'x'"), SQLite::Exception);
   EXPECT_THROW(db->exec("DELETE FROM segment_events"), SQLite::Exception);
+}
+
+TEST_F(MigrationTest, UpgradeChainsTheRowsAlreadyThereOldestFirst) {
+  const fs::path file = dir_ / "loaxa.db";
+  write_v1_database(file);
+  auto db = open_database(file);
+  // Two segments imported at 1 s, the broadcast opened at 1.998 s, its outcome at 5 s.
+  std::vector<std::string> order;
+  SQLite::Statement q(*db, "SELECT source FROM audit_chain ORDER BY seq");
+  while (q.executeStep()) order.push_back(q.getColumn(0).getString());
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"segments", "segments", "broadcasts", "broadcast_outcomes"}));
+  const auto v = verify_database(*db, std::nullopt);
+  EXPECT_TRUE(v.intact()) << v.problems.front().what.en;
+  EXPECT_EQ(v.events, 4);
+  EXPECT_EQ(v.unsigned_events, 4);
 }
 
 TEST_F(MigrationTest, UpgradedV1HasTheSameSchemaAsANewDatabase) {

@@ -1,0 +1,54 @@
+#pragma once
+// What `loaxa audit` reads, whichever file it came from: the station's database, an export
+// bundle, or one commune of a merged file. Reports and merges work on this, never on tables.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/chain_verifier.h"
+#include "audit/station_key.h"
+#include "store/audit_chain.h"
+
+namespace loaxa {
+
+struct StationZone {
+  std::string name;
+  std::vector<int> channels;
+};
+
+struct StationInfo {
+  std::string name;
+  std::string timezone = "Asia/Ho_Chi_Minh";
+  std::vector<StationZone> zones;
+};
+
+/// A segment's metadata (not its audio): what reports print for the ids in the log.
+struct SegmentInfo {
+  std::string id;
+  std::string title;
+  std::string sha256;
+  std::string tag;
+  std::int64_t frames = 0;
+  int sample_rate = 0;
+  double duration_seconds() const {
+    return sample_rate > 0 ? static_cast<double>(frames) / sample_rate : 0.0;
+  }
+};
+
+struct AuditSource {
+  std::string label;  ///< the file it was read from, for messages
+  StationInfo station;
+  std::optional<PublicKey> key;  ///< the station's public key
+  /// The chained events in order. Their payloads are the canonical rows (see audit_chain.h):
+  /// {"row":{...columns of the table...},"seq":N,"table":"broadcasts"|...}.
+  std::vector<ChainEvent> events;
+  std::vector<SegmentInfo> segments;
+  /// The period asked for at export (local dates, inclusive), if any.
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  Verification verification;
+};
+
+}  // namespace loaxa

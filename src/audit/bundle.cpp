@@ -1,0 +1,411 @@
+#include "audit/bundle.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "store/segment_repository.h"
+
+namespace loaxa {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kFormat = "loaxa-bundle";
+constexpr int kVersion = 1;
+// A line longer than this is not something loaxa wrote (the longest event is a few KiB).
+constexpr std::size_t kMaxLine = 1 << 20;
+
+std::int64_t us(Instant t) {
+  return t.time_since_epoch().count();
+}
+
+[[noreturn]] void bad_bundle(const fs::path& file, std::size_t line, const std::string& vi,
+                             const std::string& en) {
+  throw UserError({fmt::format("{}:{}: gói xuất không hợp lệ: {}", file.string(), line, vi),
+                   fmt::format("{}:{}: not a valid export bundle: {}", file.string(), line, en)});
+}
+
+std::optional<Instant> day_start(const std::optional<std::string>& day, const date::time_zone* zone,
+                                 int plus_days, const char* option) {
+  if (!day) return std::nullopt;
+  auto d = parse_date(*day);
+  if (!d) {
+    throw UserError({fmt::format("{} \"{}\": ngày phải có dạng YYYY-MM-DD", option, *day),
+                     fmt::format("{} \"{}\": a date is written YYYY-MM-DD", option, *day)});
+  }
+  return local_midnight(date::year_month_day{date::sys_days{*d} + date::days{plus_days}}, zone);
+}
+
+ChainEvent event_from(SQLite::Statement& q) {
+  ChainEvent e;
+  e.seq = q.getColumn(0).getInt64();
+  e.table = q.getColumn(1).getString();
+  e.row_id = q.getColumn(2).getInt64();
+  e.at = Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}};
+  e.payload = q.getColumn(4).getString();
+  e.hash = sha256_from_hex(q.getColumn(5).getString()).value_or(Sha256{});
+  return e;
+}
+
+StationInfo station_of(const StationConfig& config) {
+  StationInfo s;
+  s.name = config.station_name;
+  s.timezone = config.timezone;
+  for (const auto& z : config.zones) s.zones.push_back({z.name, z.channels});
+  return s;
+}
+
+std::vector<SegmentInfo> segments_of(SQLite::Database& db) {
+  std::vector<SegmentInfo> out;
+  for (const auto& s : SegmentRepository(db).all()) {
+    out.push_back({s.id, s.title, s.sha256, s.tag, s.frames, s.sample_rate});
+  }
+  return out;
+}
+
+/// Checks the segment list against what the chain says of segments: the rows chained at
+/// import, and the hashes every broadcast recorded for the ids it played.
+void check_segments(AuditSource& source) {
+  std::map<std::string, const SegmentInfo*> by_id;
+  for (const auto& s : source.segments) by_id[s.id] = &s;
+  auto mismatch = [&](std::int64_t seq, const std::string& id, const char* what_vi,
+                      const char* what_en) {
+    source.verification.problems.push_back(
+        {seq,
+         {fmt::format("đoạn {}: {} trong danh sách đoạn khác với bản ghi trong chuỗi (sự kiện #{})",
+                      id, what_vi, seq),
+          fmt::format("segment {}: the {} in the segment list differs from the chained record "
+                      "(event #{})",
+                      id, what_en, seq)}});
+  };
+  for (const auto& e : source.events) {
+    if (e.table != "segments" && e.table != "broadcasts") continue;
+    auto p = nlohmann::json::parse(e.payload, nullptr, false);
+    if (p.is_discarded() || !p["row"].is_object()) continue;
+    const auto& row = p["row"];
+    if (e.table == "segments") {
+      const std::string id = row.value("id", "");
+      auto it = by_id.find(id);
+      if (it == by_id.end()) {
+        mismatch(e.seq, id, "(thiếu)", "entry (missing)");
+      } else if (it->second->sha256 != row.value("sha256", "") ||
+                 it->second->title != row.value("title", "")) {
+        mismatch(e.seq, id, "tiêu đề hoặc mã băm", "title or hash");
+      }
+    } else {
+      auto ids = nlohmann::json::parse(row.value("segment_ids", "[]"), nullptr, false);
+      auto hashes = nlohmann::json::parse(row.value("segment_hashes", "[]"), nullptr, false);
+      if (!ids.is_array() || !hashes.is_array() || ids.size() != hashes.size()) continue;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!ids[i].is_string() || !hashes[i].is_string()) continue;
+        auto it = by_id.find(ids[i].get<std::string>());
+        if (it != by_id.end() && it->second->sha256 != hashes[i].get<std::string>()) {
+          mismatch(e.seq, it->first, "mã băm", "hash");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+ExportResult write_bundle(SQLite::Database& db, const StationConfig& config,
+                          const ExportRequest& request) {
+  const date::time_zone* zone = find_zone(config.timezone);
+  const auto from = day_start(request.from, zone, 0, "--from");
+  const auto to = day_start(request.to, zone, 1, "--to");
+  const auto key = StationKey::load_public(config.keys);
+
+  // The period's events, then on to the first checkpoint that signs them.
+  std::int64_t first = 1;
+  if (from) {
+    SQLite::Statement q(db, "SELECT min(seq) FROM audit_chain WHERE at_us >= ?");
+    q.bind(1, static_cast<int64_t>(us(*from)));
+    q.executeStep();
+    first = q.getColumn(0).isNull() ? INT64_MAX : q.getColumn(0).getInt64();
+  }
+  std::int64_t last = db.execAndGet("SELECT coalesce(max(seq), 0) FROM audit_chain").getInt64();
+  if (to) {
+    SQLite::Statement q(db, "SELECT coalesce(max(seq), 0) FROM audit_chain WHERE at_us < ?");
+    q.bind(1, static_cast<int64_t>(us(*to)));
+    q.executeStep();
+    last = q.getColumn(0).getInt64();
+  }
+  {
+    SQLite::Statement q(
+        db, "SELECT min(seq) FROM audit_chain WHERE source = 'checkpoints' AND seq >= ?");
+    q.bind(1, static_cast<int64_t>(last));
+    q.executeStep();
+    if (!q.getColumn(0).isNull()) last = q.getColumn(0).getInt64();
+  }
+  if (first > last) {
+    first = last + 1;  // an empty period: the bundle still proves where the chain stood
+  }
+  Sha256 previous{};
+  if (first > 1) {
+    SQLite::Statement q(db, "SELECT hash FROM audit_chain WHERE seq = ?");
+    q.bind(1, static_cast<int64_t>(first - 1));
+    if (q.executeStep()) previous = sha256_from_hex(q.getColumn(0).getString()).value_or(Sha256{});
+  }
+
+  const auto station = station_of(config);
+  nlohmann::json zones = nlohmann::json::array();
+  for (const auto& z : station.zones) zones.push_back({{"name", z.name}, {"channels", z.channels}});
+  const auto segments = segments_of(db);
+  nlohmann::json header = {
+      {"format", kFormat},
+      {"version", kVersion},
+      {"station", {{"name", station.name}, {"timezone", station.timezone}, {"zones", zones}}},
+      {"public_key", key ? nlohmann::json(key->hex()) : nlohmann::json(nullptr)},
+      {"fingerprint", key ? nlohmann::json(key->fingerprint()) : nlohmann::json(nullptr)},
+      {"from", request.from ? nlohmann::json(*request.from) : nlohmann::json(nullptr)},
+      {"to", request.to ? nlohmann::json(*request.to) : nlohmann::json(nullptr)},
+      {"first_seq", first},
+      {"previous_hash", to_hex(previous)},
+  };
+
+  fs::path out = request.out;
+  const fs::path temp =
+      out.parent_path() / fmt::format(".{}.{}.tmp", out.filename().string(), ::getpid());
+  ExportResult result;
+  result.first_seq = first;
+  {
+    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      throw UserError({fmt::format("{}: không ghi được ({})", out.string(), std::strerror(errno)),
+                       fmt::format("{}: cannot write ({})", out.string(), std::strerror(errno))});
+    }
+    f << header.dump() << '\n';
+    for (const auto& s : segments) {
+      f << nlohmann::json{{"segment",
+                           {{"id", s.id},
+                            {"title", s.title},
+                            {"sha256", s.sha256},
+                            {"tag", s.tag},
+                            {"frames", s.frames},
+                            {"sample_rate", s.sample_rate}}}}
+               .dump()
+        << '\n';
+    }
+    SQLite::Statement q(db,
+                        "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
+                        "WHERE seq >= ? AND seq <= ? ORDER BY seq");
+    q.bind(1, static_cast<int64_t>(first));
+    q.bind(2, static_cast<int64_t>(last));
+    std::string last_table;
+    while (q.executeStep()) {
+      const ChainEvent e = event_from(q);
+      f << nlohmann::json{{"event",
+                           {{"seq", e.seq},
+                            {"table", e.table},
+                            {"row_id", e.row_id},
+                            {"at_us", us(e.at)},
+                            {"payload", e.payload},
+                            {"hash", to_hex(e.hash)}}}}
+               .dump()
+        << '\n';
+      ++result.events;
+      result.last_seq = e.seq;
+      last_table = e.table;
+    }
+    result.ends_signed = last_table == "checkpoints";
+    result.segments = static_cast<std::int64_t>(segments.size());
+    f << nlohmann::json{{"end", {{"segments", result.segments}, {"events", result.events}}}}.dump()
+      << '\n';
+    f.flush();
+    if (!f) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+      throw UserError({fmt::format("{}: ghi không hết (đĩa đầy?)", out.string()),
+                       fmt::format("{}: write failed (disk full?)", out.string())});
+    }
+  }
+  const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  std::error_code ec;
+  fs::rename(temp, out, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw UserError({fmt::format("{}: không ghi được ({})", out.string(), ec.message()),
+                     fmt::format("{}: cannot write ({})", out.string(), ec.message())});
+  }
+  return result;
+}
+
+bool looks_like_bundle(const fs::path& file) {
+  std::ifstream f(file, std::ios::binary);
+  char head[32] = {};
+  f.read(head, sizeof head);
+  return std::string_view(head, static_cast<std::size_t>(f.gcount())).find(kFormat) !=
+             std::string_view::npos ||
+         (f.gcount() > 0 && head[0] == '{');
+}
+
+AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& pin) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) {
+    throw UserError({fmt::format("{}: không mở được ({})", file.string(), std::strerror(errno)),
+                     fmt::format("{}: cannot open ({})", file.string(), std::strerror(errno))});
+  }
+  AuditSource source;
+  source.label = file.string();
+  std::string line;
+  std::size_t number = 0;
+  bool ended = false;
+  std::optional<ChainVerifier> verifier;
+  std::int64_t header_first_seq = 0;
+  std::int64_t segment_lines = 0;
+  while (std::getline(f, line)) {
+    ++number;
+    if (line.size() > kMaxLine) bad_bundle(file, number, "dòng quá dài", "line too long");
+    if (ended) bad_bundle(file, number, "còn dữ liệu sau dòng kết thúc", "data after the end line");
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      bad_bundle(file, number, "không phải JSON (tệp hỏng hoặc bị cắt?)",
+                 "not JSON (damaged or cut short?)");
+    }
+    try {
+      if (number == 1) {
+        if (j.value("format", "") != kFormat) {
+          bad_bundle(file, number, "không phải gói xuất của loaxa", "not a loaxa export bundle");
+        }
+        if (j.value("version", 0) != kVersion) {
+          bad_bundle(
+              file, number,
+              fmt::format("phiên bản {} không được hỗ trợ; hãy cập nhật loaxa",
+                          j["version"].dump()),
+              fmt::format("version {} is not supported; upgrade loaxa", j["version"].dump()));
+        }
+        const auto& st = j.at("station");
+        source.station.name = st.at("name").get<std::string>();
+        source.station.timezone = st.at("timezone").get<std::string>();
+        for (const auto& z : st.at("zones")) {
+          source.station.zones.push_back(
+              {z.at("name").get<std::string>(), z.at("channels").get<std::vector<int>>()});
+        }
+        if (j.at("public_key").is_string()) {
+          source.key = public_key_from_hex(j["public_key"].get<std::string>());
+          if (!source.key) bad_bundle(file, number, "khoá công khai hỏng", "damaged public key");
+        }
+        if (j.at("from").is_string()) source.from = j["from"].get<std::string>();
+        if (j.at("to").is_string()) source.to = j["to"].get<std::string>();
+        header_first_seq = j.at("first_seq").get<std::int64_t>();
+        const auto previous = sha256_from_hex(j.at("previous_hash").get<std::string>());
+        if (!previous) bad_bundle(file, number, "previous_hash hỏng", "damaged previous_hash");
+        verifier.emplace(*previous, header_first_seq, pin);
+      } else if (j.contains("segment")) {
+        const auto& s = j["segment"];
+        source.segments.push_back(
+            {s.at("id").get<std::string>(), s.at("title").get<std::string>(),
+             s.at("sha256").get<std::string>(), s.at("tag").get<std::string>(),
+             s.at("frames").get<std::int64_t>(), s.at("sample_rate").get<int>()});
+        ++segment_lines;
+      } else if (j.contains("event")) {
+        const auto& ev = j["event"];
+        ChainEvent e;
+        e.seq = ev.at("seq").get<std::int64_t>();
+        e.table = ev.at("table").get<std::string>();
+        e.row_id = ev.at("row_id").get<std::int64_t>();
+        e.at = Instant{std::chrono::microseconds{ev.at("at_us").get<std::int64_t>()}};
+        e.payload = ev.at("payload").get<std::string>();
+        const auto hash = sha256_from_hex(ev.at("hash").get<std::string>());
+        if (!hash) bad_bundle(file, number, "mã băm hỏng", "damaged hash");
+        e.hash = *hash;
+        verifier->add(e);
+        source.events.push_back(std::move(e));
+      } else if (j.contains("end")) {
+        const auto& end = j["end"];
+        if (end.at("events").get<std::int64_t>() !=
+                static_cast<std::int64_t>(source.events.size()) ||
+            end.at("segments").get<std::int64_t>() != segment_lines) {
+          bad_bundle(file, number,
+                     fmt::format("dòng kết thúc ghi {} sự kiện, {} đoạn; tệp có {}, {}",
+                                 end["events"].dump(), end["segments"].dump(), source.events.size(),
+                                 segment_lines),
+                     fmt::format("the end line says {} events, {} segments; the file has {}, {}",
+                                 end["events"].dump(), end["segments"].dump(), source.events.size(),
+                                 segment_lines));
+        }
+        ended = true;
+      } else {
+        bad_bundle(file, number, "dòng không rõ loại", "unknown kind of line");
+      }
+    } catch (const nlohmann::json::exception& e) {
+      bad_bundle(file, number, fmt::format("thiếu hoặc sai trường ({})", e.what()),
+                 fmt::format("missing or wrong field ({})", e.what()));
+    }
+  }
+  if (number == 0) bad_bundle(file, 1, "tệp rỗng", "empty file");
+  if (!ended) {
+    bad_bundle(file, number + 1, "thiếu dòng kết thúc — tệp bị cắt ngắn",
+               "no end line — the file was cut short");
+  }
+  source.verification = verifier->finish();
+  auto& v = source.verification;
+  if (v.intact() && v.unsigned_events > 0) {
+    v.problems.push_back(
+        {v.last_seq,
+         {fmt::format("gói kết thúc bằng {} sự kiện chưa ký: phần cuối đã bị cắt (loaxa luôn kết "
+                      "thúc gói xuất bằng một điểm ký)",
+                      v.unsigned_events),
+          fmt::format("the bundle ends with {} unsigned events: its end was cut (loaxa always "
+                      "ends a bundle with a checkpoint)",
+                      v.unsigned_events)}});
+  }
+  if (source.key && v.key && !(*source.key == *v.key)) {
+    v.problems.push_back({0,
+                          {fmt::format("khoá trong phần đầu ({}) khác khoá đã ký ({})",
+                                       source.key->fingerprint(), v.key->fingerprint()),
+                           fmt::format("the header's key ({}) is not the key that signed ({})",
+                                       source.key->fingerprint(), v.key->fingerprint())}});
+  }
+  if (pin && source.key && !matches_pin(*source.key, *pin) && v.problems.empty()) {
+    v.problems.push_back({0,
+                          {fmt::format("khoá của gói ({}) không phải khoá đã đăng ký {}",
+                                       source.key->fingerprint(), *pin),
+                           fmt::format("the bundle's key ({}) is not the registered key {}",
+                                       source.key->fingerprint(), *pin)}});
+  }
+  if (!source.key && v.key) source.key = v.key;
+  check_segments(source);
+  return source;
+}
+
+AuditSource read_database(SQLite::Database& db, const StationConfig& config,
+                          const std::optional<std::string>& pin) {
+  AuditSource source;
+  source.label = config.database.string();
+  source.station = station_of(config);
+  source.key = StationKey::load_public(config.keys);
+  source.verification = verify_database(db, pin);
+  if (source.key && source.verification.key && !(*source.key == *source.verification.key)) {
+    source.verification.problems.push_back(
+        {0,
+         {fmt::format("khoá của trạm ({}) không phải khoá đã ký nhật ký ({})",
+                      source.key->fingerprint(), source.verification.key->fingerprint()),
+          fmt::format("the station's key ({}) is not the key that signed the log ({})",
+                      source.key->fingerprint(), source.verification.key->fingerprint())}});
+  }
+  if (!source.key) source.key = source.verification.key;
+  if (!AuditChain(db).exists()) return source;
+  SQLite::Statement q(db,
+                      "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
+                      "ORDER BY seq");
+  while (q.executeStep()) source.events.push_back(event_from(q));
+  source.segments = segments_of(db);
+  return source;
+}
+
+}  // namespace loaxa

@@ -1,0 +1,50 @@
+#pragma once
+// Export bundles: one self-contained file an inspector verifies offline (format in
+// docs/bundle-format.md). JSON Lines, UTF-8:
+//   line 1      header  {"format":"loaxa-bundle","version":1,"station":{...},"public_key":...}
+//   then        {"segment":{...}}  metadata of every segment of the station
+//   then        {"event":{"seq":..,"table":..,"row_id":..,"at_us":..,"payload":"..","hash":".."}}
+//   last line   {"end":{"segments":M,"events":N}}
+
+#include <SQLiteCpp/Database.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "audit/audit_source.h"
+#include "config/station_config.h"
+
+namespace loaxa {
+
+struct ExportRequest {
+  std::optional<std::string> from;  ///< local date YYYY-MM-DD, inclusive
+  std::optional<std::string> to;    ///< local date, inclusive
+  std::filesystem::path out;
+};
+
+struct ExportResult {
+  std::int64_t events = 0;
+  std::int64_t segments = 0;
+  std::int64_t first_seq = 0;
+  std::int64_t last_seq = 0;
+  bool ends_signed = false;  ///< the last event is a checkpoint
+};
+
+/// Writes the bundle atomically (temporary file, fsync, rename). The events of the period run
+/// on to the first checkpoint after it, so the bundle ends signed when one exists.
+ExportResult write_bundle(SQLite::Database& db, const StationConfig& config,
+                          const ExportRequest& request);
+
+/// Reads and verifies a bundle. Throws UserError naming the file and line for anything that
+/// is not a well-formed bundle (cut short, damaged, foreign).
+AuditSource read_bundle(const std::filesystem::path& file, const std::optional<std::string>& pin);
+
+/// The station's database as an audit source, verified (station facts from its config).
+AuditSource read_database(SQLite::Database& db, const StationConfig& config,
+                          const std::optional<std::string>& pin);
+
+/// Whether `file` starts like a bundle (rather than a SQLite database).
+bool looks_like_bundle(const std::filesystem::path& file);
+
+}  // namespace loaxa

@@ -1,0 +1,299 @@
+#include "audit/chain_verifier.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "audit/checkpoint.h"
+
+namespace loaxa {
+namespace {
+
+// A daemon that runs signs at least daily; a longer stretch of chained events without a
+// checkpoint suggests one was cut off the end.
+constexpr auto kCheckpointPeriod = std::chrono::hours(25);
+
+std::string utc(Instant t) {
+  return date::format("%F %TZ", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+std::string row_value(const nlohmann::json& v) {
+  if (v.is_string()) return "'" + v.get<std::string>() + "'";
+  return v.dump();
+}
+
+/// Names the fields where `now` (the row as stored) differs from `then` (the chained payload).
+std::string field_changes(const std::string& then, const std::string& now) {
+  auto a = nlohmann::json::parse(then, nullptr, false);
+  auto b = nlohmann::json::parse(now, nullptr, false);
+  if (a.is_discarded() || b.is_discarded() || !a.contains("row") || !b.contains("row")) {
+    return "?";
+  }
+  std::vector<std::string> changes;
+  for (auto& [key, value] : a["row"].items()) {
+    if (!b["row"].contains(key)) {
+      changes.push_back(fmt::format("{}: {} → (gone)", key, row_value(value)));
+    } else if (b["row"][key] != value) {
+      changes.push_back(
+          fmt::format("{}: {} → {}", key, row_value(value), row_value(b["row"][key])));
+    }
+  }
+  for (auto& [key, value] : b["row"].items()) {
+    if (!a["row"].contains(key))
+      changes.push_back(fmt::format("{}: (new) {}", key, row_value(value)));
+  }
+  std::string out;
+  for (const auto& c : changes) out += (out.empty() ? "" : "; ") + c;
+  return out;
+}
+
+}  // namespace
+
+std::string describe_event(const ChainEvent& e, Lang lang) {
+  return lang == Lang::kVi
+             ? fmt::format("sự kiện #{} ({} {}, {})", e.seq, e.table, e.row_id, utc(e.at))
+             : fmt::format("event #{} ({} {}, {})", e.seq, e.table, e.row_id, utc(e.at));
+}
+
+ChainVerifier::ChainVerifier(Sha256 previous, std::int64_t first_seq,
+                             std::optional<std::string> pin)
+    : previous_(previous), expected_seq_(first_seq), pin_(std::move(pin)) {
+  v_.first_seq = first_seq;
+}
+
+void ChainVerifier::problem(std::int64_t seq, Text what) {
+  v_.problems.push_back({seq, std::move(what)});
+}
+
+void ChainVerifier::add(const ChainEvent& e) {
+  ++v_.events;
+  if (!v_.first_at) v_.first_at = e.at;
+  v_.last_at = e.at;
+  v_.last_seq = e.seq;
+  if (broken_) return;
+  const std::string vi = describe_event(e, Lang::kVi);
+  const std::string en = describe_event(e, Lang::kEn);
+  if (e.seq != expected_seq_) {
+    broken_ = true;
+    if (e.seq > expected_seq_) {
+      problem(expected_seq_, {fmt::format("sự kiện #{}–#{} bị xoá: sau #{} là {}", expected_seq_,
+                                          e.seq - 1, expected_seq_ - 1, vi),
+                              fmt::format("event #{}–#{} deleted: #{} is followed by {}",
+                                          expected_seq_, e.seq - 1, expected_seq_ - 1, en)});
+    } else {
+      problem(e.seq,
+              {fmt::format("{} lặp lại hoặc sai thứ tự (cần #{})", vi, expected_seq_),
+               fmt::format("{} is repeated or out of order (expected #{})", en, expected_seq_)});
+    }
+    return;
+  }
+  ++expected_seq_;
+  if (chain_hash(previous_, e.payload) != e.hash) {
+    broken_ = true;
+    auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+    if (!payload.is_discarded() && payload.contains("seq") && payload["seq"] != e.seq) {
+      problem(e.seq,
+              {fmt::format("{} mang vị trí #{}: các sự kiện đã bị sắp xếp lại hoặc đánh số lại", vi,
+                           payload["seq"].dump()),
+               fmt::format("{} carries position #{}: events were reordered or renumbered", en,
+                           payload["seq"].dump())});
+    } else {
+      problem(e.seq,
+              {fmt::format("{}: nội dung không khớp mã băm — sự kiện đã bị sửa, hoặc một sự "
+                           "kiện trước nó đã bị xoá, chèn hay đổi chỗ",
+                           vi),
+               fmt::format("{}: content does not match its hash — the event was edited, or an "
+                           "event before it was deleted, inserted or moved",
+                           en)});
+    }
+    return;
+  }
+  if (pending_shutdown_ && e.table != "checkpoints") {
+    problem(
+        e.seq,
+        {fmt::format("thiếu điểm ký khi dừng lúc {} ({}) — điểm ký đã bị xoá",
+                     utc(pending_shutdown_->at), describe_event(*pending_shutdown_, Lang::kVi)),
+         fmt::format("the checkpoint of the clean shutdown at {} ({}) is missing — it was "
+                     "removed",
+                     utc(pending_shutdown_->at), describe_event(*pending_shutdown_, Lang::kEn))});
+    broken_ = true;
+    return;
+  }
+  pending_shutdown_.reset();
+  if (e.table == "checkpoints") {
+    check_checkpoint(e);
+  } else if (e.table == "station_events") {
+    auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+    if (!payload.is_discarded() && payload["row"].value("kind", "") == "daemon_stopped") {
+      pending_shutdown_ = e;
+    }
+  }
+  previous_ = e.hash;
+}
+
+void ChainVerifier::check_checkpoint(const ChainEvent& e) {
+  const std::string vi = describe_event(e, Lang::kVi);
+  const std::string en = describe_event(e, Lang::kEn);
+  auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+  const auto& row = payload.is_discarded() ? nlohmann::json() : payload["row"];
+  auto str = [&](const char* k) { return row.is_object() ? row.value(k, "") : ""; };
+  const auto key = public_key_from_hex(str("public_key"));
+  const auto signature = signature_from_hex(str("signature"));
+  const std::int64_t head_seq = row.is_object() ? row.value("head_seq", std::int64_t{-1}) : -1;
+  const std::int64_t at_us = row.is_object() ? row.value("at_us", std::int64_t{0}) : 0;
+  if (!key || !signature) {
+    broken_ = true;
+    problem(e.seq, {fmt::format("{}: điểm ký hỏng (thiếu khoá hoặc chữ ký)", vi),
+                    fmt::format("{}: damaged checkpoint (no key or signature)", en)});
+    return;
+  }
+  if (head_seq != e.seq - 1 || str("head_hash") != to_hex(previous_)) {
+    broken_ = true;
+    problem(e.seq, {fmt::format("{}: điểm ký không trỏ tới sự kiện ngay trước nó", vi),
+                    fmt::format("{}: the checkpoint does not cover the event just before it", en)});
+    return;
+  }
+  if (!verify_signature(*key, checkpoint_message(head_seq, to_hex(previous_), at_us), *signature)) {
+    broken_ = true;
+    problem(e.seq, {fmt::format("{}: chữ ký không hợp lệ — chuỗi trước nó đã bị viết lại", vi),
+                    fmt::format("{}: bad signature — the chain before it was rewritten", en)});
+    return;
+  }
+  if (pin_ && !matches_pin(*key, *pin_)) {
+    broken_ = true;
+    problem(e.seq, {fmt::format("{}: ký bằng khoá {} chứ không phải khoá đã đăng ký {}", vi,
+                                key->fingerprint(), *pin_),
+                    fmt::format("{}: signed with key {}, not the registered key {}", en,
+                                key->fingerprint(), *pin_)});
+    return;
+  }
+  if (v_.key && !(*v_.key == *key)) {
+    broken_ = true;
+    problem(e.seq, {fmt::format("{}: ký bằng khoá khác ({}) với các điểm ký trước ({})", vi,
+                                key->fingerprint(), v_.key->fingerprint()),
+                    fmt::format("{}: signed with another key ({}) than earlier checkpoints ({})",
+                                en, key->fingerprint(), v_.key->fingerprint())});
+    return;
+  }
+  v_.key = key;
+  ++v_.checkpoints;
+  v_.signed_through = e.seq;
+  v_.last_checkpoint_at = e.at;
+}
+
+Verification ChainVerifier::finish() {
+  if (!broken_ && pending_shutdown_) {
+    problem(pending_shutdown_->seq + 1,
+            {fmt::format("thiếu điểm ký khi dừng lúc {} — điểm ký cuối đã bị xoá",
+                         utc(pending_shutdown_->at)),
+             fmt::format("the checkpoint of the clean shutdown at {} is missing — the last "
+                         "checkpoint was removed",
+                         utc(pending_shutdown_->at))});
+  }
+  if (v_.events == 0) {
+    v_.notes.push_back({"nhật ký chưa có sự kiện nào", "the log has no events yet"});
+  }
+  if (v_.intact()) {
+    v_.unsigned_events = v_.last_seq - std::max(v_.signed_through, v_.first_seq - 1);
+    if (v_.events > 0 && v_.signed_through < v_.first_seq) v_.unsigned_events = v_.events;
+    if (v_.unsigned_events > 0) {
+      v_.notes.push_back(
+          {fmt::format("{} sự kiện sau điểm ký cuối chưa được ký (#{}–#{})", v_.unsigned_events,
+                       v_.last_seq - v_.unsigned_events + 1, v_.last_seq),
+           fmt::format("{} events after the last checkpoint are unsigned (#{}–#{})",
+                       v_.unsigned_events, v_.last_seq - v_.unsigned_events + 1, v_.last_seq)});
+      const Instant since = v_.last_checkpoint_at.value_or(*v_.first_at);
+      if (*v_.last_at - since > kCheckpointPeriod) {
+        v_.notes.push_back(
+            {fmt::format("không có điểm ký nào từ {} đến {}; trạm ký ít nhất mỗi ngày — có thể "
+                         "một điểm ký đã bị xoá",
+                         utc(since), utc(*v_.last_at)),
+             fmt::format("no checkpoint from {} to {}; the station signs at least daily — one "
+                         "may have been removed",
+                         utc(since), utc(*v_.last_at))});
+      }
+    }
+  }
+  std::stable_sort(v_.problems.begin(), v_.problems.end(),
+                   [](const ChainProblem& a, const ChainProblem& b) { return a.seq < b.seq; });
+  return v_;
+}
+
+Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin) {
+  if (!AuditChain(db).exists()) {
+    Verification v;
+    v.problems.push_back({0,
+                          {"cơ sở dữ liệu chưa có chuỗi kiểm toán (phiên bản lược đồ cũ); hãy "
+                           "chạy loaxad một lần để nâng cấp",
+                           "the database has no audit chain yet (old schema version); start "
+                           "loaxad once to upgrade it"}});
+    return v;
+  }
+  ChainVerifier verifier(Sha256{}, 1, pin);
+  CanonicalRows rows(db);
+  std::vector<ChainProblem> row_problems;
+  SQLite::Statement q(db,
+                      "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
+                      "ORDER BY seq");
+  while (q.executeStep()) {
+    ChainEvent e;
+    e.seq = q.getColumn(0).getInt64();
+    e.table = q.getColumn(1).getString();
+    e.row_id = q.getColumn(2).getInt64();
+    e.at = Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}};
+    e.payload = q.getColumn(4).getString();
+    auto hash = sha256_from_hex(q.getColumn(5).getString());
+    e.hash = hash.value_or(Sha256{});
+    const auto& tables = chained_tables();
+    if (std::find(tables.begin(), tables.end(), e.table) == tables.end()) {
+      row_problems.push_back(
+          {e.seq,
+           {fmt::format("{}: bảng '{}' không thuộc chuỗi", describe_event(e, Lang::kVi), e.table),
+            fmt::format("{}: table '{}' is not chained", describe_event(e, Lang::kEn), e.table)}});
+    } else {
+      const auto now = rows.encode(e.table, e.row_id, e.seq);
+      if (!now) {
+        row_problems.push_back({e.seq,
+                                {fmt::format("{}: dòng {} của bảng {} đã bị xoá",
+                                             describe_event(e, Lang::kVi), e.row_id, e.table),
+                                 fmt::format("{}: row {} of {} was deleted",
+                                             describe_event(e, Lang::kEn), e.row_id, e.table)}});
+      } else if (*now != e.payload) {
+        const std::string changes = field_changes(e.payload, *now);
+        row_problems.push_back({e.seq,
+                                {fmt::format("{}: dòng đã bị sửa sau khi vào chuỗi ({})",
+                                             describe_event(e, Lang::kVi), changes),
+                                 fmt::format("{}: the row was edited after it was chained ({})",
+                                             describe_event(e, Lang::kEn), changes)}});
+      }
+    }
+    verifier.add(e);
+  }
+  Verification v = verifier.finish();
+  for (const auto& r : unchained_rows(db)) {
+    row_problems.push_back(
+        {0,
+         {fmt::format("dòng {} của bảng {} ({}) không có trong chuỗi — đã được chèn ngoài loaxa",
+                      r.row_id, r.table, utc(r.at)),
+          fmt::format("row {} of {} ({}) is not in the chain — it was inserted outside loaxa",
+                      r.row_id, r.table, utc(r.at))}});
+  }
+  if (!row_problems.empty()) {
+    v.problems.insert(v.problems.end(), row_problems.begin(), row_problems.end());
+    // By seq, rows outside the chain (seq 0) last. At equal seq the chain's own finding
+    // comes first; a row's finding after it names the edited field.
+    std::stable_sort(v.problems.begin(), v.problems.end(),
+                     [](const ChainProblem& a, const ChainProblem& b) {
+                       const auto ka = a.seq == 0 ? INT64_MAX : a.seq;
+                       const auto kb = b.seq == 0 ? INT64_MAX : b.seq;
+                       return ka < kb;
+                     });
+    v.unsigned_events = 0;
+  }
+  return v;
+}
+
+}  // namespace loaxa

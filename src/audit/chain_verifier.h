@@ -1,0 +1,71 @@
+#pragma once
+// Recomputes the audit chain and its signatures: the heart of `loaxa audit verify`, for the
+// station's database and for export bundles alike.
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/station_key.h"
+#include "core/text.h"
+#include "core/time.h"
+#include "store/audit_chain.h"
+
+namespace loaxa {
+
+/// One way the log is broken, tied to the event (seq) where it shows; seq 0 for a row that
+/// is not in the chain at all.
+struct ChainProblem {
+  std::int64_t seq = 0;
+  Text what;
+};
+
+struct Verification {
+  std::int64_t events = 0;
+  std::int64_t first_seq = 0;
+  std::int64_t last_seq = 0;
+  std::optional<Instant> first_at;
+  std::optional<Instant> last_at;
+  std::int64_t checkpoints = 0;
+  std::int64_t signed_through = 0;  ///< seq of the last event covered by a good signature
+  std::optional<Instant> last_checkpoint_at;
+  std::int64_t unsigned_events = 0;    ///< events after the last good checkpoint
+  std::optional<PublicKey> key;        ///< the key the checkpoints were signed with
+  std::vector<ChainProblem> problems;  ///< ordered by seq; the first is "the first broken event"
+  std::vector<Text> notes;             ///< not failures: an unsigned tail, say
+  bool intact() const { return problems.empty(); }
+};
+
+/// Feeds events in stored order; stops hashing at the first break (what follows cannot be
+/// trusted) but keeps counting.
+class ChainVerifier {
+ public:
+  /// `previous` is the hash before `first_seq` (zeros from the start of a log); `pin` a
+  /// fingerprint or public key the checkpoints must be signed with.
+  ChainVerifier(Sha256 previous, std::int64_t first_seq, std::optional<std::string> pin);
+  void add(const ChainEvent& event);
+  Verification finish();
+
+ private:
+  void problem(std::int64_t seq, Text what);
+  void check_checkpoint(const ChainEvent& e);
+
+  Verification v_;
+  Sha256 previous_;
+  std::int64_t expected_seq_;
+  std::optional<std::string> pin_;
+  bool broken_ = false;
+  std::optional<ChainEvent> pending_shutdown_;  ///< a clean stop waiting for its checkpoint
+};
+
+/// Verifies the station's database: the chain, the signatures, and that every chained row
+/// still says what was chained and that no row was added outside the chain.
+Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin);
+
+/// "event #12 (broadcasts 7, 2026-11-20 07:00:00)": how problems name an event.
+std::string describe_event(const ChainEvent& e, Lang lang);
+
+}  // namespace loaxa

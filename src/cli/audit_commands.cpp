@@ -1,0 +1,230 @@
+// `loaxa audit key|verify|export`: the station's signing key, verification of its log or of
+// an export bundle, and the export itself.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "audit/bundle.h"
+#include "audit/checkpoint.h"
+#include "audit/station_key.h"
+#include "cli/audit_input.h"
+#include "cli/cli_context.h"
+#include "core/time.h"
+#include "store/database.h"
+
+namespace loaxa {
+namespace {
+
+namespace fs = std::filesystem;
+
+// `loaxa audit verify` exits with this when the log or bundle is not intact, so scripts can tell
+// a broken log (2) from a command that could not run (1).
+constexpr int kExitBroken = 2;
+
+std::string when(const std::optional<Instant>& t, const date::time_zone* zone) {
+  return t ? format_local(*t, zone) : std::string("-");
+}
+
+void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
+  const auto& v = s.verification;
+  const date::time_zone* zone = find_zone(s.station.timezone);
+  if (zone == nullptr) zone = find_zone("Asia/Ho_Chi_Minh");
+  const std::string fingerprint = s.key ? s.key->fingerprint() : std::string();
+  if (json) {
+    nlohmann::json problems = nlohmann::json::array();
+    for (const auto& p : v.problems) {
+      problems.push_back({{"seq", p.seq}, {"message", p.what.in(ctx.lang)}});
+    }
+    nlohmann::json notes = nlohmann::json::array();
+    for (const auto& n : v.notes) notes.push_back(n.in(ctx.lang));
+    auto iso = [&](const std::optional<Instant>& t) {
+      return t ? nlohmann::json(format_iso(*t, zone)) : nlohmann::json(nullptr);
+    };
+    std::cout << nlohmann::json{{"source", s.label},
+                                {"station", s.station.name},
+                                {"intact", v.intact()},
+                                {"events", v.events},
+                                {"first_seq", v.first_seq},
+                                {"last_seq", v.last_seq},
+                                {"first_at", iso(v.first_at)},
+                                {"last_at", iso(v.last_at)},
+                                {"checkpoints", v.checkpoints},
+                                {"signed_through", v.signed_through},
+                                {"last_checkpoint_at", iso(v.last_checkpoint_at)},
+                                {"unsigned_events", v.unsigned_events},
+                                {"fingerprint", fingerprint},
+                                {"problems", problems},
+                                {"notes", notes}}
+                     .dump(2)
+              << '\n';
+    return;
+  }
+  if (s.station.name.empty()) {
+    std::cout << s.label << '\n';
+  } else {
+    std::cout << ctx.say({fmt::format("{} — đài \"{}\"", s.label, s.station.name),
+                          fmt::format("{} — station \"{}\"", s.label, s.station.name)})
+              << '\n';
+  }
+  if (v.intact()) {
+    std::cout << ctx.say({fmt::format("NGUYÊN VẸN: {} sự kiện (#{}–#{}), từ {} đến {}", v.events,
+                                      v.first_seq, v.last_seq, when(v.first_at, zone),
+                                      when(v.last_at, zone)),
+                          fmt::format("INTACT: {} events (#{}–#{}), from {} to {}", v.events,
+                                      v.first_seq, v.last_seq, when(v.first_at, zone),
+                                      when(v.last_at, zone))})
+              << '\n';
+    if (v.checkpoints > 0) {
+      std::cout << ctx.say({fmt::format("  đã ký đến sự kiện #{} ({} điểm ký, điểm cuối lúc {})",
+                                        v.signed_through, v.checkpoints,
+                                        when(v.last_checkpoint_at, zone)),
+                            fmt::format(
+                                "  signed through event #{} ({} checkpoints, the last at {})",
+                                v.signed_through, v.checkpoints, when(v.last_checkpoint_at, zone))})
+                << '\n';
+    }
+  } else {
+    std::cout << ctx.say({fmt::format("BỊ HỎNG: {}", v.problems.front().what.vi),
+                          fmt::format("BROKEN: {}", v.problems.front().what.en)})
+              << '\n';
+    for (std::size_t i = 1; i < v.problems.size() && i < 20; ++i) {
+      std::cout << "  " << v.problems[i].what.in(ctx.lang) << '\n';
+    }
+    if (v.problems.size() > 20) {
+      std::cout << ctx.say({fmt::format("  ... và {} vấn đề khác", v.problems.size() - 20),
+                            fmt::format("  ... and {} more", v.problems.size() - 20)})
+                << '\n';
+    }
+  }
+  for (const auto& n : v.notes) std::cout << "  " << n.in(ctx.lang) << '\n';
+  if (s.key) {
+    std::cout << ctx.say({fmt::format("  khoá của đài: {}", fingerprint),
+                          fmt::format("  station key: {}", fingerprint)})
+              << '\n';
+  }
+}
+
+/// Asks the running daemon to sign the chain head; else signs here when this user can read the
+/// key. Returns a note for the user when neither was possible.
+std::optional<Text> sign_head(CliContext& ctx) {
+  try {
+    const auto reply = control_request(ctx, {{"cmd", "checkpoint"}});
+    if (reply.value("ok", false)) return std::nullopt;
+  } catch (const UserError&) {
+    // Not running, or not ours to talk to: try the key below.
+  }
+  const StationConfig& config = ctx.config();
+  const fs::path secret = config.keys / "station.key";
+  if (::access(secret.c_str(), R_OK) != 0) {
+    return Text{
+        fmt::format("loaxad không chạy và không đọc được khoá {}", secret.string()),
+        fmt::format("loaxad is not running and the key {} is not readable", secret.string())};
+  }
+  auto db = open_database(config.database);
+  write_checkpoint(
+      *db, StationKey::load_or_create(config.keys),
+      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()),
+      "export");
+  return std::nullopt;
+}
+
+}  // namespace
+
+void add_audit_commands(CLI::App& app, CliContext& ctx) {
+  CLI::App* audit = app.add_subcommand(
+      "audit", "what inspectors use: the station key, verifying the log, export bundles, reports");
+  audit->require_subcommand(1);
+
+  CLI::App* key = audit->add_subcommand("key", "print the station's public key and fingerprint");
+  static bool key_json = false;
+  key->add_flag("--json", key_json, "machine-readable output");
+  key->callback([&ctx] {
+    const StationConfig& config = ctx.config();
+    const auto pub = StationKey::load_public(config.keys);
+    if (!pub) {
+      throw UserError(
+          {fmt::format("chưa có khoá ký ở {}; loaxad tạo khoá khi khởi động lần đầu",
+                       config.keys.string()),
+           fmt::format("no signing key yet in {}; loaxad creates it when it first starts",
+                       config.keys.string())});
+    }
+    if (key_json) {
+      std::cout << nlohmann::json{{"station", config.station_name},
+                                  {"public_key", pub->hex()},
+                                  {"fingerprint", pub->fingerprint()}}
+                       .dump(2)
+                << '\n';
+      return;
+    }
+    std::cout << ctx.say({fmt::format("Đài: {}", config.station_name),
+                          fmt::format("Station: {}", config.station_name)})
+              << '\n'
+              << ctx.say({"Khoá công khai (Ed25519): ", "Public key (Ed25519): "}) << pub->hex()
+              << '\n'
+              << ctx.say({"Dấu vân tay: ", "Fingerprint: "}) << pub->fingerprint() << '\n'
+              << ctx.say({"Gửi dấu vân tay này cho đoàn kiểm tra một lần; mọi báo cáo đều in nó.",
+                          "Give this fingerprint to the inspection team once; every report "
+                          "prints it."})
+              << '\n';
+  });
+
+  CLI::App* verify = audit->add_subcommand(
+      "verify", "recompute the hash chain and signatures of the log or of an export bundle");
+  static AuditInput verify_input;
+  static std::string verify_pin;
+  static bool verify_json = false;
+  verify->add_option("--db", verify_input.db, "a station database (default: the config's)");
+  verify->add_option("bundle", verify_input.bundles, "an export bundle")->expected(0, 1);
+  verify->add_option("--key", verify_pin, "the fingerprint the log must be signed with");
+  verify->add_flag("--json", verify_json, "machine-readable output");
+  verify->callback([&ctx] {
+    const std::optional<std::string> pin =
+        verify_pin.empty() ? std::nullopt : std::optional<std::string>(verify_pin);
+    const auto sources = read_audit_input(ctx, verify_input, pin);
+    const AuditSource& s = sources.front();
+    print_verification(ctx, s, verify_json);
+    if (!s.verification.intact()) ctx.exit_code = kExitBroken;
+  });
+
+  CLI::App* exp = audit->add_subcommand(
+      "export", "write one self-contained file an inspector verifies offline");
+  static ExportRequest request;
+  static std::string from, to;
+  exp->add_option("--from", from, "first local date, YYYY-MM-DD (default: the beginning)");
+  exp->add_option("--to", to, "last local date, inclusive (default: today)");
+  exp->add_option("--out", request.out, "the bundle file to write")->required();
+  exp->callback([&ctx] {
+    if (!from.empty()) request.from = from;
+    if (!to.empty()) request.to = to;
+    const auto note = sign_head(ctx);
+    const StationConfig& config = ctx.config();
+    auto db = open_database_readonly(config.database);
+    const auto result = write_bundle(*db, config, request);
+    if (!result.ends_signed && result.events > 0) {
+      std::error_code ec;
+      fs::remove(request.out, ec);
+      const Text why = note.value_or(Text{"chưa có điểm ký", "no checkpoint yet"});
+      throw UserError(
+          {fmt::format("các sự kiện cuối chưa được ký ({}); hãy khởi động loaxad, hoặc chạy lệnh "
+                       "với quyền của người dùng loaxa, rồi xuất lại",
+                       why.vi),
+           fmt::format("the last events are not signed yet ({}); start loaxad, or run this as "
+                       "the loaxa user, and export again",
+                       why.en)});
+    }
+    std::cout
+        << ctx.say({fmt::format("đã ghi {}: {} sự kiện (#{}–#{}), {} đoạn", request.out.string(),
+                                result.events, result.first_seq, result.last_seq, result.segments),
+                    fmt::format("wrote {}: {} events (#{}–#{}), {} segments", request.out.string(),
+                                result.events, result.first_seq, result.last_seq, result.segments)})
+        << '\n';
+  });
+}
+
+}  // namespace loaxa

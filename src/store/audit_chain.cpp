@@ -1,0 +1,272 @@
+#include "store/audit_chain.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace loaxa {
+namespace {
+
+struct TableInfo {
+  const char* name;
+  const char* key;     ///< the integer column that identifies a row for ever
+  const char* at;      ///< when the row's event happened (µs since the epoch, UTC)
+  const char* filter;  ///< rows of the table that are chained
+};
+
+// segments' text id is its primary key, so its rowid is not stable across VACUUM;
+// import_order is unique and never changes.
+constexpr TableInfo kTables[] = {
+    {"segments", "import_order", "imported_at_us", "1"},
+    {"segment_events", "id", "at_us", "1"},
+    {"broadcasts", "id", "opened_at_us", "1"},
+    {"broadcast_outcomes", "broadcast_id", "written_at_us", "1"},
+    {"station_events", "id", "at_us", "kind <> 'daemon_alive'"},
+    {"checkpoints", "id", "at_us", "1"},
+};
+
+const TableInfo& info(std::string_view table) {
+  for (const auto& t : kTables) {
+    if (table == t.name) return t;
+  }
+  throw std::logic_error(fmt::format("table {} is not chained", table));
+}
+
+std::int64_t us(Instant t) {
+  return t.time_since_epoch().count();
+}
+
+}  // namespace
+
+std::string to_hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(size * 2, '0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 0xf];
+  }
+  return out;
+}
+
+std::optional<Sha256> sha256_from_hex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  Sha256 out{};
+  for (std::size_t i = 0; i < 32; ++i) {
+    unsigned v = 0;
+    for (int j = 0; j < 2; ++j) {
+      const char c = hex[2 * i + j];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        v |= c - 'a' + 10;
+      } else {
+        return std::nullopt;
+      }
+    }
+    out[i] = static_cast<unsigned char>(v);
+  }
+  return out;
+}
+
+Sha256 chain_hash(const Sha256& previous, std::string_view payload) {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, previous.data(), previous.size());
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(payload.data()),
+                            payload.size());
+  Sha256 out{};
+  crypto_hash_sha256_final(&state, out.data());
+  return out;
+}
+
+const std::vector<std::string>& chained_tables() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& t : kTables) v.emplace_back(t.name);
+    return v;
+  }();
+  return names;
+}
+
+bool is_chained_station_event(std::string_view kind) {
+  return kind != "daemon_alive";
+}
+
+std::optional<std::string> canonical_row(SQLite::Database& db, std::string_view table,
+                                         std::int64_t row_id, std::int64_t seq) {
+  return CanonicalRows(db).encode(table, row_id, seq);
+}
+
+CanonicalRows::CanonicalRows(SQLite::Database& db) : db_(db) {}
+CanonicalRows::~CanonicalRows() = default;
+
+std::optional<std::string> CanonicalRows::encode(std::string_view table, std::int64_t row_id,
+                                                 std::int64_t seq) {
+  const TableInfo& t = info(table);
+  SQLite::Statement* found = nullptr;
+  for (auto& [name, statement] : statements_) {
+    if (name == t.name) found = statement.get();
+  }
+  if (!found) {
+    statements_.emplace_back(t.name,
+                             std::make_unique<SQLite::Statement>(
+                                 db_, fmt::format("SELECT * FROM {} WHERE {} = ?", t.name, t.key)));
+    found = statements_.back().second.get();
+  }
+  SQLite::Statement& q = *found;
+  q.reset();
+  q.bind(1, static_cast<int64_t>(row_id));
+  if (!q.executeStep()) return std::nullopt;
+  nlohmann::json row = nlohmann::json::object();
+  for (int i = 0; i < q.getColumnCount(); ++i) {
+    const SQLite::Column c = q.getColumn(i);
+    const std::string name = c.getName();
+    switch (c.getType()) {
+      case SQLITE_INTEGER:
+        row[name] = static_cast<std::int64_t>(c.getInt64());
+        break;
+      case SQLITE_FLOAT:
+        row[name] = c.getDouble();
+        break;
+      case SQLITE_TEXT:
+        row[name] = c.getString();
+        break;
+      case SQLITE_BLOB:
+        row[name] = "x'" +
+                    to_hex(static_cast<const unsigned char*>(c.getBlob()),
+                           static_cast<std::size_t>(c.getBytes())) +
+                    "'";
+        break;
+      default:
+        row[name] = nullptr;
+    }
+  }
+  nlohmann::json event = {{"row", std::move(row)}, {"seq", seq}, {"table", t.name}};
+  // Keys come out sorted (nlohmann's object is a std::map) and without whitespace: one text
+  // for one row, whoever computes it.
+  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool AuditChain::exists() const {
+  return db_.tableExists("audit_chain");
+}
+
+std::optional<ChainEvent> AuditChain::head() const {
+  SQLite::Statement q(db_,
+                      "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
+                      "ORDER BY seq DESC LIMIT 1");
+  if (!q.executeStep()) return std::nullopt;
+  ChainEvent e;
+  e.seq = q.getColumn(0).getInt64();
+  e.table = q.getColumn(1).getString();
+  e.row_id = q.getColumn(2).getInt64();
+  e.at = Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}};
+  e.payload = q.getColumn(4).getString();
+  if (auto h = sha256_from_hex(q.getColumn(5).getString())) e.hash = *h;
+  return e;
+}
+
+ChainEvent AuditChain::append(std::string_view table, std::int64_t row_id, Instant at) {
+  const auto previous = head();
+  ChainEvent e;
+  e.seq = previous ? previous->seq + 1 : 1;
+  e.table = std::string(table);
+  e.row_id = row_id;
+  e.at = at;
+  auto payload = canonical_row(db_, table, row_id, e.seq);
+  if (!payload) {
+    throw std::logic_error(fmt::format("chaining {} row {}: no such row", table, row_id));
+  }
+  e.payload = std::move(*payload);
+  e.hash = chain_hash(previous ? previous->hash : Sha256{}, e.payload);
+  SQLite::Statement q(db_,
+                      "INSERT INTO audit_chain (seq, source, source_id, at_us, payload, hash) "
+                      "VALUES (?,?,?,?,?,?)");
+  q.bind(1, static_cast<int64_t>(e.seq));
+  q.bind(2, e.table);
+  q.bind(3, static_cast<int64_t>(e.row_id));
+  q.bind(4, static_cast<int64_t>(us(e.at)));
+  q.bind(5, e.payload);
+  q.bind(6, to_hex(e.hash));
+  q.exec();
+  return e;
+}
+
+ChainedWrite::ChainedWrite(SQLite::Database& db)
+    : db_(db), nested_(sqlite3_get_autocommit(db.getHandle()) == 0) {
+  db_.exec(nested_ ? "SAVEPOINT chained_write" : "BEGIN IMMEDIATE");
+}
+
+ChainedWrite::~ChainedWrite() {
+  if (done_) return;
+  try {
+    if (nested_) {
+      db_.exec("ROLLBACK TO chained_write");
+      db_.exec("RELEASE chained_write");
+    } else {
+      db_.exec("ROLLBACK");
+    }
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+  }
+}
+
+void ChainedWrite::commit() {
+  db_.exec(nested_ ? "RELEASE chained_write" : "COMMIT");
+  done_ = true;
+}
+
+namespace {
+
+std::string unchained_query(SQLite::Database& db) {
+  std::string sql;
+  int rank = 0;
+  for (const auto& t : kTables) {
+    if (!db.tableExists(t.name)) continue;
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += fmt::format(
+        "SELECT '{0}' AS tbl, {1} AS rank, {2} AS row_id, {3} AS at FROM {0} WHERE {4} AND "
+        "NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.source = '{0}' AND c.source_id = {2})",
+        t.name, rank++, t.key, t.at, t.filter);
+  }
+  return sql + " ORDER BY at, rank, row_id";
+}
+
+}  // namespace
+
+std::vector<UnchainedRow> unchained_rows(SQLite::Database& db) {
+  SQLite::Statement q(db, unchained_query(db));
+  std::vector<UnchainedRow> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getString(), q.getColumn(2).getInt64(),
+                   Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}}});
+  }
+  return out;
+}
+
+void chain_existing_rows(SQLite::Database& db) {
+  const std::string sql = unchained_query(db);
+  struct Pending {
+    std::string table;
+    std::int64_t row_id;
+    std::int64_t at;
+  };
+  std::vector<Pending> rows;
+  {
+    SQLite::Statement q(db, sql);
+    while (q.executeStep()) {
+      rows.push_back(
+          {q.getColumn(0).getString(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64()});
+    }
+  }
+  AuditChain chain(db);
+  for (const auto& r : rows) {
+    chain.append(r.table, r.row_id, Instant{std::chrono::microseconds{r.at}});
+  }
+}
+
+}  // namespace loaxa
