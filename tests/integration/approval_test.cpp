@@ -57,6 +57,23 @@ TEST(Approval, PendingSegmentIsMissedThenApprovedOneAirs) {
   ASSERT_NE(second, nullptr) << summarize_log(log);
   EXPECT_EQ(outcome_of(second), "completed") << summarize_log(log) << st.daemon().transcript();
   EXPECT_EQ(int_field(*second, "frames_delivered"), int_field(*second, "frames_expected"));
+
+  // An export while loaxad runs: it asks the daemon to sign the approval and broadcasts since
+  // its start checkpoint, so the bundle ends signed and verifies on its own.
+  const fs::path bundle = st.dir() / "export.loaxa";
+  RunResult exported = st.loaxa({"audit", "export", "--out", bundle.string()});
+  ASSERT_TRUE(exported.ok()) << exported.describe();
+  RunResult key = st.loaxa({"audit", "key", "--json"});
+  ASSERT_TRUE(key.ok()) << key.describe();
+  const std::string fingerprint = json::parse(key.out).at("fingerprint").get<std::string>();
+  RunResult verified =
+      st.loaxa({"audit", "verify", bundle.string(), "--key", fingerprint, "--json"});
+  ASSERT_TRUE(verified.ok()) << verified.describe();
+  const json v = json::parse(verified.out);
+  EXPECT_TRUE(v.value("intact", false)) << v.dump(2);
+  EXPECT_EQ(v.value("unsigned_events", -1), 0) << v.dump(2);
+  EXPECT_GE(v.value("checkpoints", 0), 2) << "the start and the export's: " << v.dump(2);
+
   auto stopped = st.stop_daemon();
   ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
 }

@@ -85,6 +85,15 @@ TEST(Crash, KillNineMidBroadcastThenRestart) {
   // The interrupted occurrence is not played a second time after the restart.
   EXPECT_EQ(entries_of(log, kProgramme).size(), 2u) << summarize_log(log);
   EXPECT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
+
+  // The crash leaves the chain whole: the restart signs what the killed run left unsigned,
+  // and the clean stop signs the rest.
+  const auto audit = st.audit_verify();
+  ASSERT_TRUE(audit.has_value());
+  EXPECT_TRUE(audit->value("intact", false)) << audit->dump(2);
+  EXPECT_EQ(audit->value("unsigned_events", -1), 0) << audit->dump(2);
+  EXPECT_GE(audit->value("checkpoints", 0), 3)
+      << "start, start again, shutdown: " << audit->dump(2);
 }
 
 }  // namespace

@@ -108,6 +108,13 @@ std::optional<json> Station::status() const {
   return j;
 }
 
+std::optional<json> Station::audit_verify() const {
+  RunResult r = loaxa({"audit", "verify", "--json"}, 30s);
+  json j = json::parse(r.out, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
 json Station::wait_for_log(const std::function<bool(const json&)>& done,
                            std::chrono::milliseconds timeout) {
   json last = json::array();

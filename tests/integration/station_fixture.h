@@ -62,6 +62,8 @@ class Station {
   std::optional<json> log() const;
   /// `loaxa status --json` parsed, or none.
   std::optional<json> status() const;
+  /// `loaxa audit verify --json` parsed (it exits 2 for a broken log), or none.
+  std::optional<json> audit_verify() const;
   /// Polls the log until `done(log)`, at most `timeout`; returns the last log read.
   json wait_for_log(const std::function<bool(const json&)>& done,
                     std::chrono::milliseconds timeout);

@@ -1,0 +1,417 @@
+// The tamper suite (issue 4): each kind of tampering, applied to a copy of a station's log
+// with the sqlite3 command (as someone editing the file would) or by editing an export bundle,
+// is detected and named by `loaxa audit verify`; an untouched log verifies.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "audit/bundle.h"
+#include "audit/checkpoint.h"
+#include "audit/station_key.h"
+#include "fakes/command_runner.h"
+#include "store/audit_chain.h"
+#include "store/broadcast_log.h"
+#include "store/database.h"
+#include "store/segment_repository.h"
+#include "store/station_events.h"
+
+namespace loaxa {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::loaxa_binary;
+using testing::read_file;
+using testing::run_command;
+
+Instant at_minute(std::int64_t m) {
+  // 2026-11-02 00:00 UTC, 07:00 in Hà Nội.
+  return Instant{std::chrono::seconds{1'793'577'600} + std::chrono::minutes{m}};
+}
+
+/// A station's log as loaxa writes it, over three days: segments imported and approved, one
+/// broadcast of every outcome, a device lost and back, start, daily and shutdown checkpoints.
+class TamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("loaxa-tamper-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "station");
+    config_.station_name = "Xã Thử Nghiệm";
+    config_.database = dir_ / "station" / "loaxa.db";
+    config_.keys = dir_ / "station" / "keys";
+    config_.zones = {{"thon-dong", {1}}, {"thon-tay", {2}}};
+    auto db = open_database(config_.database);
+    const auto key = StationKey::load_or_create(config_.keys);
+    fingerprint_ = key.public_key().fingerprint();
+    StationEvents events(*db);
+    SegmentRepository segments(*db);
+    BroadcastLog log(*db);
+    for (int i = 0; i < 2; ++i) {
+      Segment s;
+      s.id = i == 0 ? "aaaaaaaaaaaa" : "bbbbbbbbbbbb";
+      s.sha256 = std::string(64, i == 0 ? 'a' : 'b');
+      s.title = i == 0 ? "Một cửa liên thông" : "Dịch vụ công trực tuyến";
+      s.tag = "cchc";
+      s.format = "WAV";
+      s.original_name = s.id + ".wav";
+      s.library_path = s.sha256 + ".wav";
+      s.sample_rate = 48000;
+      s.channels = 1;
+      s.frames = 48000 * 60;
+      s.imported_at = at_minute(i);
+      segments.insert(s);
+      segments.approve(s.id, "Chủ tịch UBND xã", at_minute(2 + i));
+    }
+    events.append("daemon_started", at_minute(5), {{"station", config_.station_name}});
+    write_checkpoint(*db, key, at_minute(5), "start");
+    const Outcome outcomes[] = {Outcome::kCompleted, Outcome::kPartial,     Outcome::kStopped,
+                                Outcome::kFailed,    Outcome::kInterrupted, Outcome::kMissed,
+                                Outcome::kPreempted};
+    int minute = 60;
+    for (Outcome o : outcomes) {
+      broadcast(log, minute, o);
+      events.append("daemon_alive", at_minute(minute + 5));  // not chained
+      minute += 12 * 60;                                     // twice a day
+      if (minute > 24 * 60 && minute < 25 * 60 + 12 * 60) {
+        write_checkpoint(*db, key, at_minute(minute - 30), "daily");
+      }
+    }
+    events.append("device_lost", at_minute(minute), {{"device", "ALSA / default"}});
+    events.append("device_back", at_minute(minute + 3), {{"device", "ALSA / default"}});
+    segments.retire("bbbbbbbbbbbb", "Chủ tịch UBND xã", at_minute(minute + 4));
+    broadcast(log, minute + 60, Outcome::kCompleted);
+    events.append("daemon_stopped", at_minute(minute + 90));
+    write_checkpoint(*db, key, at_minute(minute + 90), "shutdown");
+    // Closing the last connection folds the WAL into the file, so a plain copy is the log.
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void broadcast(BroadcastLog& log, int minute, Outcome outcome) {
+    BroadcastStart s;
+    s.occurrence_key = "cchc#0@" + std::to_string(minute);
+    s.programme_id = "cchc";
+    s.segment_ids = {"aaaaaaaaaaaa"};
+    s.segment_hashes = {std::string(64, 'a')};
+    s.output = "portaudio";
+    s.device = "ALSA / default";
+    s.scheduled_at = at_minute(minute);
+    s.opened_at = s.scheduled_at - std::chrono::seconds{2};
+    s.frames_expected = 48000 * 60;
+    s.sample_rate = 48000;
+    s.zones = {"thon-dong"};
+    const auto id = log.open(s);
+    BroadcastEnd e;
+    e.outcome = outcome;
+    e.reason = outcome == Outcome::kCompleted ? "" : std::string("because: ") + to_string(outcome);
+    const bool played = outcome != Outcome::kMissed;
+    if (played) e.started_at = s.scheduled_at + std::chrono::microseconds{150};
+    e.frames_delivered = outcome == Outcome::kCompleted ? s.frames_expected
+                         : played                       ? 48000 * 20
+                                                        : 0;
+    e.peak_dbfs = played ? -1.5 : -1000;
+    e.rms_dbfs = played ? -17.25 : -1000;
+    e.closed_at = s.scheduled_at + std::chrono::seconds{61};
+    log.close(id, e);
+  }
+
+  /// A copy of the station's database in its own folder (no key beside it).
+  fs::path copy(const std::string& name) {
+    const fs::path d = dir_ / name;
+    fs::create_directories(d);
+    fs::copy_file(config_.database, d / "loaxa.db", fs::copy_options::overwrite_existing);
+    return d / "loaxa.db";
+  }
+
+  void sql(const fs::path& db, const std::string& statements) {
+    const CommandResult r = run_command({"sqlite3", db.string(), statements}, dir_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  CommandResult verify(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {loaxa_binary().string(), "--lang", "en", "audit", "verify"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, dir_);
+  }
+
+  fs::path bundle(const std::string& name) {
+    auto db = open_database_readonly(config_.database);
+    ExportRequest request;
+    request.out = dir_ / name;
+    const auto result = write_bundle(*db, config_, request);
+    EXPECT_TRUE(result.ends_signed);
+    return request.out;
+  }
+
+  fs::path dir_;
+  StationConfig config_;
+  std::string fingerprint_;
+};
+
+TEST_F(TamperTest, UntouchedLogVerifiesWithItsPeriodAndKey) {
+  const auto r = verify({"--db", copy("plain").string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // 2 segments + 2 approvals + start + 3 checkpoints + 8 × (open + outcome) + lost, back,
+  // retirement, stop.
+  EXPECT_NE(r.out.find("INTACT: 28 events (#1–#28)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("signed through event #28 (3 checkpoints"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fingerprint_), std::string::npos) << r.out;
+}
+
+TEST_F(TamperTest, VietnameseIsTheDefault) {
+  const auto r =
+      run_command({loaxa_binary().string(), "audit", "verify", "--db", copy("vi").string()}, dir_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("NGUYÊN VẸN: 28 sự kiện"), std::string::npos) << r.out;
+}
+
+struct Tampering {
+  const char* name;
+  const char* sql;
+  const char* expected;  ///< in the first problem line
+};
+
+class SqlTamper : public TamperTest, public ::testing::WithParamInterface<Tampering> {};
+
+TEST_P(SqlTamper, IsDetectedAndNamed) {
+  const Tampering& t = GetParam();
+  const fs::path db = copy(t.name);
+  sql(db, t.sql);
+  const auto r = verify({"--db", db.string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  const auto broken = r.out.find("BROKEN: ");
+  ASSERT_NE(broken, std::string::npos) << r.out << r.err;
+  const std::string first = r.out.substr(broken, r.out.find('\n', broken) - broken);
+  EXPECT_NE(first.find(t.expected), std::string::npos) << first << "\n---\n" << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tamper, SqlTamper,
+    ::testing::Values(
+        Tampering{"edited_field",
+                  "DROP TRIGGER outcomes_no_update; UPDATE broadcast_outcomes SET "
+                  "outcome = 'completed' WHERE outcome = 'missed';",
+                  "the row was edited after it was chained (outcome: 'missed' → 'completed')"},
+        Tampering{"edited_row_and_chain",
+                  "DROP TRIGGER outcomes_no_update; DROP TRIGGER audit_chain_no_update; "
+                  "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; "
+                  "UPDATE audit_chain SET payload = replace(payload, '\"outcome\":\"missed\"', "
+                  "'\"outcome\":\"completed\"') WHERE source = 'broadcast_outcomes';",
+                  "content does not match its hash"},
+        Tampering{"deleted_event",
+                  "DROP TRIGGER outcomes_no_delete; DROP TRIGGER audit_chain_no_delete; "
+                  "DELETE FROM audit_chain WHERE source = 'broadcast_outcomes' AND source_id = "
+                  "(SELECT broadcast_id FROM broadcast_outcomes WHERE outcome = 'failed'); "
+                  "DELETE FROM broadcast_outcomes WHERE outcome = 'failed';",
+                  "deleted: #"},
+        Tampering{"deleted_row",
+                  "DROP TRIGGER outcomes_no_delete; "
+                  "DELETE FROM broadcast_outcomes WHERE outcome = 'failed';",
+                  "of broadcast_outcomes was deleted"},
+        Tampering{"inserted_row",
+                  "INSERT INTO broadcasts (occurrence_key, programme_id, slot_index, segment_ids, "
+                  "segment_hashes, output, device, scheduled_at_us, opened_at_us, "
+                  "frames_expected, sample_rate) VALUES ('cchc#0@x', 'cchc', 0, '[]', '[]', "
+                  "'portaudio', 'ALSA / default', 1793580000000000, 1793580000000000, 0, 48000);",
+                  "is not in the chain — it was inserted outside loaxa"},
+        Tampering{"inserted_event",
+                  "DROP TRIGGER audit_chain_no_update; "
+                  "UPDATE audit_chain SET seq = seq + 1000 WHERE seq >= 10; "
+                  "UPDATE audit_chain SET seq = seq - 999 WHERE seq >= 1000; "
+                  "INSERT INTO audit_chain (seq, source, source_id, at_us, payload, hash) "
+                  "SELECT 10, source, source_id + 100, at_us, payload, hash FROM audit_chain "
+                  "WHERE seq = 9;",
+                  "event #10"},
+        Tampering{"reordered",
+                  "DROP TRIGGER audit_chain_no_update; "
+                  "UPDATE audit_chain SET seq = -1 WHERE seq = 12; "
+                  "UPDATE audit_chain SET seq = 12 WHERE seq = 13; "
+                  "UPDATE audit_chain SET seq = 13 WHERE seq = -1;",
+                  "carries position #13: events were reordered"},
+        Tampering{"removed_last_checkpoint",
+                  "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_delete; "
+                  "DELETE FROM audit_chain WHERE seq = (SELECT max(seq) FROM audit_chain); "
+                  "DELETE FROM checkpoints WHERE id = (SELECT max(id) FROM checkpoints);",
+                  "the checkpoint of the clean shutdown"},
+        Tampering{"removed_middle_checkpoint",
+                  "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_delete; "
+                  "DELETE FROM audit_chain WHERE source = 'checkpoints' AND source_id = 2; "
+                  "DELETE FROM checkpoints WHERE id = 2;",
+                  "deleted: #"}),
+    [](const ::testing::TestParamInfo<Tampering>& info) { return std::string(info.param.name); });
+
+TEST_F(TamperTest, EventsAfterTheLastCheckpointAreReportedUnsigned) {
+  {
+    auto db = open_database(config_.database);
+    StationEvents(*db).append("daemon_started", at_minute(5000), {{"station", "x"}});
+    StationEvents(*db).append("device_lost", at_minute(5001), {{"device", "x"}});
+  }
+  const auto r = verify({"--db", copy("tail").string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("INTACT: 30 events"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 events after the last checkpoint are unsigned (#29–#30)"),
+            std::string::npos)
+      << r.out;
+}
+
+/// Someone with the database but not the station's key edits a row, rebuilds the whole chain
+/// and signs it with a key of their own: it verifies only against itself.
+TEST_F(TamperTest, AReSignedLogFailsAgainstThePinnedKeyAndTheStationKey) {
+  const fs::path db_file = copy("resigned");
+  sql(db_file,
+      "DROP TRIGGER outcomes_no_update; DROP TRIGGER audit_chain_no_delete; "
+      "DROP TRIGGER checkpoints_no_delete; "
+      "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; "
+      "DELETE FROM audit_chain; DELETE FROM checkpoints;");
+  {
+    SQLite::Database db(db_file.string(), SQLite::OPEN_READWRITE);
+    chain_existing_rows(db);
+    const auto forger = StationKey::load_or_create(dir_ / "forger-keys");
+    write_checkpoint(db, forger, at_minute(9000), "shutdown");
+  }
+  auto r = verify({"--db", db_file.string()});
+  EXPECT_EQ(r.exit_code, 0) << "without a pinned key the forgery is self-consistent: " << r.out;
+
+  r = verify({"--db", db_file.string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("not the registered key " + fingerprint_), std::string::npos) << r.out;
+
+  // With the station's own public key beside the file, no pin is needed.
+  fs::copy(config_.keys, db_file.parent_path() / "keys");
+  r = verify({"--db", db_file.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("is not the key that signed the log"), std::string::npos) << r.out;
+}
+
+// --- bundles ------------------------------------------------------------------------------
+
+std::vector<std::string> lines_of(const fs::path& f) {
+  std::istringstream in(read_file(f));
+  std::vector<std::string> out;
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+void write_lines(const fs::path& f, const std::vector<std::string>& lines) {
+  std::ofstream out(f, std::ios::binary | std::ios::trunc);
+  for (const auto& l : lines) out << l << '\n';
+}
+
+/// Rewrites the end line's event count, as someone hiding a removed line would.
+void fix_end(std::vector<std::string>& lines, int events) {
+  lines.back() = "{\"end\":{\"events\":" + std::to_string(events) + ",\"segments\":2}}";
+}
+
+TEST_F(TamperTest, UntouchedBundleVerifiesOfflineWithItsKey) {
+  const fs::path b = bundle("plain.loaxa");
+  // Nothing of the station is needed: no config, no database, no key folder.
+  fs::remove_all(dir_ / "station");
+  const auto r = verify({b.string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("station \"Xã Thử Nghiệm\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("INTACT: 28 events"), std::string::npos) << r.out;
+}
+
+TEST_F(TamperTest, BundleWithAnEditedEventIsBroken) {
+  const fs::path b = bundle("edited.loaxa");
+  auto lines = lines_of(b);
+  bool edited = false;
+  for (auto& l : lines) {
+    const auto p = l.find("\\\"outcome\\\":\\\"missed\\\"");
+    if (p != std::string::npos) {
+      l.replace(p, 22, "\\\"outcome\\\":\\\"completed\\\"");
+      edited = true;
+    }
+  }
+  ASSERT_TRUE(edited);
+  write_lines(b, lines);
+  const auto r = verify({b.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("content does not match its hash"), std::string::npos) << r.out;
+}
+
+TEST_F(TamperTest, BundleWithADeletedEventIsBroken) {
+  const fs::path b = bundle("deleted.loaxa");
+  auto lines = lines_of(b);
+  // header, 2 segments, then events #1..#28, then the end line: drop event #15.
+  lines.erase(lines.begin() + 3 + 14);
+  fix_end(lines, 27);
+  write_lines(b, lines);
+  const auto r = verify({b.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("event #15–#15 deleted"), std::string::npos) << r.out;
+}
+
+TEST_F(TamperTest, BundleWithReorderedEventsIsBroken) {
+  const fs::path b = bundle("reordered.loaxa");
+  auto lines = lines_of(b);
+  std::swap(lines[3 + 10], lines[3 + 11]);
+  write_lines(b, lines);
+  const auto r = verify({b.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("event #12"), std::string::npos) << r.out;
+}
+
+TEST_F(TamperTest, BundleCutAfterItsLastCheckpointIsBroken) {
+  const fs::path b = bundle("cut.loaxa");
+  auto lines = lines_of(b);
+  lines.erase(lines.end() - 2);  // the shutdown checkpoint
+  fix_end(lines, 27);
+  write_lines(b, lines);
+  const auto r = verify({b.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("checkpoint of the clean shutdown"), std::string::npos) << r.out;
+}
+
+TEST_F(TamperTest, BundleUnderAnotherKeyFailsThePin) {
+  const fs::path b = bundle("pinned.loaxa");
+  const auto r = verify({b.string(), "--key", "0000-0000-0000-0000"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("not the registered key 0000-0000-0000-0000"), std::string::npos) << r.out;
+}
+
+struct Damage {
+  const char* name;
+  std::function<void(std::string&)> apply;
+  const char* expected;
+};
+
+TEST_F(TamperTest, DamagedBundlesGiveAClearErrorNeverACrash) {
+  const fs::path b = bundle("source.loaxa");
+  const std::string good = read_file(b);
+  const std::vector<Damage> damages = {
+      {"empty", [](std::string& s) { s.clear(); }, "empty file"},
+      {"truncated_mid_line", [](std::string& s) { s.resize(s.size() / 2); },
+       "not JSON (damaged or cut short?)"},
+      {"truncated_at_line", [](std::string& s) { s.resize(s.rfind("{\"event\"")); },
+       "no end line — the file was cut short"},
+      {"garbage", [](std::string& s) { s = std::string(4096, '\x9c'); }, "not JSON"},
+      {"foreign_json", [](std::string& s) { s = "{\"hello\":1}\n"; }, "not a loaxa export bundle"},
+      {"newer_version",
+       [](std::string& s) { s.replace(s.find("\"version\":1"), 11, "\"version\":9"); },
+       "version 9 is not supported"},
+      {"bad_field",
+       [](std::string& s) { s.replace(s.find("\"seq\":"), 6, "\"seq\":\"x\",\"old\":"); },
+       "missing or wrong field"},
+  };
+  for (const auto& d : damages) {
+    std::string text = good;
+    d.apply(text);
+    const fs::path f = dir_ / (std::string(d.name) + ".loaxa");
+    std::ofstream(f, std::ios::binary) << text;
+    const auto r = verify({f.string()});
+    EXPECT_EQ(r.exit_code, 1) << d.name << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("not a valid export bundle"), std::string::npos)
+        << d.name << ": " << r.err;
+    EXPECT_NE(r.err.find(d.expected), std::string::npos) << d.name << ": " << r.err;
+    EXPECT_NE(r.err.find(f.string() + ":"), std::string::npos) << d.name << ": names the file";
+  }
+}
+
+}  // namespace
+}  // namespace loaxa
