@@ -8,6 +8,7 @@
 #include <cmath>
 #include <memory>
 
+#include "audio/audio_analysis.h"
 #include "audio/sound_file.h"
 #include "core/text.h"
 
@@ -86,6 +87,23 @@ bool PlayoutEngine::push_all(const float* data, std::size_t samples) {
 }
 
 void PlayoutEngine::decode_one(const PlayItem& item) {
+  if (!item.sha256.empty()) {
+    const auto now = sha256_of_file(item.path);
+    if (!now) {
+      throw UserError(
+          {fmt::format("{}: tệp của đoạn không còn trong thư viện", item.path.string()),
+           fmt::format("{}: the segment's file is missing from the library", item.path.string())});
+    }
+    if (*now != item.sha256) {
+      throw UserError(
+          {fmt::format("{}: tệp của đoạn đã bị thay đổi sau khi nhập (mã băm {} thay vì {}); "
+                       "không phát — hãy nhập lại bản đã duyệt",
+                       item.path.string(), now->substr(0, 12), item.sha256.substr(0, 12)),
+           fmt::format("{}: the segment's file changed after import (sha256 {} instead of {}); "
+                       "not played — import the approved recording again",
+                       item.path.string(), now->substr(0, 12), item.sha256.substr(0, 12))});
+    }
+  }
   SoundFile file(item.path);
   const int in_ch = file.channels();
   const float gain = static_cast<float>(std::pow(10.0, item.gain_db / 20.0));

@@ -17,6 +17,9 @@ namespace loaxa {
 struct PlayItem {
   std::filesystem::path path;
   double gain_db = 0;
+  /// The content hash recorded at import; when set, a file whose bytes no longer match (edited
+  /// or replaced in the library) is refused instead of played. Checked on the decoder thread.
+  std::string sha256;
 };
 
 /// How a playout is shaped beyond its files.

@@ -241,7 +241,11 @@ std::vector<Occurrence> StationDaemon::plan(Instant from, Instant to) const {
 
 void StationDaemon::catch_up(Instant since) {
   const Instant now = clock_.now();
-  for (const auto& o : plan(since, now)) {
+  // Everything up to `now` is the catch-up's; the schedule takes over after it. (Start-up
+  // takes a moment: an occurrence falling between the start instant and this one was caught
+  // up here and then planned again — kill -9 storms played it twice.)
+  handled_until_ = std::max(handled_until_, now);
+  for (const auto& o : plan(since, now + microseconds(1))) {
     if (log_->has_occurrence(o.key())) continue;
     Pending item{o, o.priority, o.scheduled_at + o.grace, "schedule"};
     if (now > item.deadline) {
@@ -476,7 +480,9 @@ void StationDaemon::begin(Pending item, Instant target) {
     return;
   }
   std::vector<PlayItem> items;
-  for (const auto& s : o.segments) items.push_back({config_.library / s.library_path, s.gain_db});
+  for (const auto& s : o.segments) {
+    items.push_back({config_.library / s.library_path, s.gain_db, s.sha256});
+  }
   PlayoutOptions shape;
   shape.fade_seconds = kFadeSeconds;
   if (o.max_duration) shape.max_frames = o.max_duration->count() * current_->sink->sample_rate();

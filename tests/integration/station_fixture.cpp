@@ -61,12 +61,12 @@ ImportedSegment Station::import_chirp(const std::string& name, double seconds,
   return s;
 }
 
-void Station::start_daemon() {
+void Station::start_daemon(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {bin_path("loaxad").string(), "--config", config_.string(),
+                                   "--lang", "en"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   daemon_ = std::make_unique<Process>(
-      Process::Options{{bin_path("loaxad").string(), "--config", config_.string(), "--lang", "en"},
-                       {},
-                       dir(),
-                       "loaxad-" + std::to_string(++daemon_starts_)});
+      Process::Options{argv, {}, dir(), "loaxad-" + std::to_string(++daemon_starts_)});
   // Ready when the socket answers: the daemon binds it after opening the database and the
   // output, and closes crashed entries right after.
   bool died = false;

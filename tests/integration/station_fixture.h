@@ -50,7 +50,9 @@ class Station {
   ImportedSegment import_chirp(const std::string& name, double seconds, const std::string& tag);
 
   /// Starts loaxad; waits until its control socket answers (throws if it exits first).
-  void start_daemon();
+  /// Starts loaxad (with `extra_args`, e.g. {"--output", "rehearsal"}) and waits until its
+  /// control socket answers; throws if it exits or does not answer.
+  void start_daemon(const std::vector<std::string>& extra_args = {});
   Process& daemon() { return *daemon_; }
   bool daemon_running() { return daemon_ && !daemon_->poll(); }
   /// SIGTERM and wait; none if it did not exit within 10 s.
