@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/time.h"
+#include "fakes/command_runner.h"
 #include "fakes/fixtures.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -23,30 +24,11 @@ using nlohmann::json;
 using testing::AudioFormat;
 using testing::TempDir;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
+using RunResult = testing::CommandResult;
+using testing::loaxa_binary;
+using testing::shell_quote;
 std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-fs::path loaxa_binary() {
-  if (const char* dir = std::getenv("LOAXA_BIN_DIR"); dir != nullptr && *dir != '\0') {
-    return fs::path(dir) / "loaxa";
-  }
-  return fs::read_symlink("/proc/self/exe").parent_path() / "loaxa";
+  return testing::read_file(file);
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
