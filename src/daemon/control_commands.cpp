@@ -54,6 +54,8 @@ nlohmann::json StationDaemon::status() const {
                    {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
                    {"device", output_label_},
                    {"output_state", output_ok_ ? "ok" : "lost"},
+                   {"log_backlog", journal_ ? journal_->backlog() : 0},
+                   {"log_error", journal_ ? journal_->error() : std::string()},
                    {"now", format_iso(clock_.now(), zone_)}};
   if (current_) {
     const auto& b = *current_;

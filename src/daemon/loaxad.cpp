@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -28,6 +29,9 @@ int run_loaxad(int argc, char** argv) {
   DaemonOptions options;
   options.lang = pick_lang(lang_flag);
   options.rehearsal = output == "rehearsal";
+  // A file-size limit reached while logging must come back as a write error (which the log
+  // journal rides out), not kill the daemon mid-broadcast.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     auto config = load_config(default_config_path(config_flag));
     boost::asio::io_context io;

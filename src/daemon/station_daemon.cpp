@@ -38,6 +38,8 @@ constexpr seconds kCheckpointPeriod{2};
 constexpr std::chrono::minutes kHeartbeatPeriod{5};
 // Signed checkpoints of the audit chain at least this often while the daemon runs.
 constexpr std::chrono::hours kDailyCheckpoint{24};
+// How often log writes that wait for disk space are retried.
+constexpr seconds kLogRetryPeriod{5};
 // After downtime, occurrences this far before the last sign of life are checked too.
 constexpr std::chrono::minutes kCatchUpMargin{10};
 // Rotation continues from what the log shows for this long.
@@ -83,10 +85,17 @@ void StationDaemon::say(const Text& t) const {
 void StationDaemon::start() {
   zone_ = find_zone(config_.timezone);
   db_ = open_database(config_.database);
-  log_ = std::make_unique<BroadcastLog>(*db_);
+  journal_ = std::make_unique<LogJournal>(*db_, [this] {
+    say({"loaxad: không ghi được nhật ký (" + journal_->error() +
+             "); vẫn phát, các mục được giữ trong bộ nhớ và ghi lại khi có chỗ",
+         "loaxad: cannot write the log (" + journal_->error() +
+             "); playing on, entries are kept in memory and written when space returns"});
+    retry_log_writes();
+  });
+  log_ = std::make_unique<BroadcastLog>(*db_, *journal_);
   segments_ = std::make_unique<SegmentRepository>(*db_);
 
-  events_ = std::make_unique<StationEvents>(*db_);
+  events_ = std::make_unique<StationEvents>(*db_, *journal_);
   key_ = StationKey::load_or_create(config_.keys);
   auto invalid_problems = load_schedules_for(config_, programmes_, plan_options_);
   if (!invalid_problems.empty()) {
@@ -164,6 +173,20 @@ std::optional<std::int64_t> StationDaemon::checkpoint(const char* reason) {
          fmt::format("loaxad: could not write the log checkpoint ({}): {}", reason, e.what())});
     return std::nullopt;
   }
+}
+
+void StationDaemon::retry_log_writes() {
+  journal_timer_.expires_after(kLogRetryPeriod);
+  journal_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    const auto waiting = journal_->backlog();
+    if (journal_->flush()) {
+      say({fmt::format("loaxad: đã ghi {} mục nhật ký còn chờ", waiting),
+           fmt::format("loaxad: wrote the {} log entries that were waiting", waiting)});
+      return;
+    }
+    retry_log_writes();
+  });
 }
 
 void StationDaemon::arm_daily_checkpoint() {
@@ -788,6 +811,13 @@ void StationDaemon::shut_down() {
   checkpoint_timer_.cancel();
   reopen_timer_.cancel();
   events_->append("daemon_stopped", clock_.now());
+  journal_timer_.cancel();
+  if (!journal_->flush()) {
+    say({fmt::format("loaxad: {} mục nhật ký KHÔNG ghi được khi dừng ({})", journal_->backlog(),
+                     journal_->error()),
+         fmt::format("loaxad: {} log entries could NOT be written at shutdown ({})",
+                     journal_->backlog(), journal_->error())});
+  }
   checkpoint("shutdown");
   io_.stop();
 }

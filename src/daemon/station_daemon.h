@@ -89,6 +89,8 @@ class StationDaemon {
   /// is reported, never fatal: the next checkpoint covers what this one missed.
   std::optional<std::int64_t> checkpoint(const char* reason);
   void arm_daily_checkpoint();
+  /// While log writes wait (disk full), retries them every few seconds.
+  void retry_log_writes();
   void plan_and_arm();
   /// Arms the wake timer for next_ (its amplifier lead or its opening), capped (wake_policy).
   void arm_wake();
@@ -138,6 +140,8 @@ class StationDaemon {
   DaemonOptions options_;
   const date::time_zone* zone_ = nullptr;
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<LogJournal> journal_;
+  boost::asio::steady_timer journal_timer_{io_};
   std::unique_ptr<BroadcastLog> log_;
   std::unique_ptr<SegmentRepository> segments_;
   std::vector<Programme> programmes_;

@@ -93,13 +93,16 @@ const char* to_string(Outcome o) noexcept {
   return "failed";
 }
 
-std::int64_t BroadcastLog::open(const BroadcastStart& s) {
+namespace {
+
+/// Inserts the opening row (with `id`, or the next rowid for 0) and chains it.
+std::int64_t insert_open(SQLite::Database& db_, std::int64_t id, const BroadcastStart& s) {
   ChainedWrite write(db_);
   SQLite::Statement q(db_,
                       "INSERT INTO broadcasts (occurrence_key, programme_id, slot_index, "
                       "segment_ids, segment_hashes, output, device, scheduled_at_us, "
-                      "opened_at_us, frames_expected, sample_rate, priority, zones, origin) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                      "opened_at_us, frames_expected, sample_rate, priority, zones, origin, id) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   q.bind(1, s.occurrence_key);
   q.bind(2, s.programme_id);
   q.bind(3, s.slot_index);
@@ -114,14 +117,19 @@ std::int64_t BroadcastLog::open(const BroadcastStart& s) {
   q.bind(12, s.priority);
   q.bind(13, nlohmann::json(s.zones).dump());
   q.bind(14, s.origin);
+  if (id > 0) {
+    q.bind(15, static_cast<int64_t>(id));
+  } else {
+    q.bind(15);
+  }
   q.exec();
-  const std::int64_t id = db_.getLastInsertRowid();
-  AuditChain(db_).append("broadcasts", id, s.opened_at);
+  const std::int64_t row = db_.getLastInsertRowid();
+  AuditChain(db_).append("broadcasts", row, s.opened_at);
   write.commit();
-  return id;
+  return row;
 }
 
-void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
+void insert_close(SQLite::Database& db_, std::int64_t id, const BroadcastEnd& e) {
   ChainedWrite write(db_);
   SQLite::Statement q(
       db_,
@@ -145,6 +153,29 @@ void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
   write.commit();
 }
 
+}  // namespace
+
+std::int64_t BroadcastLog::open(const BroadcastStart& s) {
+  if (journal_ == nullptr) return insert_open(db_, 0, s);
+  // The id is decided here, not by SQLite, so the outcome can refer to an opening row that
+  // is still waiting for disk space. Only the daemon writes broadcasts.
+  if (next_id_ == 0) {
+    next_id_ = db_.execAndGet("SELECT coalesce(max(id), 0) + 1 FROM broadcasts").getInt64();
+  }
+  const std::int64_t id = next_id_++;
+  waiting_keys_.insert(s.occurrence_key);
+  journal_->write([this, id, s](SQLite::Database& db) {
+    insert_open(db, id, s);
+    waiting_keys_.erase(s.occurrence_key);
+  });
+  return id;
+}
+
+void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
+  if (journal_ == nullptr) return insert_close(db_, id, e);
+  journal_->write([id, e](SQLite::Database& db) { insert_close(db, id, e); });
+}
+
 std::vector<BroadcastEntry> BroadcastLog::between(Instant from, Instant to) const {
   SQLite::Statement q(db_, std::string(kSelect) +
                                "WHERE b.scheduled_at_us >= ? AND b.scheduled_at_us < ? "
@@ -164,12 +195,14 @@ std::vector<BroadcastEntry> BroadcastLog::open_entries() const {
 }
 
 bool BroadcastLog::has_occurrence(const std::string& key) const {
+  if (waiting_keys_.count(key) != 0) return true;
   SQLite::Statement q(db_, "SELECT 1 FROM broadcasts WHERE occurrence_key = ? LIMIT 1");
   q.bind(1, key);
   return q.executeStep();
 }
 
 void BroadcastLog::add_progress(std::int64_t id, const BroadcastProgress& p) {
+  if (journal_ != nullptr && journal_->backlog() > 0) return;
   SQLite::Statement q(db_,
                       "INSERT INTO broadcast_progress (broadcast_id, at_us, started_at_us, "
                       "frames_delivered) VALUES (?,?,?,?)");

@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/time.h"
+#include "store/log_journal.h"
 
 namespace loaxa {
 
@@ -63,8 +65,10 @@ struct BroadcastEntry {
 class BroadcastLog {
  public:
   explicit BroadcastLog(SQLite::Database& db) : db_(db) {}
+  /// Writes through `journal`: while the disk is full, entries wait in memory (the daemon).
+  BroadcastLog(SQLite::Database& db, LogJournal& journal) : db_(db), journal_(&journal) {}
 
-  /// Writes the opening row; returns its id.
+  /// Writes the opening row (or queues it, with a journal); returns its id.
   std::int64_t open(const BroadcastStart& start);
   /// Writes the closing row of broadcast `id`. Throws if it is already closed.
   void close(std::int64_t id, const BroadcastEnd& end);
@@ -74,13 +78,17 @@ class BroadcastLog {
   std::vector<BroadcastEntry> open_entries() const;
   /// Whether an entry exists for this occurrence key (played, missed or anything else).
   bool has_occurrence(const std::string& key) const;
-  /// Appends a progress checkpoint of broadcast `id`.
+  /// Appends a progress checkpoint of broadcast `id` (skipped while journal writes wait: it is
+  /// only crash-recovery data, and the outcome will follow).
   void add_progress(std::int64_t id, const BroadcastProgress& progress);
   /// The latest checkpoint of broadcast `id`, if any.
   std::optional<BroadcastProgress> latest_progress(std::int64_t id) const;
 
  private:
   SQLite::Database& db_;
+  LogJournal* journal_ = nullptr;
+  std::int64_t next_id_ = 0;            ///< with a journal: ids are assigned here
+  std::set<std::string> waiting_keys_;  ///< occurrences whose opening row waits
 };
 
 }  // namespace loaxa

@@ -6,7 +6,10 @@
 
 namespace loaxa {
 
-void StationEvents::append(const std::string& kind, Instant at, const nlohmann::json& detail) {
+namespace {
+
+void insert_event(SQLite::Database& db_, const std::string& kind, Instant at,
+                  const nlohmann::json& detail) {
   ChainedWrite write(db_);
   SQLite::Statement q(db_, "INSERT INTO station_events (at_us, kind, detail) VALUES (?,?,?)");
   q.bind(1, static_cast<int64_t>(at.time_since_epoch().count()));
@@ -17,6 +20,13 @@ void StationEvents::append(const std::string& kind, Instant at, const nlohmann::
     AuditChain(db_).append("station_events", db_.getLastInsertRowid(), at);
   }
   write.commit();
+}
+
+}  // namespace
+
+void StationEvents::append(const std::string& kind, Instant at, const nlohmann::json& detail) {
+  if (journal_ == nullptr) return insert_event(db_, kind, at, detail);
+  journal_->write([kind, at, detail](SQLite::Database& db) { insert_event(db, kind, at, detail); });
 }
 
 std::optional<Instant> StationEvents::last_of(std::initializer_list<const char*> kinds) const {

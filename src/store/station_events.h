@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "store/log_journal.h"
 
 namespace loaxa {
 
@@ -24,6 +25,8 @@ struct StationEvent {
 class StationEvents {
  public:
   explicit StationEvents(SQLite::Database& db) : db_(db) {}
+  /// Writes through `journal`: while the disk is full, events wait in memory (the daemon).
+  StationEvents(SQLite::Database& db, LogJournal& journal) : db_(db), journal_(&journal) {}
   void append(const std::string& kind, Instant at,
               const nlohmann::json& detail = nlohmann::json::object());
   /// The latest time any of `kinds` was recorded.
@@ -33,6 +36,7 @@ class StationEvents {
 
  private:
   SQLite::Database& db_;
+  LogJournal* journal_ = nullptr;
 };
 
 }  // namespace loaxa
