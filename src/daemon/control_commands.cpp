@@ -72,7 +72,7 @@ nlohmann::json StationDaemon::status() const {
     r["playing"] = nullptr;
   }
   nlohmann::json queued = nlohmann::json::array();
-  for (const auto& q : queue_) {
+  for (const auto& q : queue_.items()) {
     auto j = occurrence_json(q.occurrence, zone_);
     j["priority"] = to_string(q.priority);
     j["origin"] = q.origin;
