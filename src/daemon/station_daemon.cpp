@@ -153,6 +153,7 @@ void StationDaemon::start() {
   // Signs what the previous run left (a crash leaves its tail unsigned) and the catch-up.
   checkpoint("start");
   arm_daily_checkpoint();
+  note_clock(clock_.now());  // the first reading that later ones are compared with
   plan_and_arm();
 }
 
