@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   jackd2 libjack-jackd2-dev
   espeak-ng sox libsox-fmt-all
+  faketime libfaketime
 )
 
 missing=()

@@ -202,6 +202,21 @@ StationConfig load_config(const fs::path& file) {
       StationConfig::Zone z;
       z.name = std::string(k.str());
       const toml::table* zt = v.as_table();
+      for (const char* key : {"device", "host_api"}) {
+        // One output stream per broadcast keeps every zone on one frame clock, so all zones
+        // start on the same sample; zones on separate cards would drift apart.
+        if (const toml::node* d = zt ? zt->get(key) : nullptr) {
+          r.fail(d->source(),
+                 fmt::format("vùng \"{}\": không hỗ trợ \"{}\" riêng cho từng vùng; mọi vùng là "
+                             "các kênh của thiết bị [audio] device. Xoá \"{}\" và nối các thôn "
+                             "vào các kênh của một card nhiều kênh: {} = {{ channels = [1] }}",
+                             z.name, key, key, z.name),
+                 fmt::format("zone \"{}\": a zone cannot name its own \"{}\"; every zone is "
+                             "channels of [audio] device. Remove \"{}\" and wire the villages "
+                             "to channels of one multichannel card: {} = {{ channels = [1] }}",
+                             z.name, key, key, z.name));
+        }
+      }
       const toml::array* ch = zt ? zt->get_as<toml::array>("channels") : nullptr;
       bool ok = ch != nullptr && !ch->empty() && zt->size() == 1;
       if (ok) {

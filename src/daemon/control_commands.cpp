@@ -74,7 +74,7 @@ nlohmann::json StationDaemon::status() const {
     r["playing"] = nullptr;
   }
   nlohmann::json queued = nlohmann::json::array();
-  for (const auto& q : queue_) {
+  for (const auto& q : queue_.items()) {
     auto j = occurrence_json(q.occurrence, zone_);
     j["priority"] = to_string(q.priority);
     j["origin"] = q.origin;
@@ -84,7 +84,7 @@ nlohmann::json StationDaemon::status() const {
   const Instant now = clock_.now();
   nlohmann::json next = nlohmann::json::array();
   for (const auto& o : plan(handled_until_, now + std::chrono::hours(24 * 8))) {
-    if (o.scheduled_at <= handled_until_) continue;
+    if (o.scheduled_at <= handled_until_ || log_->has_occurrence(o.key())) continue;
     next.push_back(occurrence_json(o, zone_));
     if (next.size() == 5) break;
   }

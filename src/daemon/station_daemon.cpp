@@ -162,6 +162,7 @@ void StationDaemon::start() {
   // Signs what the previous run left (a crash leaves its tail unsigned) and the catch-up.
   checkpoint("start");
   arm_daily_checkpoint();
+  note_clock(clock_.now());  // the first reading that later ones are compared with
   plan_and_arm();
 }
 
@@ -269,14 +270,11 @@ void StationDaemon::catch_up(Instant since) {
   // up here and then planned again — kill -9 storms played it twice.)
   handled_until_ = std::max(handled_until_, now);
   for (const auto& o : plan(since, now + microseconds(1))) {
-    if (log_->has_occurrence(o.key())) continue;
-    Pending item{o, o.priority, o.scheduled_at + o.grace, "schedule"};
-    if (now > item.deadline) {
-      log_without_playing(item, Outcome::kMissed, "daemon not running");
-    } else {
-      // Within its grace: it plays late, and the log shows by how much.
-      enqueue(std::move(item));
-    }
+    Pending item = scheduled_item(o);
+    const auto d = decide_catch_up(item, now, log_->has_occurrence(o.key()));
+    if (d.verdict == Verdict::kMissed) log_without_playing(item, Outcome::kMissed, d.reason);
+    // Within its grace it plays late, and the log shows by how much.
+    if (d.verdict == Verdict::kPlay) enqueue(std::move(item));
   }
 }
 
@@ -319,8 +317,21 @@ void StationDaemon::close_crashed_entries() {
 void StationDaemon::plan_and_arm() {
   if (stopping_) return;
   const Instant now = clock_.now();
-  next_ = first_after(plan(handled_until_ - seconds(1), now + kPlanHorizon), handled_until_);
+  // What the log has was handled, by this process or an earlier one (the wall clock may have
+  // gone back across a restart): never twice.
+  next_ = first_after(plan(handled_until_ - seconds(1), now + kPlanHorizon), handled_until_,
+                      [this](const Occurrence& o) { return log_->has_occurrence(o.key()); });
   arm_wake();
+}
+
+void StationDaemon::note_clock(Instant now) {
+  const auto jump = jumps_.observe(now, std::chrono::steady_clock::now());
+  if (!jump) return;
+  last_jump_ = ClockJump{*jump, now};
+  const double by = std::chrono::duration<double>(*jump).count();
+  events_->append("clock_jump", now, {{"seconds", by}});
+  say({fmt::format("loaxad: đồng hồ hệ thống nhảy {:+.1f} s", by),
+       fmt::format("loaxad: the wall clock jumped {:+.1f} s", by)});
 }
 
 void StationDaemon::arm_wake() {
@@ -339,6 +350,7 @@ void StationDaemon::arm_wake() {
 void StationDaemon::on_wake() {
   if (stopping_) return;
   const Instant now = clock_.now();
+  note_clock(now);
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
   if (next_ && amplifier_due(*next_) && now >= amplifier_at(*next_)) {
@@ -351,6 +363,8 @@ void StationDaemon::on_wake() {
                   if (amplifier_.key != key) return;
                   amplifier_.state = ok ? AmplifierState::kOk : AmplifierState::kFailed;
                   amplifier_.detail = std::move(detail);
+                  // The occurrence may be waiting for this result: decide now.
+                  if (next_ && next_->key() == key && !stopping_) arm_wake();
                 });
   }
   if (!next_) {
@@ -363,62 +377,69 @@ void StationDaemon::on_wake() {
     arm_wake();
     return;
   }
+  DueFacts facts;
+  facts.already_logged = log_->has_occurrence(next_->key());
+  const bool amplifier_ran = amplifier_.key == next_->key();
+  facts.amplifier_failed = amplifier_ran && amplifier_.state == AmplifierState::kFailed;
+  facts.amplifier_running = amplifier_ran && amplifier_.state == AmplifierState::kRunning;
+  facts.cancel_on_failure = config_.amplifier_cancel_on_failure;
+  facts.amplifier_detail = amplifier_.detail;
+  facts.last_jump = last_jump_;
+  auto d = decide_due(scheduled_item(*next_), now, facts);
+  if (d.verdict == Verdict::kWait) {
+    // The command's result re-arms at once (run_command); this only bounds the wait.
+    wake_timer_.expires_after(kWatchPeriod);
+    wake_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) on_wake();
+    });
+    return;
+  }
   // Resolve again now: approvals, retirements and imports since planning count.
   for (auto& o : plan(next_->scheduled_at - seconds(1), next_->scheduled_at + seconds(1))) {
     if (o.key() == next_->key()) next_ = std::move(o);
   }
-  Pending item{*next_, next_->priority, next_->scheduled_at + next_->grace, "schedule"};
+  Pending item = scheduled_item(*next_);
   handled_until_ = std::max(handled_until_, next_->scheduled_at);
   next_.reset();
-  const bool amplifier_failed =
-      amplifier_.key == item.occurrence.key() && amplifier_.state == AmplifierState::kFailed;
-  if (amplifier_failed && config_.amplifier_cancel_on_failure) {
-    log_without_playing(
-        item, Outcome::kFailed,
-        "cancelled: the amplifier's 'before' command failed (" + amplifier_.detail + ")");
-  } else if (now > item.deadline) {
-    const auto late = std::chrono::duration_cast<seconds>(now - item.occurrence.scheduled_at);
-    log_without_playing(item, Outcome::kMissed,
-                        fmt::format("the daemon reached it {} s late (wall clock jumped forward, "
-                                    "or the machine was suspended)",
-                                    late.count()));
-  } else {
-    enqueue(std::move(item));
+  switch (d.verdict) {
+    case Verdict::kPlay:
+      enqueue(std::move(item));
+      break;
+    case Verdict::kMissed:
+      log_without_playing(item, Outcome::kMissed, d.reason);
+      break;
+    case Verdict::kFailed:
+      log_without_playing(item, Outcome::kFailed, d.reason);
+      break;
+    case Verdict::kAlready:
+    case Verdict::kWait:
+      break;
   }
   plan_and_arm();
 }
 
 void StationDaemon::enqueue(Pending item) {
   if (!current_) {
-    const Instant target = std::max(item.occurrence.scheduled_at, clock_.now() + kPlayNowLead);
+    const Instant target = start_target(item, clock_.now(), kPlayNowLead);
     begin(std::move(item), target);
     return;
   }
-  if (item.priority == Priority::kEmergency && current_->item.priority != Priority::kEmergency) {
+  if (preempts(item.priority, current_->item.priority)) {
     cut_current(Outcome::kPreempted, fmt::format("pre-empted by an emergency broadcast ({})",
                                                  item.occurrence.programme_id));
   }
-  // Higher priority first; equal priority keeps arrival order.
-  auto pos = std::find_if(queue_.begin(), queue_.end(),
-                          [&](const Pending& p) { return p.priority < item.priority; });
-  queue_.insert(pos, std::move(item));
+  queue_.push(std::move(item));
 }
 
 void StationDaemon::play_next_in_queue() {
   while (!queue_.empty() && !current_) {
-    Pending item = std::move(queue_.front());
-    queue_.pop_front();
     const Instant now = clock_.now();
-    if (now > item.deadline) {
-      log_without_playing(item, Outcome::kMissed,
-                          fmt::format("waited past its grace ({} min) behind another broadcast",
-                                      std::chrono::duration_cast<std::chrono::minutes>(
-                                          item.deadline - item.occurrence.scheduled_at)
-                                          .count()));
-      continue;
-    }
-    const Instant target = std::max(item.occurrence.scheduled_at, now + kPlayNowLead);
-    begin(std::move(item), target);
+    std::vector<Dropped> missed;
+    auto item = queue_.pop(now, missed);
+    for (const auto& m : missed) log_without_playing(m.item, Outcome::kMissed, m.reason);
+    if (!item) break;
+    const Instant target = start_target(*item, now, kPlayNowLead);
+    begin(std::move(*item), target);
   }
 }
 
@@ -455,7 +476,11 @@ BroadcastStart StationDaemon::start_row(const Pending& item, const Sink* sink) c
   start.frames_expected = expected_frames(o.segments, sink ? sink->sample_rate() : 48000);
   start.opened_at = clock_.now();
   start.priority = to_string(item.priority);
+  // "Every zone" is recorded by name, so the log says where it was heard.
   start.zones = o.zones;
+  if (start.zones.empty()) {
+    for (const auto& z : config_.zones) start.zones.push_back(z.name);
+  }
   start.origin = item.origin;
   return start;
 }
@@ -526,7 +551,6 @@ void StationDaemon::begin(Pending item, Instant target) {
     finish(Outcome::kFailed, "output could not be started: " + e.text().en);
     return;
   }
-  current_->last_progress = target;
   const auto& c = current_->item;
   say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức {})", o.programme_id,
                    format_local(target, zone_), o.segments.size(), duration_text(o.total_seconds),
@@ -547,15 +571,17 @@ void StationDaemon::watch() {
       return;
     }
     const Instant now = clock_.now();
+    const MonoInstant mono = std::chrono::steady_clock::now();
+    note_clock(now);
     const auto delivered = b.engine->frames_delivered();
     if (delivered != b.last_frames) {
       b.last_frames = delivered;
-      b.last_progress = now;
-      if (now - b.last_checkpoint >= kCheckpointPeriod) {
-        b.last_checkpoint = now;
+      if (mono - b.last_checkpoint >= kCheckpointPeriod) {
+        b.last_checkpoint = mono;
         log_->add_progress(b.log_id, {now, b.sink->first_frame_at(), delivered});
       }
-    } else if (now > b.target && now - b.last_progress > kStallLimit) {
+    }
+    if (b.stall.stalled(now >= b.target, delivered, mono, kStallLimit)) {
       finish(Outcome::kFailed,
              fmt::format("output stalled: no audio delivered for {} s (device gone?)",
                          kStallLimit.count()));
@@ -803,10 +829,9 @@ void StationDaemon::shut_down() {
     // Pa_Terminate would block on the stuck stream: leave PortAudio to the process exit.
     (void)portaudio_.release();
   }
-  for (const auto& p : queue_) {
+  for (const auto& p : queue_.take_all()) {
     log_without_playing(p, Outcome::kMissed, "loaxad was stopped before it could play");
   }
-  queue_.clear();
   heartbeat_timer_.cancel();
   checkpoint_timer_.cancel();
   reopen_timer_.cancel();

@@ -6,7 +6,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -22,6 +21,7 @@
 #include "config/station_config.h"
 #include "core/clock.h"
 #include "core/planner.h"
+#include "daemon/broadcast_queue.h"
 #include "daemon/control_server.h"
 #include "store/broadcast_log.h"
 #include "store/database.h"
@@ -54,14 +54,7 @@ class StationDaemon {
   static constexpr int kExitRestart = 75;  // EX_TEMPFAIL
 
  private:
-  /// Something waiting to play: a scheduled occurrence whose time came while another broadcast
-  /// was on air, or an operator's `loaxa play`.
-  struct Pending {
-    Occurrence occurrence;
-    Priority priority = Priority::kNormal;
-    Instant deadline{};  ///< past this it is logged missed instead of played late
-    std::string origin;  ///< "schedule" or "operator"
-  };
+  using Pending = PendingBroadcast;
 
   struct Broadcast {
     Pending item;
@@ -70,8 +63,8 @@ class StationDaemon {
     std::unique_ptr<Sink> sink;
     std::unique_ptr<PlayoutEngine> engine;
     std::int64_t last_frames = 0;
-    Instant last_progress{};
-    Instant last_checkpoint{};
+    MonoInstant last_checkpoint{};
+    StallWatch stall;
     Instant target{};
     std::optional<Outcome> end_as;  ///< set when stopped or pre-empted
     std::string end_reason;
@@ -92,6 +85,8 @@ class StationDaemon {
   /// While log writes wait (disk full), retries them every few seconds.
   void retry_log_writes();
   void plan_and_arm();
+  /// Feeds both clocks to the jump detector; a jump is recorded as a station event.
+  void note_clock(Instant now);
   /// Arms the wake timer for next_ (its amplifier lead or its opening), capped (wake_policy).
   void arm_wake();
   void on_wake();
@@ -170,7 +165,9 @@ class StationDaemon {
   boost::asio::signal_set hangup_;
   std::unique_ptr<ControlServer> control_;
   std::optional<Occurrence> next_;
-  std::deque<Pending> queue_;
+  BroadcastQueue queue_;
+  ClockJumpDetector jumps_;
+  std::optional<ClockJump> last_jump_;
   std::unique_ptr<Broadcast> current_;
   Instant handled_until_{};  ///< scheduled occurrences at or before this instant are done
   bool stopping_ = false;

@@ -13,9 +13,10 @@ std::chrono::microseconds next_wait(Instant now, Instant wake_at) {
   return std::min<microseconds>(duration_cast<microseconds>(left), cap);
 }
 
-std::optional<Occurrence> first_after(const std::vector<Occurrence>& plan, Instant after) {
+std::optional<Occurrence> first_after(const std::vector<Occurrence>& plan, Instant after,
+                                      const std::function<bool(const Occurrence&)>& handled) {
   for (const auto& o : plan) {
-    if (o.scheduled_at > after) return o;
+    if (o.scheduled_at > after && !(handled && handled(o))) return o;
   }
   return std::nullopt;
 }

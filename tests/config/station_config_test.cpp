@@ -125,6 +125,11 @@ TEST_F(StationConfigTest, BadInputNamesFileLineAndKey) {
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [3] }\n",
        "zone \"thon-1\" uses channel 3 but [audio] channels = 2"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = 1\n", "zone \"thon-1\": write it as"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"hw:1,0\", channels = [1] }\n",
+       "loaxa.toml:4:21: zone \"thon-1\": a zone cannot name its own \"device\"; every zone is "
+       "channels of [audio] device"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [1], host_api = \"ALSA\" }\n",
+       "zone \"thon-1\": a zone cannot name its own \"host_api\""},
   };
   for (const auto& c : cases) {
     std::string err = error_of(c.text);

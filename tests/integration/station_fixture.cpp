@@ -11,6 +11,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -46,10 +47,27 @@ RunResult Station::loaxa(const std::vector<std::string>& args,
   return run(argv, dir(), timeout);
 }
 
+void Station::add_config(const std::string& section, const std::string& lines) {
+  std::string text = read_file(config_);
+  const std::string header = "[" + section + "]\n";
+  const auto at = text.find(header);
+  if (at == std::string::npos) {
+    text += "\n" + header + lines;
+  } else {
+    text.insert(at + header.size(), lines);
+  }
+  write_file(config_, text);
+}
+
 ImportedSegment Station::import_chirp(const std::string& name, double seconds,
                                       const std::string& tag) {
+  return import_pcm(name, chirp_pcm16(kStationRate, seconds), tag);
+}
+
+ImportedSegment Station::import_pcm(const std::string& name, std::vector<std::int16_t> pcm,
+                                    const std::string& tag) {
   ImportedSegment s;
-  s.pcm = chirp_pcm16(kStationRate, seconds);
+  s.pcm = std::move(pcm);
   const fs::path wav = dir() / (name + ".wav");
   write_wav_pcm16(wav, kStationRate, s.pcm);
   RunResult r = loaxa({"segment", "import", wav.string(), "--tag", tag, "--json"});
@@ -61,12 +79,13 @@ ImportedSegment Station::import_chirp(const std::string& name, double seconds,
   return s;
 }
 
-void Station::start_daemon(const std::vector<std::string>& extra_args) {
+void Station::start_daemon(const std::vector<std::string>& extra_args,
+                           const std::vector<std::pair<std::string, std::string>>& env) {
   std::vector<std::string> argv = {bin_path("loaxad").string(), "--config", config_.string(),
                                    "--lang", "en"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   daemon_ = std::make_unique<Process>(
-      Process::Options{argv, {}, dir(), "loaxad-" + std::to_string(++daemon_starts_)});
+      Process::Options{argv, env, dir(), "loaxad-" + std::to_string(++daemon_starts_)});
   // Ready when the socket answers: the daemon binds it after opening the database and the
   // output, and closes crashed entries right after.
   bool died = false;
@@ -110,6 +129,34 @@ std::optional<json> Station::status() const {
 
 std::optional<json> Station::audit_verify() const {
   RunResult r = loaxa({"audit", "verify", "--json"}, 30s);
+  json j = json::parse(r.out, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+namespace {
+
+/// `name` found on $PATH (Process runs executables by path, without a search).
+fs::path on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+  for (std::size_t at = 0; at <= dirs.size();) {
+    std::size_t colon = dirs.find(':', at);
+    if (colon == std::string::npos) colon = dirs.size();
+    const fs::path candidate = fs::path(dirs.substr(at, colon - at)) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    at = colon + 1;
+  }
+  throw std::runtime_error(name + " not found on PATH (scripts/deps.sh installs it)");
+}
+
+}  // namespace
+
+std::optional<json> Station::query(const std::string& sql) const {
+  RunResult r = run({on_path("sqlite3").string(), "-readonly", "-json", database().string(), sql},
+                    dir(), 10s);
+  if (!r.ok()) return std::nullopt;
+  if (r.out.find_first_not_of(" \n") == std::string::npos) return json::array();  // no rows
   json j = json::parse(r.out, nullptr, false);
   if (j.is_discarded()) return std::nullopt;
   return j;

@@ -46,13 +46,21 @@ class Station {
   /// `loaxa --config <config> --lang en <args>`.
   RunResult loaxa(const std::vector<std::string>& args,
                   std::chrono::milliseconds timeout = 30s) const;
+  fs::path database() const { return dir() / "var" / "loaxa.db"; }
+
+  /// Adds `lines` to the config's `[section]` (appending the section if the file has none).
+  void add_config(const std::string& section, const std::string& lines);
   /// Writes a chirp of `seconds` and imports it with `tag`; throws with the transcript on failure.
   ImportedSegment import_chirp(const std::string& name, double seconds, const std::string& tag);
+  /// Writes `pcm` (mono, kStationRate) as a WAV file and imports it with `tag`; throws likewise.
+  ImportedSegment import_pcm(const std::string& name, std::vector<std::int16_t> pcm,
+                             const std::string& tag);
 
-  /// Starts loaxad; waits until its control socket answers (throws if it exits first).
-  /// Starts loaxad (with `extra_args`, e.g. {"--output", "rehearsal"}) and waits until its
-  /// control socket answers; throws if it exits or does not answer.
-  void start_daemon(const std::vector<std::string>& extra_args = {});
+  /// Starts loaxad (with `extra_args`, e.g. {"--output", "rehearsal"}, and `env` added to its
+  /// environment) and waits until its control socket answers; throws if it exits or does not
+  /// answer.
+  void start_daemon(const std::vector<std::string>& extra_args = {},
+                    const std::vector<std::pair<std::string, std::string>>& env = {});
   Process& daemon() { return *daemon_; }
   bool daemon_running() { return daemon_ && !daemon_->poll(); }
   /// SIGTERM and wait; none if it did not exit within 10 s.
@@ -66,6 +74,8 @@ class Station {
   std::optional<json> status() const;
   /// `loaxa audit verify --json` parsed (it exits 2 for a broken log), or none.
   std::optional<json> audit_verify() const;
+  /// Rows of `sqlite3 -json <database> <query>` (read-only), or none if it failed.
+  std::optional<json> query(const std::string& sql) const;
   /// Polls the log until `done(log)`, at most `timeout`; returns the last log read.
   json wait_for_log(const std::function<bool(const json&)>& done,
                     std::chrono::milliseconds timeout);

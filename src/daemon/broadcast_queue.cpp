@@ -1,0 +1,121 @@
+#include "daemon/broadcast_queue.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace loaxa {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using std::chrono::seconds;
+
+std::string mm_ss(seconds s) {
+  return fmt::format("{}:{:02}", s.count() / 60, s.count() % 60);
+}
+
+seconds whole_seconds(microseconds d) {
+  return duration_cast<seconds>(d);
+}
+
+}  // namespace
+
+PendingBroadcast scheduled_item(const Occurrence& o) {
+  return PendingBroadcast{o, o.priority, o.scheduled_at + o.grace, "schedule"};
+}
+
+void BroadcastQueue::push(PendingBroadcast item) {
+  auto pos = std::find_if(items_.begin(), items_.end(),
+                          [&](const PendingBroadcast& p) { return p.priority < item.priority; });
+  items_.insert(pos, std::move(item));
+}
+
+std::optional<PendingBroadcast> BroadcastQueue::pop(Instant now, std::vector<Dropped>& missed) {
+  while (!items_.empty()) {
+    PendingBroadcast item = std::move(items_.front());
+    items_.pop_front();
+    if (now > item.deadline) {
+      const auto grace = duration_cast<seconds>(item.deadline - item.occurrence.scheduled_at);
+      missed.push_back({std::move(item), fmt::format("waited past its grace ({}) behind another "
+                                                     "broadcast",
+                                                     mm_ss(grace))});
+      continue;
+    }
+    return item;
+  }
+  return std::nullopt;
+}
+
+std::vector<PendingBroadcast> BroadcastQueue::take_all() {
+  std::vector<PendingBroadcast> all(std::make_move_iterator(items_.begin()),
+                                    std::make_move_iterator(items_.end()));
+  items_.clear();
+  return all;
+}
+
+bool preempts(Priority arriving, Priority on_air) noexcept {
+  return arriving == Priority::kEmergency && on_air != Priority::kEmergency;
+}
+
+Instant start_target(const PendingBroadcast& item, Instant now, microseconds lead) {
+  return std::max(item.occurrence.scheduled_at, now + lead);
+}
+
+Decision decide_due(const PendingBroadcast& item, Instant now, const DueFacts& facts) {
+  // A backward jump of the wall clock across a restart brings back occurrences already handled.
+  if (facts.already_logged) return {Verdict::kAlready, ""};
+  if (facts.amplifier_failed && facts.cancel_on_failure) {
+    return {Verdict::kFailed,
+            "cancelled: the amplifier's 'before' command failed (" + facts.amplifier_detail + ")"};
+  }
+  // Without the result, cancel_on_failure could not be honoured: the broadcast starts late,
+  // by the command's run time, within its grace.
+  if (facts.amplifier_running && facts.cancel_on_failure && now <= item.deadline) {
+    return {Verdict::kWait, ""};
+  }
+  if (now <= item.deadline) return {Verdict::kPlay, ""};
+  const auto late = whole_seconds(now - item.occurrence.scheduled_at);
+  const auto grace = duration_cast<seconds>(item.deadline - item.occurrence.scheduled_at);
+  std::string why;
+  const auto& jump = facts.last_jump;
+  if (jump && jump->by > microseconds::zero() && jump->landed_at >= item.occurrence.scheduled_at) {
+    why = fmt::format("the wall clock jumped forward {} s", whole_seconds(jump->by).count());
+  } else {
+    why = "the machine was suspended or the daemon was held up";
+  }
+  return {Verdict::kMissed, fmt::format("reached {} s late, past its grace ({}): {}", late.count(),
+                                        mm_ss(grace), why)};
+}
+
+Decision decide_catch_up(const PendingBroadcast& item, Instant now, bool already_logged) {
+  if (already_logged) return {Verdict::kAlready, ""};
+  if (now > item.deadline) return {Verdict::kMissed, "daemon not running"};
+  return {Verdict::kPlay, ""};
+}
+
+std::optional<microseconds> ClockJumpDetector::observe(Instant wall, MonoInstant mono) {
+  std::optional<microseconds> jump;
+  if (wall_) {
+    const auto d = (wall - *wall_) - duration_cast<microseconds>(mono - mono_);
+    if (std::llabs(d.count()) >= duration_cast<microseconds>(kThreshold).count()) jump = d;
+  }
+  wall_ = wall;
+  mono_ = mono;
+  return jump;
+}
+
+bool StallWatch::stalled(bool due, std::int64_t delivered, MonoInstant now, microseconds limit) {
+  // Once a frame has gone out, content is flowing even if the wall clock went back before the
+  // target since.
+  if (!due && delivered == 0) return false;
+  if (!since_ || delivered != delivered_) {
+    since_ = now;
+    delivered_ = delivered;
+    return false;
+  }
+  return now - *since_ > limit;
+}
+
+}  // namespace loaxa
