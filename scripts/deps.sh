@@ -9,8 +9,11 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libtomlplusplus-dev libcli11-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev
+  libsystemd-dev
   jackd2 libjack-jackd2-dev
   espeak-ng sox libsox-fmt-all
+  # make deb and its tests: lint, unit check, completion
+  lintian systemd bash-completion
 )
 
 missing=()
