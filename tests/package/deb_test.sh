@@ -169,9 +169,13 @@ notify_socket=$work/notify.sock
 "$listener" "$notify_socket" 30 READY=1 WATCHDOG=1x3 >"$work/notify.log" 2>&1 &
 listener_pid=$!
 until grep -q listening "$work/notify.log"; do sleep 0.05; done
-# WATCHDOG_USEC as systemd passes it for WatchdogSec=1 (shortened so the test sees pings).
+# WATCHDOG_USEC as systemd passes it for WatchdogSec=1 (shortened so the test sees pings);
+# JOURNAL_STREAM names loaxad's stdout as systemd does when it connects it to the journal.
+: >"$work/loaxad.log"
+journal_stream=$(stat -c '%d:%i' "$work/loaxad.log")
 (cd / && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/loaxa LANG=C.UTF-8 \
   NOTIFY_SOCKET="$notify_socket" WATCHDOG_USEC=1000000 JACK_DEFAULT_SERVER="$jack_name" \
+  JOURNAL_STREAM="$journal_stream" \
   JACK_NO_START_SERVER=1 \
   setpriv --reuid="$user" --regid="$group" --groups="$group,$supplementary" \
   --no-new-privs -- sh -c "umask $umask_value && exec $exec_start --lang en") \
@@ -191,6 +195,14 @@ fi
 cat "$work/notify.log"
 [ "$(head -n 2 "$work/notify.log" | tail -n 1 | cut -d'|' -f1)" = READY=1 ] ||
   fail "the first message was not READY=1"
+
+# Priorities for journald: the banner is info, the tag no segment carries yet a warning.
+grep -q '^<6>loaxad: station "Đài truyền thanh xã Kiểm Thử"' "$work/loaxad.log" ||
+  fail "no info-priority banner in loaxad's journal stream: $(cat "$work/loaxad.log")"
+grep -q '^<4>loaxad: warning: ' "$work/loaxad.log" ||
+  fail "no warning-priority line in loaxad's journal stream: $(cat "$work/loaxad.log")"
+unprefixed=$(grep -v '^<[0-7]>' "$work/loaxad.log" | grep -v '^$' || true)
+[ -z "$unprefixed" ] || fail "lines without a priority in the journal stream: $unprefixed"
 
 socket=$(sed -n 's/^socket = "\(.*\)".*/\1/p' /etc/loaxa/loaxa.toml)
 [ "$socket" = /run/loaxa/loaxad.sock ] || fail "the packaged config's socket is $socket"
