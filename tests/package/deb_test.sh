@@ -210,10 +210,11 @@ expect_mode "$runtime_dir" "750 loaxa loaxa"
 [ -S "$socket" ] || fail "$socket is not a socket"
 expect_mode "$socket" "660 loaxa loaxa"
 expect_mode /var/lib/loaxa/loaxa.db "660 loaxa loaxa"
-# Signing keys (when this loaxa has them) are the daemon's alone.
-while IFS= read -r key; do
-  expect_mode "$key" "600 loaxa loaxa"
-done < <(find /var/lib/loaxa -type f \( -name '*key*' -o -name '*.sec' \) ! -name '*.pub')
+# The signing key is the daemon's alone.
+keys=$(sed -n 's/^keys = "\([^"]*\)".*/\1/p' /etc/loaxa/loaxa.toml)
+[ "$keys" = /var/lib/loaxa/keys ] || fail "the packaged config's [storage] keys is '$keys'"
+[ -f "$keys/station.key" ] || fail "loaxad made no $keys/station.key"
+expect_mode "$keys/station.key" "600 loaxa loaxa"
 
 # --- staff in the group loaxa, and someone who is not -------------------------------------------
 staff() { (cd / && setpriv --reuid=65534 --regid=65534 --groups="$(getent group loaxa | cut -d: -f3)" -- env HOME=/nonexistent loaxa --lang en "$@"); }
@@ -260,6 +261,7 @@ staff segment import /usr/share/loaxa/audio/*.ogg --tag cchc --approve-by "Chủ
   fail "staff could not import the sample segments"
 staff schedule check || fail "the sample schedule does not check with the packaged config"
 staff reload >/dev/null || fail "loaxa reload as staff failed"
+staff audit verify || fail "staff cannot verify the station's log"
 
 step "nothing world-writable"
 ww=$(find /etc/loaxa /var/lib/loaxa /run/loaxa /usr/share/loaxa /usr/bin/loaxa /usr/bin/loaxad \
