@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test clean
+.PHONY: all deps build run test deb clean
 
 all: build
 
@@ -22,6 +22,11 @@ run: build
 ## test: build, then the whole suite through ctest (it starts and stops its own JACK server)
 test: build
 	@cd $(BUILD) && ctest --output-on-failure --timeout 300
+
+## deb: build, then the Debian package for a station PC: $(BUILD)/deb/loaxa_VERSION_ARCH.deb
+deb: build
+	@cd $(BUILD) && cpack -G DEB
+	@ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf $(BUILD)

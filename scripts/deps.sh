@@ -9,9 +9,12 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libtomlplusplus-dev libcli11-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev
+  libsystemd-dev
   jackd2 libjack-jackd2-dev
   espeak-ng sox libsox-fmt-all
   faketime libfaketime
+  # make deb and its tests: lint, unit check, completion
+  lintian systemd bash-completion
 )
 
 missing=()

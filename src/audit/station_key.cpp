@@ -125,7 +125,7 @@ StationKey StationKey::load_or_create(const fs::path& dir) {
   if (!fs::exists(secret_file, ec)) {
     fs::create_directories(dir, ec);
     if (ec) key_error(dir, ec.message());
-    ::chmod(dir.c_str(), 0700);
+    ::chmod(dir.c_str(), 0750);  // station.pub readable by the group (staff)
     StationKey k;
     crypto_sign_keypair(k.public_.bytes.data(), k.secret_.data());
     // Written under a temporary name and linked into place: a crash leaves either no key or

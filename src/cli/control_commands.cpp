@@ -51,7 +51,9 @@ constexpr std::size_t kMaxReplyBytes = 4 * 1024 * 1024;
 [[noreturn]] void permission_denied(const fs::path& socket) {
   std::string group_name = "?";
   struct stat st {};
-  if (::stat(socket.c_str(), &st) == 0) {
+  // An installed station keeps the socket in a folder only its group may enter (/run/loaxa):
+  // then the socket cannot be seen, and the folder's group is the one to join.
+  if (::stat(socket.c_str(), &st) == 0 || ::stat(socket.parent_path().c_str(), &st) == 0) {
     const struct group* g = ::getgrgid(st.st_gid);
     group_name = g != nullptr && g->gr_name != nullptr ? g->gr_name : std::to_string(st.st_gid);
   }

@@ -27,8 +27,10 @@ int run_loaxa(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // `loaxa log --lang en` as well as `loaxa --lang en log`
   CliContext ctx;
-  app.add_option("--config", ctx.config_flag,
-                 "station config (default: $LOAXA_CONFIG, else config/loaxa.toml)");
+  app.add_option(
+      "--config", ctx.config_flag,
+      "station config (default: $LOAXA_CONFIG, else config/loaxa.toml if it exists, else "
+      "/etc/loaxa/loaxa.toml)");
   app.add_option("--lang", ctx.lang_flag, "language of messages: vi or en")
       ->check(CLI::IsMember({"vi", "en"}));
   app.parse_complete_callback([&] { ctx.lang = pick_lang(ctx.lang_flag); });

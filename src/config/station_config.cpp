@@ -287,7 +287,14 @@ StationConfig load_config(const fs::path& file) {
 fs::path default_config_path(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("LOAXA_CONFIG"); env != nullptr && *env != '\0') return env;
-  return "config/loaxa.toml";
+  // A source checkout (`make run`) has its config next to the working folder; an installed
+  // station (the Debian package) has it in /etc. The checkout wins when both exist.
+  const fs::path checkout = "config/loaxa.toml";
+  std::error_code ec;
+  if (!fs::exists(checkout, ec) && fs::exists(kInstalledConfigPath, ec)) {
+    return kInstalledConfigPath;
+  }
+  return checkout;
 }
 
 }  // namespace loaxa

@@ -64,7 +64,11 @@ struct StationConfig {
 /// key, a wrong type or a bad value.
 StationConfig load_config(const std::filesystem::path& file);
 
-/// `--config` if given, else $LOAXA_CONFIG, else config/loaxa.toml.
+/// The config of an installed station (the Debian package's conffile).
+inline constexpr const char* kInstalledConfigPath = "/etc/loaxa/loaxa.toml";
+
+/// `--config` if given, else $LOAXA_CONFIG, else config/loaxa.toml in the working folder if it
+/// exists, else kInstalledConfigPath if that exists, else config/loaxa.toml (for the error).
 std::filesystem::path default_config_path(const std::string& flag);
 
 }  // namespace loaxa

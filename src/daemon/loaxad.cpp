@@ -1,3 +1,6 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <csignal>
@@ -5,6 +8,8 @@
 #include <iostream>
 
 #include "cli/cli_context.h"
+#include "daemon/log_priority.h"
+#include "daemon/service_notify.h"
 #include "daemon/station_daemon.h"
 #include "daemon/system_clock.h"
 
@@ -13,8 +18,10 @@ namespace loaxa {
 int run_loaxad(int argc, char** argv) {
   CLI::App app{"loaxad — the commune loudspeaker daemon: plays the schedule, keeps the log"};
   std::string config_flag, lang_flag, output = "device";
-  app.add_option("--config", config_flag,
-                 "station config (default: $LOAXA_CONFIG, else config/loaxa.toml)");
+  app.add_option(
+      "--config", config_flag,
+      "station config (default: $LOAXA_CONFIG, else config/loaxa.toml if it exists, else "
+      "/etc/loaxa/loaxa.toml)");
   app.add_option("--output", output,
                  "device: the configured [audio] device; rehearsal: WAV files in real time "
                  "under [audio] rehearsal_dir, logged as rehearsal")
@@ -34,11 +41,18 @@ int run_loaxad(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);
   try {
     auto config = load_config(default_config_path(config_flag));
+    const std::string station = config.station_name;
     boost::asio::io_context io;
     SystemClock clock;
     StationDaemon daemon(io, clock, std::move(config), options);
     daemon.start();
+    // Only now are the database, the schedules and the output open: a unit with Type=notify
+    // counts as started from here, and a start that failed above is a failed start.
+    ServiceNotifier notifier(io);
+    notifier.ready(fmt::format("station \"{}\"", station));
+    notifier.start_watchdog();
     io.run();
+    notifier.stopping();
     if (daemon.exit_code() == StationDaemon::kExitRestart) {
       // Static destructors would reach into the stuck audio library: leave at once.
       std::cout.flush();
@@ -46,10 +60,14 @@ int run_loaxad(int argc, char** argv) {
     }
     return daemon.exit_code();
   } catch (const UserError& e) {
-    std::cerr << "loaxad: " << e.text().in(options.lang) << '\n';
+    std::cerr << with_priority("loaxad: " + e.text().in(options.lang), LogPriority::kErr,
+                               is_journal_stream(STDERR_FILENO))
+              << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "loaxad: " << e.what() << '\n';
+    std::cerr << with_priority(std::string("loaxad: ") + e.what(), LogPriority::kErr,
+                               is_journal_stream(STDERR_FILENO))
+              << '\n';
     return 1;
   }
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -15,6 +16,7 @@
 #include "audit/checkpoint.h"
 #include "config/holiday_file.h"
 #include "config/schedule_file.h"
+#include "daemon/log_priority.h"
 #include "daemon/wake_policy.h"
 
 namespace loaxa {
@@ -78,8 +80,9 @@ StationDaemon::StationDaemon(boost::asio::io_context& io, const Clock& clock, St
 
 StationDaemon::~StationDaemon() = default;
 
-void StationDaemon::say(const Text& t) const {
-  std::cout << t.in(options_.lang) << std::endl;
+void StationDaemon::say(const Text& t, LogPriority priority) const {
+  static const bool journal = is_journal_stream(STDOUT_FILENO);
+  std::cout << with_priority(t.in(options_.lang), priority, journal) << std::endl;
 }
 
 void StationDaemon::start() {
@@ -227,7 +230,8 @@ std::vector<ScheduleProblem> StationDaemon::load_schedules_for(const StationConf
     say({fmt::format("loaxad: cảnh báo: không có tệp ngày lễ {}; không bỏ qua ngày lễ nào",
                      config.holidays.string()),
          fmt::format("loaxad: warning: no holiday file {}; no day is skipped as a holiday",
-                     config.holidays.string())});
+                     config.holidays.string())},
+        LogPriority::kWarning);
   }
   ScheduleOptions schedule_options;
   if (config.window) {
@@ -241,7 +245,8 @@ std::vector<ScheduleProblem> StationDaemon::load_schedules_for(const StationConf
     } else {
       // A tag nobody carries yet is not fatal: that occurrence is logged as missed, with its
       // reason, and the rest of the programme plays.
-      say({"loaxad: cảnh báo: " + p.format(Lang::kVi), "loaxad: warning: " + p.format(Lang::kEn)});
+      say({"loaxad: cảnh báo: " + p.format(Lang::kVi), "loaxad: warning: " + p.format(Lang::kEn)},
+          LogPriority::kWarning);
     }
   }
   if (invalid.empty()) {
@@ -293,7 +298,8 @@ void StationDaemon::arm_hangup() {
     } else {
       say({"loaxad: SIGHUP: lịch mới có lỗi, vẫn giữ lịch cũ:\n" + r["error"].value("vi", ""),
            "loaxad: SIGHUP: the new schedules have errors; the old ones stay in force:\n" +
-               r["error"].value("en", "")});
+               r["error"].value("en", "")},
+          LogPriority::kErr);
     }
     arm_hangup();
   });
@@ -497,7 +503,8 @@ void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
   say({fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
                    to_string(outcome), reason),
        fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
-                   to_string(outcome), reason)});
+                   to_string(outcome), reason)},
+      LogPriority::kWarning);
 }
 
 void StationDaemon::begin(Pending item, Instant target) {
@@ -664,7 +671,8 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
     say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS)",
                      end.longest_silence_ms / 1000.0, config_.dead_air_dbfs),
          fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs)});
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs)},
+        LogPriority::kWarning);
   }
 
   const auto& o = b->item.occurrence;
@@ -675,7 +683,8 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
                    end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason),
        fmt::format("loaxad: {} {} — {} (started {}, {} frames){}", o.programme_id,
                    format_local(o.scheduled_at, zone_), to_string(end.outcome), started,
-                   end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason)});
+                   end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason)},
+      end.outcome == Outcome::kCompleted ? LogPriority::kInfo : LogPriority::kWarning);
   b.reset();
   if (stopping_) {
     shut_down();
@@ -704,7 +713,8 @@ void StationDaemon::release_output(std::unique_ptr<Sink> sink,
     // kExitRestart for the supervisor (systemd, or `make run`'s loop) to start a fresh loaxad,
     // which closes what is left in the log and plays the next occurrence.
     say({"loaxad: đóng đầu ra bị treo (máy chủ âm thanh đã mất); khởi động lại loaxad",
-         "loaxad: closing the output hung (the audio server is gone); loaxad must restart"});
+         "loaxad: closing the output hung (the audio server is gone); loaxad must restart"},
+        LogPriority::kErr);
     events_->append("restart_required", clock_.now(),
                     {{"device", output_label_}, {"reason", "closing the output stream hung"}});
     restart_required_ = true;
@@ -720,7 +730,8 @@ void StationDaemon::device_lost(const std::string& why) {
   output_ok_ = false;
   events_->append("device_lost", clock_.now(), {{"device", output_label_}, {"reason", why}});
   say({fmt::format("loaxad: mất thiết bị {}: {}", output_label_, why),
-       fmt::format("loaxad: output device {} lost: {}", output_label_, why)});
+       fmt::format("loaxad: output device {} lost: {}", output_label_, why)},
+      LogPriority::kErr);
   reopen_backoff_ = seconds(1);
   schedule_reopen();
 }
@@ -762,7 +773,8 @@ bool StationDaemon::reopen_output() {
   reopen_backoff_ = seconds(0);
   events_->append("device_back", clock_.now(), {{"device", device_.label()}});
   say({fmt::format("loaxad: thiết bị {} đã trở lại", device_.label()),
-       fmt::format("loaxad: output device {} is back", device_.label())});
+       fmt::format("loaxad: output device {} is back", device_.label())},
+      LogPriority::kNotice);
   return true;
 }
 
@@ -818,7 +830,8 @@ void StationDaemon::run_command(const std::string& kind, const std::string& comm
             {{"command", command}, {"ok", ok}, {"result", detail}, {"duration_ms", took.count()}});
       }
       say({fmt::format("loaxad: {} `{}`: {}", kind, command, detail),
-           fmt::format("loaxad: {} `{}`: {}", kind, command, detail)});
+           fmt::format("loaxad: {} `{}`: {}", kind, command, detail)},
+          ok ? LogPriority::kInfo : LogPriority::kWarning);
       done(ok, detail);
     });
   }).detach();

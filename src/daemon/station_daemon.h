@@ -23,6 +23,7 @@
 #include "core/planner.h"
 #include "daemon/broadcast_queue.h"
 #include "daemon/control_server.h"
+#include "daemon/log_priority.h"
 #include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -119,7 +120,8 @@ class StationDaemon {
   void arm_hangup();
   void close_crashed_entries();
   std::unique_ptr<Sink> make_sink(const Occurrence& occurrence);
-  void say(const Text& t) const;
+  /// Prints a line for the operator (the journal under systemd, with its priority).
+  void say(const Text& t, LogPriority priority = LogPriority::kInfo) const;
 
   // Control requests (control_commands.cpp).
   nlohmann::json handle_request(const nlohmann::json& request);

@@ -5,14 +5,18 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "audit/chain_verifier.h"
 #include "core/text.h"
+#include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
+#include "store/station_events.h"
 
 namespace loaxa {
 namespace {
@@ -83,28 +87,82 @@ CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON broadcast_outcomes
   BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
 )sql";
 
+// The later steps exactly as released (store/database.cpp), frozen for the same reason. When a
+// new schema version is released, freeze its step here too: PreviousVersionIsFrozen fails
+// until then, so the upgrade from the version stations run is always tested.
+constexpr const char* kStepV2 = R"sql(
+CREATE TABLE segment_events (
+  id INTEGER PRIMARY KEY,
+  segment_id TEXT NOT NULL REFERENCES segments(id),
+  kind TEXT NOT NULL CHECK (kind IN ('approved','retired','validity')),
+  by TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  valid_from TEXT,    -- local date YYYY-MM-DD in the station's zone; NULL = unbounded
+  valid_until TEXT,   -- inclusive; both set only on 'validity' (the whole range after it)
+  CHECK (kind = 'validity' OR (valid_from IS NULL AND valid_until IS NULL)),
+  CHECK (valid_from IS NULL OR valid_until IS NULL OR valid_until >= valid_from)
+);
+CREATE INDEX segment_events_segment ON segment_events(segment_id, id);
+
+-- Retirement is final: a retired recording never airs again, whatever is appended later.
+CREATE TRIGGER segment_events_no_approval_after_retirement BEFORE INSERT ON segment_events
+  WHEN NEW.kind = 'approved' AND EXISTS (
+    SELECT 1 FROM segment_events WHERE segment_id = NEW.segment_id AND kind = 'retired')
+  BEGIN SELECT RAISE(ABORT, 'a retired segment cannot be approved again'); END;
+
+CREATE TRIGGER segment_events_no_update BEFORE UPDATE ON segment_events
+  BEGIN SELECT RAISE(ABORT, 'segment events are append-only'); END;
+CREATE TRIGGER segment_events_no_delete BEFORE DELETE ON segment_events
+  BEGIN SELECT RAISE(ABORT, 'segment events are append-only'); END;
+CREATE TRIGGER segments_no_update BEFORE UPDATE ON segments
+  BEGIN SELECT RAISE(ABORT, 'segments are immutable; record a segment event instead'); END;
+CREATE TRIGGER segments_no_delete BEFORE DELETE ON segments
+  BEGIN SELECT RAISE(ABORT, 'segments are immutable; retire the segment instead'); END;
+)sql";
+
+constexpr const char* kStepV3 = R"sql(
+CREATE TABLE station_events (
+  id INTEGER PRIMARY KEY,
+  at_us INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}'  -- JSON object
+);
+CREATE INDEX station_events_kind ON station_events(kind, at_us);
+CREATE TRIGGER station_events_no_update BEFORE UPDATE ON station_events
+  BEGIN SELECT RAISE(ABORT, 'station events are append-only'); END;
+CREATE TRIGGER station_events_no_delete BEFORE DELETE ON station_events
+  BEGIN SELECT RAISE(ABORT, 'station events are append-only'); END;
+
+-- Written every few seconds while a broadcast plays, so a broadcast cut by a crash or power
+-- loss is closed at the next start with the frames it had delivered.
+CREATE TABLE broadcast_progress (
+  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),
+  at_us INTEGER NOT NULL,
+  started_at_us INTEGER,
+  frames_delivered INTEGER NOT NULL
+);
+CREATE INDEX broadcast_progress_id ON broadcast_progress(broadcast_id, at_us);
+CREATE TRIGGER broadcast_progress_no_update BEFORE UPDATE ON broadcast_progress
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+CREATE TRIGGER broadcast_progress_no_delete BEFORE DELETE ON broadcast_progress
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+
+ALTER TABLE broadcasts ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+ALTER TABLE broadcasts ADD COLUMN zones TEXT NOT NULL DEFAULT '[]';  -- JSON array; [] = all
+ALTER TABLE broadcasts ADD COLUMN origin TEXT NOT NULL DEFAULT 'schedule';
+ALTER TABLE broadcast_outcomes ADD COLUMN longest_silence_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE broadcast_outcomes ADD COLUMN dead_air INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX broadcasts_occurrence ON broadcasts(occurrence_key);
+)sql";
+
+/// Schema N is kReleasedSteps[0..N-1] applied in order.
+constexpr std::array<const char*, 3> kReleasedSteps = {kSchemaV1, kStepV2, kStepV3};
+
+void write_database_at(const fs::path& file, int version);
+
 /// A station's database as loaxa 1 left it: two segments and one completed broadcast.
 void write_v1_database(const fs::path& file) {
-  SQLite::Database db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec(kSchemaV1);
-  db.exec("PRAGMA application_id = 1280262488");  // "LOAX"
-  db.exec("PRAGMA user_version = 1");
-  for (const char* d : {"a", "b"}) {
-    const std::string sha(64, d[0]);
-    db.exec("INSERT INTO segments VALUES ('" + sha.substr(0, 12) + "', '" + sha + "', 'Một cửa " +
-            d + "', 'cchc', 'WAV', 'x.wav', '" + sha +
-            ".wav', 48000, 1, 144000, -20.0, -3.0, 4.0, 1000000, " + (d[0] == 'a' ? "1" : "2") +
-            ")");
-  }
-  db.exec(
-      "INSERT INTO broadcasts VALUES (1, 'cchc#0@1', 'cchc', 0, '[\"aaaaaaaaaaaa\"]', "
-      "'[\"" +
-      std::string(64, 'a') +
-      "\"]', 'rehearsal', 'var/rehearsal/x.wav', 2000000, 1998000, 144000, 48000)");
-  db.exec(
-      "INSERT INTO broadcast_outcomes VALUES (1, 2000000, 5000000, 144000, 0, -6.0, -9.0, "
-      "'completed', '', 5000001)");
+  write_database_at(file, 1);
 }
 
 /// Every schema object as (type, name, sql), for comparing two databases.
@@ -230,6 +288,114 @@ TEST_F(MigrationTest, NewerSchemaIsRefusedAndLeftUntouched) {
       db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_events'").getInt(),
       0);
 }
+
+/// A station's database as the loaxa of schema `version` left it: kReleasedSteps applied up to
+/// `version`, and rows in every table that version has.
+void write_database_at(const fs::path& file, int version) {
+  SQLite::Database db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode = WAL");
+  for (int v = 0; v < version; ++v) db.exec(kReleasedSteps[static_cast<std::size_t>(v)]);
+  db.exec("PRAGMA application_id = 1280262488");  // "LOAX"
+  db.exec("PRAGMA user_version = " + std::to_string(version));
+  for (const char* d : {"a", "b"}) {
+    const std::string sha(64, d[0]);
+    db.exec("INSERT INTO segments VALUES ('" + sha.substr(0, 12) + "', '" + sha + "', 'Một cửa " +
+            d + "', 'cchc', 'WAV', 'x.wav', '" + sha +
+            ".wav', 48000, 1, 144000, -20.0, -3.0, 4.0, 1000000, " + (d[0] == 'a' ? "1" : "2") +
+            ")");
+  }
+  const std::string hashes = "'[\"" + std::string(64, 'a') + "\"]'";
+  db.exec(
+      "INSERT INTO broadcasts (id, occurrence_key, programme_id, slot_index, segment_ids, "
+      "segment_hashes, output, device, scheduled_at_us, opened_at_us, frames_expected, "
+      "sample_rate) VALUES (1, 'cchc#0@2', 'cchc', 0, '[\"aaaaaaaaaaaa\"]', " +
+      hashes + ", 'portaudio', 'JACK / system', 2000000, 1998000, 144000, 48000)");
+  db.exec(
+      "INSERT INTO broadcast_outcomes (broadcast_id, started_at_us, ended_at_us, "
+      "frames_delivered, underruns, peak_dbfs, rms_dbfs, outcome, reason, written_at_us) "
+      "VALUES (1, 2000000, 5000000, 144000, 0, -6.0, -9.0, 'completed', '', 5000001)");
+  if (version >= 2) {
+    db.exec(
+        "INSERT INTO segment_events (segment_id, kind, by, at_us) "
+        "VALUES ('aaaaaaaaaaaa', 'approved', 'Chủ tịch UBND xã', 1500000)");
+  }
+  if (version >= 3) {
+    db.exec(
+        "INSERT INTO station_events (at_us, kind, detail) VALUES "
+        "(1000000, 'daemon_started', '{\"output\":\"portaudio\"}'), "
+        "(7000000, 'daemon_alive', '{}')");
+    db.exec(
+        "INSERT INTO broadcasts (id, occurrence_key, programme_id, slot_index, segment_ids, "
+        "segment_hashes, output, device, scheduled_at_us, opened_at_us, frames_expected, "
+        "sample_rate, priority, zones, origin) VALUES (2, 'operator@8', 'operator', 0, "
+        "'[\"aaaaaaaaaaaa\"]', " +
+        hashes +
+        ", 'portaudio', 'JACK / system', 8000000, 7600000, 144000, 48000, 'emergency', "
+        "'[\"thon-dong\"]', 'operator')");
+    db.exec("INSERT INTO broadcast_progress VALUES (2, 10000000, 8000000, 96000)");
+    db.exec(
+        "INSERT INTO broadcast_outcomes VALUES (2, 8000000, 10000000, 96000, 0, -6.0, -9.0, "
+        "'interrupted', 'crash', 12000000, 1234, 1)");
+  }
+}
+
+/// Every schema version stations may have on disk, oldest first: each must upgrade. The
+/// current version is included too (opening it migrates nothing), which proves the frozen
+/// steps equal the source's.
+class UpgradeFrom : public MigrationTest, public ::testing::WithParamInterface<int> {};
+
+TEST_F(MigrationTest, PreviousVersionIsFrozen) {
+  EXPECT_GE(static_cast<int>(kReleasedSteps.size()), current_schema_version() - 1)
+      << "schema " << current_schema_version() - 1
+      << " is released but not frozen in kReleasedSteps: copy its migration step from "
+         "store/database.cpp, so the upgrade from it is tested";
+}
+
+TEST_P(UpgradeFrom, KeepsEveryRowAndEndsWithTheSchemaOfANewDatabase) {
+  const int version = GetParam();
+  const fs::path file = dir_ / "old.db";
+  write_database_at(file, version);
+
+  auto db = open_database(file);
+  EXPECT_EQ(db->execAndGet("PRAGMA user_version").getInt(), current_schema_version());
+  auto fresh = open_database(dir_ / "new.db");
+  EXPECT_EQ(schema_of(*db), schema_of(*fresh));
+
+  // What the old version wrote reads back through today's repositories.
+  SegmentRepository segments(*db);
+  ASSERT_EQ(segments.all().size(), 2u);
+  EXPECT_EQ(segments.find_by_id("aaaaaaaaaaaa")->approval,
+            version >= 2 ? Segment::Approval::kApproved : Segment::Approval::kPending);
+  const auto entries = BroadcastLog(*db).between(Instant{}, Instant{std::chrono::hours(1)});
+  ASSERT_EQ(entries.size(), version >= 3 ? 2u : 1u);
+  ASSERT_TRUE(entries[0].end.has_value());
+  EXPECT_EQ(entries[0].end->outcome, Outcome::kCompleted);
+  EXPECT_EQ(entries[0].end->frames_delivered, 144000);
+  EXPECT_EQ(entries[0].start.priority, "normal");
+  EXPECT_EQ(entries[0].start.origin, "schedule");
+  if (version >= 3) {
+    EXPECT_EQ(entries[1].start.priority, "emergency");
+    EXPECT_EQ(entries[1].start.zones, std::vector<std::string>{"thon-dong"});
+    EXPECT_EQ(entries[1].start.origin, "operator");
+    ASSERT_TRUE(entries[1].end.has_value());
+    EXPECT_EQ(entries[1].end->outcome, Outcome::kInterrupted);
+    EXPECT_TRUE(entries[1].end->dead_air);
+    EXPECT_EQ(StationEvents(*db).between(Instant{}, Instant{std::chrono::hours(1)}).size(), 2u);
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM broadcast_progress").getInt(), 1);
+  }
+
+  // The upgraded log stays append-only.
+  EXPECT_THROW(db->exec("UPDATE broadcast_outcomes SET outcome = 'completed'"), SQLite::Exception);
+  EXPECT_THROW(db->exec("DELETE FROM broadcasts"), SQLite::Exception);
+}
+
+INSTANTIATE_TEST_SUITE_P(Schema, UpgradeFrom,
+                         ::testing::Range(1, std::min(current_schema_version(),
+                                                      static_cast<int>(kReleasedSteps.size())) +
+                                                 1),
+                         [](const ::testing::TestParamInfo<int>& p) {
+                           return "V" + std::to_string(p.param);
+                         });
 
 }  // namespace
 }  // namespace loaxa
