@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test clean
+.PHONY: all deps build run test test-asan test-tsan bench fuzz clean
 
 all: build
 
@@ -19,9 +19,32 @@ build: deps
 run: build
 	@scripts/run.sh $(BUILD)
 
-## test: build, then the whole suite through ctest (it starts and stops its own JACK server)
+## test: build, then the whole suite through ctest (it starts and stops its own JACK server);
+## then the same unit and real-path tests under ASan+UBSan, and the engine and daemon tests
+## under TSan (CMakePresets.json; build dirs build-asan/ and build-tsan/)
 test: build
 	@cd $(BUILD) && ctest --output-on-failure --timeout 300
+	@$(MAKE) --no-print-directory test-asan test-tsan
+
+## test-asan, test-tsan: one sanitizer build and its tests (JACK_SERVER=name overrides the
+## preset's server name, for two checkouts testing on one machine)
+test-asan test-tsan: deps
+	@cmake --preset $(@:test-%=%) $(if $(JACK_SERVER),-DLOAXA_TEST_JACK_SERVER=$(JACK_SERVER)-$(@:test-%=%)) >/dev/null
+	@cmake --build --preset $(@:test-%=%) -j $(JOBS)
+	@ctest --preset $(@:test-%=%)
+
+## bench: the benchmarks of BENCHMARKS.md, printed as one table (bench/run.sh; var/bench/)
+bench: build
+	@cmake --build $(BUILD) --target loaxa_bench -j $(JOBS)
+	@bench/run.sh $(BUILD)
+
+## fuzz: the libFuzzer targets of tests/fuzz, FUZZ_SECONDS (60) each; needs clang, which
+## only this target installs
+fuzz:
+	@scripts/deps.sh clang libclang-rt-14-dev
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@tests/fuzz/run.sh build-fuzz
 
 clean:
 	rm -rf $(BUILD)

@@ -12,6 +12,8 @@ packages=(
   jackd2 libjack-jackd2-dev
   espeak-ng sox libsox-fmt-all
 )
+# Extra packages a make target needs only for itself (make fuzz: clang).
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do
