@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   }
   if (pid == 0) {
     // The measured command's own output is not part of the result.
-    if (FILE* null = std::freopen("/dev/null", "w", stdout); null == nullptr) _exit(127);
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
+    if (std::freopen("/dev/null", "w", stderr) == nullptr) _exit(127);
     execvp(argv[1], argv + 1);
     std::perror(argv[1]);
     _exit(127);
