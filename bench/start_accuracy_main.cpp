@@ -30,7 +30,7 @@
 namespace loaxa::it {
 namespace {
 
-constexpr double kChirpSeconds = 0.3;
+constexpr double kChirpSeconds = 0.5;
 // The onset is the first non-zero sample; chirps are apart by at least this much silence.
 constexpr double kMinSilenceSeconds = 0.2;
 constexpr auto kLead = 8s;

@@ -383,6 +383,9 @@ void StationDaemon::on_wake() {
 
 void StationDaemon::enqueue(Pending item) {
   if (!current_) {
+    // Initialising PortAudio takes a while (a JACK client, the device list): done before the
+    // lead is counted, so that it does not eat into the time the ring has to fill.
+    if (!options_.rehearsal && output_ok_) hold_output();
     const Instant target = std::max(item.occurrence.scheduled_at, clock_.now() + kPlayNowLead);
     begin(std::move(item), target);
     return;
