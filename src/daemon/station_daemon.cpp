@@ -30,6 +30,10 @@ constexpr milliseconds kWatchPeriod{50};
 constexpr seconds kStallLimit{2};
 // Pre-emption fade (the issue allows at most 0.5 s).
 constexpr double kFadeSeconds = 0.3;
+// PortAudio is taken this long before a broadcast's output is opened (and kept when the next
+// one is due within about twice that): on a loaded machine initialising it (a JACK client, the
+// ALSA device list) can take longer than open_ahead leaves.
+constexpr seconds kHoldAhead{10};
 // The longest the event loop waits for an output to close or PortAudio to re-initialise.
 constexpr milliseconds kCloseLimit{1500};
 // Progress checkpoints while a broadcast plays, and the liveness heartbeat when idle: both bound
@@ -353,6 +357,9 @@ void StationDaemon::on_wake() {
   if (now < next_->scheduled_at - ahead) {
     // Not due yet: only the wait is recomputed from the wall clock; the occurrence is resolved
     // again when it comes due, so there is no need to re-plan at every capped wake-up.
+    if (!options_.rehearsal && output_ok_ && now >= next_->scheduled_at - ahead - kHoldAhead) {
+      hold_output();
+    }
     arm_wake();
     return;
   }
@@ -759,6 +766,9 @@ void StationDaemon::drop_idle_output() {
       restart_required_ || stopping_) {
     return;
   }
+  const auto ahead = std::chrono::duration_cast<microseconds>(
+      std::chrono::duration<double>(config_.open_ahead_seconds));
+  if (next_ && next_->scheduled_at - ahead - kHoldAhead <= clock_.now() + kHoldAhead) return;
   if (!finishes_within(kCloseLimit,
                        [system = std::move(portaudio_)]() mutable { system.reset(); })) {
     // Pa_Terminate stuck on the audio server: PortAudio cannot be initialised again in this
