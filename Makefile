@@ -20,11 +20,12 @@ run: build
 	@scripts/run.sh $(BUILD)
 
 ## test: build, then the whole suite through ctest (it starts and stops its own JACK server);
-## then the same unit and real-path tests under ASan+UBSan, and the engine and daemon tests
-## under TSan (CMakePresets.json; build dirs build-asan/ and build-tsan/)
+## then the same unit and real-path tests under ASan+UBSan (CMakePresets.json, build-asan/).
+## test-tsan (the engine and daemon tests under TSan, build-tsan/) joins it once it has had a
+## verified clean run.
 test: build
 	@cd $(BUILD) && ctest --output-on-failure --timeout 300
-	@$(MAKE) --no-print-directory test-asan test-tsan
+	@$(MAKE) --no-print-directory test-asan
 
 ## test-asan, test-tsan: one sanitizer build and its tests (JACK_SERVER=name overrides the
 ## preset's server name, for two checkouts testing on one machine)
