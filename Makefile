@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test deb clean
+.PHONY: all deps build run test test-asan test-tsan bench fuzz deb clean
 
 all: build
 
@@ -19,9 +19,31 @@ build: deps
 run: build
 	@scripts/run.sh $(BUILD)
 
-## test: build, then the whole suite through ctest (it starts and stops its own JACK server)
+## test: build, then the whole suite through ctest (it starts and stops its own JACK server).
+## The sanitizer suites (test-asan: ASan+UBSan, build-asan/; test-tsan: TSan over the engine,
+## daemon and fault tests, build-tsan/) join it once each has had a verified clean run here.
 test: build
 	@cd $(BUILD) && ctest --output-on-failure --timeout 300
+
+## test-asan, test-tsan: one sanitizer build and its tests (JACK_SERVER=name overrides the
+## preset's server name, for two checkouts testing on one machine)
+test-asan test-tsan: deps
+	@cmake --preset $(@:test-%=%) $(if $(JACK_SERVER),-DLOAXA_TEST_JACK_SERVER=$(JACK_SERVER)-$(@:test-%=%)) >/dev/null
+	@cmake --build --preset $(@:test-%=%) -j $(JOBS)
+	@ctest --preset $(@:test-%=%)
+
+## bench: the benchmarks of BENCHMARKS.md, printed as one table (bench/run.sh; var/bench/)
+bench: build
+	@cmake --build $(BUILD) --target loaxa_bench -j $(JOBS)
+	@bench/run.sh $(BUILD)
+
+## fuzz: the libFuzzer targets of tests/fuzz, FUZZ_SECONDS (60) each; needs clang, which
+## only this target installs
+fuzz:
+	@scripts/deps.sh clang libclang-rt-14-dev
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@tests/fuzz/run.sh build-fuzz
 
 ## deb: build, then the Debian package for a station PC: $(BUILD)/deb/loaxa_VERSION_ARCH.deb
 deb: build

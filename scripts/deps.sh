@@ -16,6 +16,8 @@ packages=(
   # make deb and its tests: lint, unit check, completion
   lintian systemd bash-completion
 )
+# Extra packages a make target needs only for itself (make fuzz: clang).
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "audio/sound_file.h"
+#include "audio/true_peak_meter.h"
 
 namespace loaxa {
 namespace {
@@ -251,7 +252,7 @@ std::variant<AudioAnalysis, AudioRefusal> analyse_audio(const fs::path& file,
 
   std::unique_ptr<ebur128_state, EbuDeleter> ebu(
       ebur128_init(static_cast<unsigned>(a.channels), static_cast<unsigned long>(a.sample_rate),
-                   EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK));
+                   EBUR128_MODE_I));
   if (!ebu) {
     return refuse(RefusalReason::kMalformed,
                   fmt::format("không đo được độ lớn của tệp {} kênh, {} Hz; hãy xuất lại thành "
@@ -262,6 +263,8 @@ std::variant<AudioAnalysis, AudioRefusal> analyse_audio(const fs::path& file,
                               a.channels, a.sample_rate));
   }
 
+  // True peak is measured outside libebur128, with its filter but without its cost.
+  TruePeakMeter true_peak(a.channels, a.sample_rate);
   std::vector<float> buf(static_cast<std::size_t>(kChunkFrames * a.channels));
   try {
     for (std::int64_t got; (got = sound->read(buf.data(), kChunkFrames)) > 0;) {
@@ -277,6 +280,7 @@ std::variant<AudioAnalysis, AudioRefusal> analyse_audio(const fs::path& file,
                         static_cast<double>(a.frames) / a.sample_rate, kCopyAgainHint.en));
       }
       ebur128_add_frames_float(ebu.get(), buf.data(), static_cast<std::size_t>(got));
+      true_peak.add(buf.data(), static_cast<std::size_t>(got));
       a.frames += got;
       if (progress && header_frames > 0) {
         progress(kHashShare +
@@ -322,14 +326,7 @@ std::variant<AudioAnalysis, AudioRefusal> analyse_audio(const fs::path& file,
   }
   a.loudness_lufs = loudness;
 
-  double peak = 0;
-  for (int c = 0; c < a.channels; ++c) {
-    double p = 0;
-    if (ebur128_true_peak(ebu.get(), static_cast<unsigned>(c), &p) == EBUR128_SUCCESS) {
-      peak = std::max(peak, p);
-    }
-  }
-  a.true_peak_dbtp = 20 * std::log10(peak);
+  a.true_peak_dbtp = 20 * std::log10(true_peak.peak());
   if (progress) progress(1.0);
   return a;
 }

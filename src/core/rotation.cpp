@@ -96,7 +96,9 @@ std::vector<std::size_t> least_recent(int count, const std::vector<std::string>&
   }
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::size_t> out;
-  for (const auto& [when, i] : keyed) {
+  for (const auto& entry : keyed) {
+    // A named copy: clang 14 cannot capture a structured binding in a lambda.
+    const std::size_t i = std::get<1>(entry);
     if (static_cast<int>(out.size()) >= count) break;
     if (std::find_if(out.begin(), out.end(), [&](std::size_t j) { return pool[j] == pool[i]; }) ==
         out.end()) {

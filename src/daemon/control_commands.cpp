@@ -107,6 +107,8 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
     return error_reply(fmt::format("không có đoạn âm thanh mã \"{}\"", id),
                        fmt::format("no segment with id \"{}\"", id));
   }
+  // Before the time is read: the broadcast is promised kPlayNowLead after an open output.
+  if (!options_.rehearsal && output_ok_ && !current_) hold_output();
   const Instant now = clock_.now();
   Pending item;
   item.occurrence.programme_id = "operator";

@@ -32,6 +32,10 @@ constexpr milliseconds kWatchPeriod{50};
 constexpr seconds kStallLimit{2};
 // Pre-emption fade (the issue allows at most 0.5 s).
 constexpr double kFadeSeconds = 0.3;
+// PortAudio is taken this long before a broadcast's output is opened (and kept when the next
+// one is due within about twice that): on a loaded machine initialising it (a JACK client, the
+// ALSA device list) can take longer than open_ahead leaves.
+constexpr seconds kHoldAhead{10};
 // The longest the event loop waits for an output to close or PortAudio to re-initialise.
 constexpr milliseconds kCloseLimit{1500};
 // Progress checkpoints while a broadcast plays, and the liveness heartbeat when idle: both bound
@@ -48,6 +52,20 @@ constexpr std::chrono::minutes kCatchUpMargin{10};
 constexpr auto kHistoryDepth = std::chrono::hours(24 * 400);
 // How far ahead the daemon plans.
 constexpr auto kPlanHorizon = std::chrono::hours(24 * 8);
+
+/// Runs `work` on a thread of its own and waits at most `limit` for it: a PortAudio call that
+/// talks to an audio server which went away can block forever. False when it did not finish in
+/// time; the thread is then left to finish, or not, on its own, with what `work` owns.
+template <class Work>
+bool finishes_within(milliseconds limit, Work work) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  std::thread([work = std::move(work), done]() mutable {
+    work();
+    done->set_value();
+  }).detach();
+  return finished.wait_for(limit) == std::future_status::ready;
+}
 
 double to_dbfs(double v) {
   return v > 0 ? 20.0 * std::log10(v) : -1000.0;
@@ -167,6 +185,8 @@ void StationDaemon::start() {
   arm_daily_checkpoint();
   note_clock(clock_.now());  // the first reading that later ones are compared with
   plan_and_arm();
+  // The device was checked above; it is opened again when the next broadcast is due.
+  drop_idle_output();
 }
 
 std::optional<std::int64_t> StationDaemon::checkpoint(const char* reason) {
@@ -380,6 +400,9 @@ void StationDaemon::on_wake() {
   if (now < next_->scheduled_at - ahead) {
     // Not due yet: only the wait is recomputed from the wall clock; the occurrence is resolved
     // again when it comes due, so there is no need to re-plan at every capped wake-up.
+    if (!options_.rehearsal && output_ok_ && now >= next_->scheduled_at - ahead - kHoldAhead) {
+      hold_output();
+    }
     arm_wake();
     return;
   }
@@ -426,6 +449,9 @@ void StationDaemon::on_wake() {
 
 void StationDaemon::enqueue(Pending item) {
   if (!current_) {
+    // Initialising PortAudio takes a while (a JACK client, the device list): done before the
+    // lead is counted, so that it does not eat into the time the ring has to fill.
+    if (!options_.rehearsal && output_ok_) hold_output();
     const Instant target = start_target(item, clock_.now(), kPlayNowLead);
     begin(std::move(item), target);
     return;
@@ -454,6 +480,13 @@ std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o) {
     throw UserError(
         {fmt::format("thiết bị {} không dùng được", output_label_),
          fmt::format("output device {} is unavailable (lost, retrying)", output_label_)});
+  }
+  if (!options_.rehearsal && !hold_output()) {
+    throw UserError(
+        {fmt::format("không mở được PortAudio hoặc không còn thiết bị {}", output_label_),
+         fmt::format("PortAudio could not be initialised, or the output device {} "
+                     "is gone",
+                     output_label_)});
   }
   if (options_.rehearsal) {
     // Milliseconds in the name: two operator plays within a second must not share a file.
@@ -691,6 +724,7 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
     return;
   }
   play_next_in_queue();
+  drop_idle_output();
 }
 
 void StationDaemon::release_output(std::unique_ptr<Sink> sink,
@@ -740,7 +774,10 @@ void StationDaemon::schedule_reopen() {
   reopen_timer_.expires_after(reopen_backoff_);
   reopen_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
-    if (reopen_output()) return;
+    if (reopen_output()) {
+      drop_idle_output();
+      return;
+    }
     reopen_backoff_ = std::min<seconds>(reopen_backoff_ * 2, seconds(60));
     schedule_reopen();
   });
@@ -749,26 +786,12 @@ void StationDaemon::schedule_reopen() {
 bool StationDaemon::reopen_output() {
   if (output_ok_) return true;
   if (restart_required_) return false;
-  // Pa_Terminate/Pa_Initialize talk to the audio server; bound them like a close.
-  auto result = std::make_shared<std::promise<std::unique_ptr<PortAudioSystem>>>();
-  auto ready = result->get_future();
-  auto old = std::move(portaudio_);
-  std::thread([old = std::move(old), result]() mutable {
-    try {
-      old.reset();
-      result->set_value(std::make_unique<PortAudioSystem>("loaxad"));
-    } catch (...) {
-      result->set_value(nullptr);
-    }
-  }).detach();
-  if (ready.wait_for(kCloseLimit) != std::future_status::ready) return false;
-  portaudio_ = ready.get();
-  if (!portaudio_) return false;
-  try {
-    device_ = portaudio_->find(config_.host_api, config_.device);
-  } catch (const UserError&) {
+  // Pa_Terminate talks to the audio server, which may be the one that went away.
+  if (portaudio_ &&
+      !finishes_within(kCloseLimit, [old = std::move(portaudio_)]() mutable { old.reset(); })) {
     return false;
   }
+  if (!hold_output()) return false;
   output_ok_ = true;
   reopen_backoff_ = seconds(0);
   events_->append("device_back", clock_.now(), {{"device", device_.label()}});
@@ -776,6 +799,50 @@ bool StationDaemon::reopen_output() {
        fmt::format("loaxad: output device {} is back", device_.label())},
       LogPriority::kNotice);
   return true;
+}
+
+bool StationDaemon::hold_output() {
+  if (portaudio_) return true;
+  // Pa_Initialize talks to the audio server; bound it like a close.
+  auto made = std::make_shared<std::unique_ptr<PortAudioSystem>>();
+  const bool in_time = finishes_within(kCloseLimit, [made] {
+    try {
+      *made = std::make_unique<PortAudioSystem>("loaxad");
+    } catch (...) {  // an exception must not end the process from a detached thread
+    }
+  });
+  if (!in_time || !*made) return false;
+  auto system = std::move(*made);
+  try {
+    device_ = system->find(config_.host_api, config_.device);
+  } catch (const UserError&) {
+    return false;
+  }
+  portaudio_ = std::move(system);
+  return true;
+}
+
+void StationDaemon::drop_idle_output() {
+  if (options_.rehearsal || !portaudio_ || current_ || !queue_.empty() || !output_ok_ ||
+      restart_required_ || stopping_) {
+    return;
+  }
+  const auto ahead = std::chrono::duration_cast<microseconds>(
+      std::chrono::duration<double>(config_.open_ahead_seconds));
+  if (next_ && next_->scheduled_at - ahead - kHoldAhead <= clock_.now() + kHoldAhead) return;
+  if (!finishes_within(kCloseLimit,
+                       [system = std::move(portaudio_)]() mutable { system.reset(); })) {
+    // Pa_Terminate stuck on the audio server: PortAudio cannot be initialised again in this
+    // process, as after a hung close (release_output).
+    say({"loaxad: giải phóng PortAudio bị treo (máy chủ âm thanh đã mất); khởi động lại loaxad",
+         "loaxad: releasing PortAudio hung (the audio server is gone); loaxad must restart"});
+    events_->append("restart_required", clock_.now(),
+                    {{"device", output_label_}, {"reason", "releasing PortAudio hung"}});
+    restart_required_ = true;
+    exit_code_ = kExitRestart;
+    stopping_ = true;
+    shut_down();
+  }
 }
 
 bool StationDaemon::amplifier_due(const Occurrence& o) const {

@@ -116,6 +116,12 @@ class StationDaemon {
   void device_lost(const std::string& why);
   void schedule_reopen();
   bool reopen_output();
+  /// PortAudio, and with it the audio server's client (on JACK: the server's shared memory,
+  /// ~100 MB resident, and a thread that wakes every period), is held only around broadcasts:
+  /// hold_output() takes it (bounded, as a close is), drop_idle_output() lets it go when nothing
+  /// plays or waits. Measured in BENCHMARKS.md, row 5.
+  bool hold_output();
+  void drop_idle_output();
   void arm_signals();
   void arm_hangup();
   void close_crashed_entries();
