@@ -12,6 +12,7 @@ packages=(
   jackd2 libjack-jackd2-dev
   espeak-ng sox libsox-fmt-all
   faketime libfaketime
+  chromium
 )
 
 missing=()
