@@ -72,7 +72,7 @@ td.n { text-align: right; }
 .outcome-completed { color: #1a6b36; }
 .outcome-missed, .outcome-failed, .outcome-interrupted { color: #b0201a; font-weight: bold; }
 .gaps li { margin-bottom: 1.5mm; }
-.heatmap { width: 100%; height: auto; max-height: 60mm; }
+.heatmap { max-width: 100%; height: auto; }
 code { font-size: 9pt; }
 )css";
 
@@ -154,7 +154,8 @@ void heatmap(Page& page, const CommuneReport& c) {
   const sys_days origin = first - (date::weekday{first} - date::Monday);
   const sys_days last{c.days.back().day};
   const int columns = static_cast<int>((last - origin).count() / 7) + 1;
-  const int width = kLeft + columns * kStep + 4;
+  // Wide enough for the legend under a short period's few columns.
+  const int width = std::max(kLeft + columns * kStep + 4, 640);
   const int height = kTop + 7 * kStep + 26;
   const bool en = page.lang() == Lang::kEn;
   page.raw(fmt::format(

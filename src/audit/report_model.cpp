@@ -304,7 +304,7 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   std::vector<StationEvent> station_events;
   std::optional<Instant> first_at, last_at;
   for (const auto& e : source.events) {
-    // The times of the events, not their order: a clock set back shows in neither.
+    // The span of the events' times (a clock set back makes chain order differ from it).
     if (!first_at || e.at < *first_at) first_at = e.at;
     if (!last_at || e.at > *last_at) last_at = e.at;
     if (e.table != "broadcasts" && e.table != "broadcast_outcomes" && e.table != "station_events" &&
@@ -350,7 +350,11 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   if (source.from) r.data_from = parse_date(*source.from);
   if (!r.data_from && first_at) r.data_from = local_day(*first_at);
   if (source.to) r.data_to = parse_date(*source.to);
-  if (!r.data_to && options.live_until) r.data_to = local_day(*options.live_until);
+  if (!r.data_to && options.live_until) {
+    // A live log covers every day up to now, and at least up to its last event (a clock that
+    // was ahead).
+    r.data_to = local_day(last_at ? std::max(*options.live_until, *last_at) : *options.live_until);
+  }
   if (!r.data_to && last_at) r.data_to = local_day(*last_at);
   const auto from = options.from ? options.from : r.data_from;
   const auto to = options.to ? options.to : r.data_to;

@@ -201,8 +201,9 @@ TEST_F(ReportModelTest, OccurrenceRowsCarryTimesSegmentsAndTranslatedReasons) {
   EXPECT_EQ(find("stopped").why.text.vi, "loaxad bị dừng (SIGTERM)");
   EXPECT_FALSE(find("failed").delay_seconds.has_value());
   EXPECT_EQ(find("open").reason, "");
-  const OccurrenceRow& play = r.occurrences[r.occurrences.size() - 2];
+  const OccurrenceRow& play = r.occurrences[r.occurrences.size() - 3];  // 26th, 10:00
   EXPECT_EQ(play.origin, "operator");
+  EXPECT_FALSE(play.scheduled());
   EXPECT_EQ(play.zones, std::vector<std::string>{"thon-dong"});
 }
 

@@ -436,7 +436,8 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
     EXPECT_EQ(s["intact"], true);
     EXPECT_EQ(s["planned"], 17);
     EXPECT_EQ(s["completed"], 9);
-    EXPECT_EQ(s["months"]["2026-11"], "incomplete");
+    // 9 completed of the 8 a month asks: met, though the data covers only part of November.
+    EXPECT_EQ(s["months"]["2026-11"], "met");
   }
   // Each commune's rules travelled with its bundle: at least 1 a week passes every week, at
   // least 3 fails weeks 46 and 47.
