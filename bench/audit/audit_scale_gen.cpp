@@ -94,7 +94,7 @@ void generate_commune(const Options& o, int index, const fs::path& work) {
   std::vector<Segment> catalogue;
   for (int s = 0; s < 24; ++s) {
     Segment seg;
-    seg.sha256 = fmt::format("{:08x}{:04x}{:052x}", o.seed, index, s);
+    seg.sha256 = fmt::format("{:04x}{:04x}{:04x}{:052x}", o.seed & 0xffff, index, s, 0);
     seg.id = seg.sha256.substr(0, 12);
     seg.title = fmt::format("{} số {}", s % 2 ? "Bản tin thời sự" : "Chuyên mục CCHC", s + 1);
     seg.tag = s % 2 ? "tin-tuc" : "cchc";
