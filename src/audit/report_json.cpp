@@ -176,10 +176,8 @@ json commune(const CommuneReport& c, Lang lang) {
   };
 }
 
-}  // namespace
-
-json report_json(const Report& report, Lang lang) {
-  json summary = json::array();
+json summary(const Report& report) {
+  json out = json::array();
   const auto months = report.months();
   for (const auto& c : report.communes) {
     json verdicts = json::object();
@@ -188,22 +186,53 @@ json report_json(const Report& report, Lang lang) {
                              [&](const PeriodRow& p) { return p.label == m; });
       verdicts[m] = it == c.months.end() ? json(nullptr) : json(to_string(it->verdict));
     }
-    summary.push_back({{"station", c.station},
-                       {"source", c.label},
-                       {"fingerprint", c.fingerprint},
-                       {"intact", c.verification.intact()},
-                       {"planned", c.total.planned},
-                       {"completed", c.total.completed},
-                       {"months", verdicts}});
+    out.push_back({{"station", c.station},
+                   {"source", c.label},
+                   {"fingerprint", c.fingerprint},
+                   {"intact", c.verification.intact()},
+                   {"planned", c.total.planned},
+                   {"completed", c.total.completed},
+                   {"months", verdicts}});
   }
-  json communes = json::array();
-  for (const auto& c : report.communes) communes.push_back(commune(c, lang));
+  return out;
+}
+
+json head(const Report& report, Lang lang) {
   return {{"format", "loaxa-audit-report"},
           {"version", 1},
           {"lang", lang == Lang::kEn ? "en" : "vi"},
           {"generated_at", format_iso(report.generated_at, date::locate_zone("UTC"))},
-          {"summary", summary},
-          {"communes", communes}};
+          {"summary", summary(report)}};
+}
+
+}  // namespace
+
+json report_json(const Report& report, Lang lang) {
+  json out = head(report, lang);
+  json communes = json::array();
+  for (const auto& c : report.communes) communes.push_back(commune(c, lang));
+  out["communes"] = std::move(communes);
+  return out;
+}
+
+std::string render_json(const Report& report, Lang lang) {
+  // The same content as report_json(), "communes" last.
+  std::string text = head(report, lang).dump(2);
+  text.resize(text.size() - 2);  // "\n}"
+  text += ",\n  \"communes\": [";
+  for (std::size_t i = 0; i < report.communes.size(); ++i) {
+    std::string one = commune(report.communes[i], lang).dump(2);
+    // Indented one level deeper, as an element of the array.
+    std::string indented = "\n    ";
+    for (char ch : one) {
+      indented += ch;
+      if (ch == '\n') indented += "    ";
+    }
+    text += indented;
+    if (i + 1 < report.communes.size()) text += ',';
+  }
+  text += report.communes.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return text;
 }
 
 }  // namespace loaxa

@@ -141,7 +141,7 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
     if (format == "csv") {
       text = render_csv(r, ctx.lang);
     } else if (format == "json") {
-      text = report_json(r, ctx.lang).dump(2) + "\n";
+      text = render_json(r, ctx.lang);
     } else {
       text = render_html(r, ctx.lang);
     }

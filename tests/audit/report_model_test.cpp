@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "audit/bundle.h"
+#include "audit/report_json.h"
 #include "fakes/audit_log.h"
 #include "fakes/fixtures.h"
 
@@ -205,6 +206,15 @@ TEST_F(ReportModelTest, OccurrenceRowsCarryTimesSegmentsAndTranslatedReasons) {
   EXPECT_EQ(play.origin, "operator");
   EXPECT_FALSE(play.scheduled());
   EXPECT_EQ(play.zones, std::vector<std::string>{"thon-dong"});
+}
+
+TEST_F(ReportModelTest, StreamedJsonIsTheSameDocument) {
+  Report report;
+  report.communes = {build(), build()};
+  const auto text = render_json(report, Lang::kVi);
+  EXPECT_EQ(nlohmann::json::parse(text), report_json(report, Lang::kVi));
+  report.communes.clear();
+  EXPECT_EQ(nlohmann::json::parse(render_json(report, Lang::kEn)), report_json(report, Lang::kEn));
 }
 
 TEST_F(ReportModelTest, ProgrammeFilterKeepsOnlyThatProgrammeAndItsRules) {
