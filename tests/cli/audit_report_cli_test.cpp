@@ -12,8 +12,8 @@
 
 #include "audit/bundle.h"
 #include "fakes/audit_log.h"
+#include "fakes/command_runner.h"
 #include "fakes/fixtures.h"
-#include "fakes/run_command.h"
 #include "store/database.h"
 
 namespace loaxa {
@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::LoggedBroadcast;
-using testing::RunResult;
+using RunResult = testing::CommandResult;
 using testing::StationLog;
 using testing::TempDir;
 
@@ -63,8 +63,8 @@ class ReportCli : public ::testing::Test {
   }
 
   RunResult loaxa(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--config", config_.string()});
-    return testing::run_command(testing::loaxa_binary(), args, dir_.path());
+    args.insert(args.begin(), {testing::loaxa_binary().string(), "--config", config_.string()});
+    return testing::run_command(args, dir_.path());
   }
 
   TempDir dir_;
@@ -265,7 +265,8 @@ class Chromium {
                                     "--no-first-run",
                                     "--user-data-dir=" + profile.string()};
     all.insert(all.end(), args.begin(), args.end());
-    return testing::run_command("/usr/bin/timeout", all, scratch_);
+    all.insert(all.begin(), "/usr/bin/timeout");
+    return testing::run_command(all, scratch_);
   }
 
  private:
@@ -405,7 +406,8 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   std::vector<std::string> args = {"--lang", "en", "audit", "merge"};
   args.insert(args.end(), bundles.begin(), bundles.end());
   args.insert(args.end(), {"--out", merged.string()});
-  const auto m = testing::run_command(testing::loaxa_binary(), args, dir.path());
+  args.insert(args.begin(), testing::loaxa_binary().string());
+  const auto m = testing::run_command(args, dir.path());
   EXPECT_EQ(m.exit_code, 2) << m.out << m.err;
   EXPECT_TRUE(contains(m.err, "REFUSED " + bundles[1] + ": ")) << m.err;
   EXPECT_FALSE(contains(m.err, bundles[0])) << m.err;
@@ -424,9 +426,9 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
     EXPECT_FALSE(e.path().filename().string().ends_with(".tmp")) << e.path();
   }
 
-  const auto r = testing::run_command(
-      testing::loaxa_binary(), {"audit", "report", "--db", merged.string(), "--format", "json"},
-      dir.path());
+  const auto r = testing::run_command({testing::loaxa_binary().string(), "audit", "report", "--db",
+                                       merged.string(), "--format", "json"},
+                                      dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   ASSERT_EQ(j["summary"].size(), 2u);
@@ -447,9 +449,9 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   EXPECT_EQ(j["communes"][1]["gaps"].size(), 2u);
   EXPECT_EQ(j["communes"][1]["verification"]["intact"], true);
 
-  const auto html = testing::run_command(
-      testing::loaxa_binary(), {"audit", "report", "--db", merged.string(), "--format", "html"},
-      dir.path());
+  const auto html = testing::run_command({testing::loaxa_binary().string(), "audit", "report",
+                                          "--db", merged.string(), "--format", "html"},
+                                         dir.path());
   ASSERT_EQ(html.exit_code, 0) << html.err;
   EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Tân Phú\">"));
   EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Phú Mỹ\">"));
@@ -462,9 +464,9 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
         "UPDATE events SET payload = replace(payload, '\"outcome\":\"missed\"', "
         "'\"outcome\":\"completed\"') WHERE commune_id = 2 AND source = 'broadcast_outcomes'");
   }
-  const auto again = testing::run_command(
-      testing::loaxa_binary(), {"audit", "report", "--db", merged.string(), "--format", "json"},
-      dir.path());
+  const auto again = testing::run_command({testing::loaxa_binary().string(), "audit", "report",
+                                           "--db", merged.string(), "--format", "json"},
+                                          dir.path());
   EXPECT_EQ(again.exit_code, 2);
   const json k = json::parse(again.out);
   EXPECT_EQ(k["summary"][0]["intact"], true);
@@ -478,10 +480,10 @@ TEST(MergeCli, NeverOverwritesAFileThatIsNotAMergedFile) {
   const auto bundle = dir / "a.loaxa";
   write_bundle(log.db(), log.config(), {std::nullopt, std::nullopt, bundle});
   const auto before = testing::read_file(log.config().database);
-  const auto r = testing::run_command(
-      testing::loaxa_binary(),
-      {"--lang", "en", "audit", "merge", bundle.string(), "--out", log.config().database.string()},
-      dir.path());
+  const auto r =
+      testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit", "merge",
+                            bundle.string(), "--out", log.config().database.string()},
+                           dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "exists and is not a merged file")) << r.err;
   EXPECT_EQ(testing::read_file(log.config().database), before);
