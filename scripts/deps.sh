@@ -15,6 +15,7 @@ packages=(
   faketime libfaketime
   # make deb and its tests: lint, unit check, completion
   lintian systemd bash-completion
+  chromium
 )
 # Extra packages a make target needs only for itself (make fuzz: clang).
 packages+=("$@")

@@ -9,6 +9,7 @@
 
 #include "audit/chain_verifier.h"
 #include "audit/station_key.h"
+#include "config/station_config.h"
 #include "store/audit_chain.h"
 
 namespace loaxa {
@@ -44,11 +45,17 @@ struct AuditSource {
   /// The chained events in order. Their payloads are the canonical rows (see audit_chain.h):
   /// {"row":{...columns of the table...},"seq":N,"table":"broadcasts"|...}.
   std::vector<ChainEvent> events;
+  /// Where `events` join the station's chain: the hash before the first of them (zeros from
+  /// the start of a log) and that first seq; what a re-verification starts from.
+  Sha256 previous_hash{};
+  std::int64_t first_seq = 1;
   std::vector<SegmentInfo> segments;
   /// The period asked for at export (local dates, inclusive), if any.
   std::optional<std::string> from;
   std::optional<std::string> to;
   Verification verification;
+  /// The station's [compliance] rules as its config stood at export (none in older bundles).
+  std::vector<ComplianceRule> compliance;
 };
 
 }  // namespace loaxa

@@ -171,6 +171,7 @@ ExportResult write_bundle(SQLite::Database& db, const StationConfig& config,
       {"to", request.to ? nlohmann::json(*request.to) : nlohmann::json(nullptr)},
       {"first_seq", first},
       {"previous_hash", to_hex(previous)},
+      {"compliance", compliance_to_json(config.compliance)},
   };
 
   fs::path out = request.out;
@@ -304,6 +305,13 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         header_first_seq = j.at("first_seq").get<std::int64_t>();
         const auto previous = sha256_from_hex(j.at("previous_hash").get<std::string>());
         if (!previous) bad_bundle(file, number, "previous_hash hỏng", "damaged previous_hash");
+        if (j.contains("compliance")) {
+          auto rules = compliance_from_json(j["compliance"]);
+          if (!rules) bad_bundle(file, number, "compliance hỏng", "damaged compliance");
+          source.compliance = std::move(*rules);
+        }
+        source.previous_hash = *previous;
+        source.first_seq = header_first_seq;
         verifier.emplace(*previous, header_first_seq, pin);
       } else if (j.contains("segment")) {
         const auto& s = j["segment"];
@@ -353,6 +361,11 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
                "no end line — the file was cut short");
   }
   source.verification = verifier->finish();
+  check_bundle_source(source, pin);
+  return source;
+}
+
+void check_bundle_source(AuditSource& source, const std::optional<std::string>& pin) {
   auto& v = source.verification;
   if (v.intact() && v.unsigned_events > 0) {
     v.problems.push_back(
@@ -380,7 +393,41 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
   }
   if (!source.key && v.key) source.key = v.key;
   check_segments(source);
-  return source;
+}
+
+nlohmann::json compliance_to_json(const std::vector<ComplianceRule>& rules) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& r : rules) {
+    nlohmann::json rule = nlohmann::json::object();
+    if (r.per_month) rule["per_month"] = *r.per_month;
+    if (r.per_week) rule["per_week"] = *r.per_week;
+    j[r.programme] = rule;
+  }
+  return j;
+}
+
+std::optional<std::vector<ComplianceRule>> compliance_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) return std::nullopt;
+  std::vector<ComplianceRule> rules;
+  for (const auto& [programme, rule] : j.items()) {
+    if (!rule.is_object()) return std::nullopt;
+    ComplianceRule r{programme, std::nullopt, std::nullopt};
+    for (const auto& [key, value] : rule.items()) {
+      if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
+          value.get<std::int64_t>() > 1000) {
+        return std::nullopt;
+      }
+      if (key == "per_month") {
+        r.per_month = value.get<int>();
+      } else if (key == "per_week") {
+        r.per_week = value.get<int>();
+      } else {
+        return std::nullopt;
+      }
+    }
+    rules.push_back(std::move(r));
+  }
+  return rules;
 }
 
 AuditSource read_database(SQLite::Database& db, const StationConfig& config,
@@ -389,6 +436,7 @@ AuditSource read_database(SQLite::Database& db, const StationConfig& config,
   source.label = config.database.string();
   source.station = station_of(config);
   source.key = StationKey::load_public(config.keys);
+  source.compliance = config.compliance;
   source.verification = verify_database(db, pin);
   if (source.key && source.verification.key && !(*source.key == *source.verification.key)) {
     source.verification.problems.push_back(

@@ -1,7 +1,8 @@
 #pragma once
 // Export bundles: one self-contained file an inspector verifies offline (format in
 // docs/bundle-format.md). JSON Lines, UTF-8:
-//   line 1      header  {"format":"loaxa-bundle","version":1,"station":{...},"public_key":...}
+//   line 1      header  {"format":"loaxa-bundle","version":1,"station":{...},"public_key":...,
+//                        "compliance":{"cchc":{"per_month":8,"per_week":1}}}  (rules: optional)
 //   then        {"segment":{...}}  metadata of every segment of the station
 //   then        {"event":{"seq":..,"table":..,"row_id":..,"at_us":..,"payload":"..","hash":".."}}
 //   last line   {"end":{"segments":M,"events":N}}
@@ -9,8 +10,10 @@
 #include <SQLiteCpp/Database.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audit/audit_source.h"
 #include "config/station_config.h"
@@ -43,6 +46,17 @@ AuditSource read_bundle(const std::filesystem::path& file, const std::optional<s
 /// The station's database as an audit source, verified (station facts from its config).
 AuditSource read_database(SQLite::Database& db, const StationConfig& config,
                           const std::optional<std::string>& pin);
+
+/// The checks of a bundle beyond its chain, once the verifier has finished: an unsigned tail
+/// (a cut end), a header key that did not sign, a key that is not the pinned one, segment
+/// metadata that differs from the chained records. Also for a commune of a merged file.
+void check_bundle_source(AuditSource& source, const std::optional<std::string>& pin);
+
+/// [compliance] rules as bundles and merged files carry them:
+/// {"cchc":{"per_month":8,"per_week":1}}.
+nlohmann::json compliance_to_json(const std::vector<ComplianceRule>& rules);
+/// None when `j` is not an object of that shape.
+std::optional<std::vector<ComplianceRule>> compliance_from_json(const nlohmann::json& j);
 
 /// Whether `file` starts like a bundle (rather than a SQLite database).
 bool looks_like_bundle(const std::filesystem::path& file);

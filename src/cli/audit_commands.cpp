@@ -225,6 +225,7 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
                                 result.events, result.first_seq, result.last_seq, result.segments)})
         << '\n';
   });
+  add_audit_report_commands(*audit, ctx);
 }
 
 }  // namespace loaxa

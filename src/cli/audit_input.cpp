@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/bundle.h"
+#include "audit/merged_file.h"
 #include "store/database.h"
 
 namespace loaxa {
@@ -30,14 +31,21 @@ std::string station_name_in(const AuditSource& s) {
 std::vector<AuditSource> read_audit_input(CliContext& ctx, const AuditInput& input,
                                           const std::optional<std::string>& pin) {
   std::vector<AuditSource> out;
-  for (const auto& b : input.bundles) out.push_back(read_bundle(b, pin));
-  if (!out.empty()) return out;
+  for (const auto& b : input.bundles) {
+    if (is_merged_file(b)) {
+      for (auto& s : read_merged(b, pin)) out.push_back(std::move(s));
+    } else {
+      out.push_back(read_bundle(b, pin));
+    }
+  }
+  if (!input.bundles.empty()) return out;
   if (input.db.empty()) {
     const StationConfig& config = ctx.config();
     auto db = open_database_readonly(config.database);
     out.push_back(read_database(*db, config, pin));
     return out;
   }
+  if (is_merged_file(input.db)) return read_merged(input.db, pin);
   // An inspector's copy of a station's database: no config of that station here.
   StationConfig config;
   config.database = fs::absolute(input.db);

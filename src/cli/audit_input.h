@@ -18,8 +18,12 @@ struct AuditInput {
 
 /// Reads and verifies each input: the bundles if any were given, else the database.
 /// For a --db file other than the config's, the station's name comes from the log itself and
-/// its key from keys/ beside the file. Throws UserError for unreadable input.
+/// its key from keys/ beside the file. A merged file (`loaxa audit merge`), as --db or as an
+/// argument, gives one source per commune. Throws UserError for unreadable input.
 std::vector<AuditSource> read_audit_input(CliContext& ctx, const AuditInput& input,
                                           const std::optional<std::string>& pin);
+
+/// audit report|merge (cli/audit_report_commands.cpp), added to `loaxa audit`.
+void add_audit_report_commands(CLI::App& audit, CliContext& ctx);
 
 }  // namespace loaxa

@@ -97,6 +97,44 @@ struct Reader {
   }
 };
 
+/// [compliance] cchc = { per_month = 8, per_week = 1 }
+std::vector<ComplianceRule> read_compliance(const Reader& r, const toml::table& section) {
+  std::vector<ComplianceRule> rules;
+  for (const auto& [k, v] : section) {
+    ComplianceRule rule;
+    rule.programme = std::string(k.str());
+    const std::string usage = fmt::format("{} = {{ per_month = 8, per_week = 1 }}", rule.programme);
+    const toml::table* t = v.as_table();
+    if (t == nullptr || t->empty()) {
+      r.fail(v.source(),
+             fmt::format("\"compliance.{}\": viết dạng {} (số buổi phát hoàn thành tối thiểu mỗi "
+                         "tháng, mỗi tuần; có thể bỏ một trong hai)",
+                         rule.programme, usage),
+             fmt::format("\"compliance.{}\": write it as {} (the fewest completed broadcasts per "
+                         "month and per week; either may be left out)",
+                         rule.programme, usage));
+    }
+    r.only_keys(*t, fmt::format("compliance.{}.", rule.programme), {"per_month", "per_week"});
+    for (const char* key : {"per_month", "per_week"}) {
+      const toml::node* n = t->get(key);
+      if (n == nullptr) continue;
+      const auto value = n->value_exact<int64_t>();
+      const int most = std::string_view(key) == "per_month" ? 1000 : 250;
+      if (!value || *value < 1 || *value > most) {
+        r.fail(n->source(),
+               fmt::format("\"compliance.{}.{}\" phải là số nguyên từ 1 đến {}", rule.programme,
+                           key, most),
+               fmt::format("\"compliance.{}.{}\" must be a whole number from 1 to {}",
+                           rule.programme, key, most));
+      }
+      (std::string_view(key) == "per_month" ? rule.per_month : rule.per_week) =
+          static_cast<int>(*value);
+    }
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
 }  // namespace
 
 StationConfig load_config(const fs::path& file) {
@@ -130,8 +168,9 @@ StationConfig load_config(const fs::path& file) {
   c.holidays = (r.base / "holidays.toml").lexically_normal();
   c.control_socket = (r.base / "var/loaxad.sock").lexically_normal();
 
-  r.only_keys(root, "",
-              {"station", "storage", "schedules", "audio", "zones", "control", "amplifier"});
+  r.only_keys(
+      root, "",
+      {"station", "storage", "schedules", "audio", "zones", "control", "amplifier", "compliance"});
   const toml::table* station = r.section(root, "station");
   const toml::table* storage = r.section(root, "storage");
   const toml::table* schedules = r.section(root, "schedules");
@@ -139,6 +178,7 @@ StationConfig load_config(const fs::path& file) {
   const toml::table* zones = r.section(root, "zones");
   const toml::table* control = r.section(root, "control");
   const toml::table* amplifier = r.section(root, "amplifier");
+  const toml::table* compliance = r.section(root, "compliance");
 
   if (station)
     r.only_keys(*station, "station.", {"name", "timezone", "require_approval", "window"});
@@ -275,6 +315,7 @@ StationConfig load_config(const fs::path& file) {
       }
     }
   }
+  if (compliance) c.compliance = read_compliance(r, *compliance);
   if (c.station_name.empty()) {
     toml::source_region top{};
     top.begin = {1, 1};

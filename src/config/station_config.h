@@ -10,6 +10,15 @@
 
 namespace loaxa {
 
+/// [compliance] PROGRAMME = { per_month = 8, per_week = 1 }: the fewest completed broadcasts of
+/// a programme that a calendar month and an ISO week (Monday to Sunday) must have.
+struct ComplianceRule {
+  std::string programme;
+  std::optional<int> per_month;
+  std::optional<int> per_week;
+  bool operator==(const ComplianceRule&) const = default;
+};
+
 /// config/loaxa.toml. Relative paths in the file are resolved against the file's folder.
 struct StationConfig {
   std::filesystem::path file;  ///< the config file itself, absolute
@@ -58,6 +67,9 @@ struct StationConfig {
   double amplifier_lead_seconds = 5.0;
   double amplifier_timeout_seconds = 10.0;
   bool amplifier_cancel_on_failure = false;  ///< a failed `before` cancels the broadcast
+
+  // [compliance]: what `loaxa audit report` checks each week and month, by programme id
+  std::vector<ComplianceRule> compliance;
 };
 
 /// Reads and validates a config file. Throws UserError naming file, line and key for an unknown

@@ -137,6 +137,39 @@ TEST_F(StationConfigTest, BadInputNamesFileLineAndKey) {
   }
 }
 
+TEST_F(StationConfigTest, ReadsComplianceRules) {
+  auto c = load_config(write(R"(
+[station]
+name = "X"
+[compliance]
+cchc = { per_month = 8, per_week = 1 }
+tin-tuc = { per_week = 2 }
+)"));
+  ASSERT_EQ(c.compliance.size(), 2u);
+  EXPECT_EQ(c.compliance[0], (ComplianceRule{"cchc", 8, 1}));
+  EXPECT_EQ(c.compliance[1], (ComplianceRule{"tin-tuc", std::nullopt, 2}));
+  EXPECT_TRUE(load_config(write("[station]\nname = \"X\"\n")).compliance.empty());
+}
+
+TEST_F(StationConfigTest, BadComplianceRulesNameLineAndKey) {
+  const BadCase cases[] = {
+      {"[station]\nname = \"X\"\n[compliance]\ncchc = 8\n",
+       "loaxa.toml:4:8: \"compliance.cchc\": write it as cchc = { per_month = 8, per_week = 1 }"},
+      {"[station]\nname = \"X\"\n[compliance]\ncchc = {}\n", "\"compliance.cchc\": write it as"},
+      {"[station]\nname = \"X\"\n[compliance]\ncchc = { per_day = 1 }\n",
+       "loaxa.toml:4:10: unknown key \"compliance.cchc.per_day\"; known keys: per_month, per_week"},
+      {"[station]\nname = \"X\"\n[compliance]\ncchc = { per_month = 0 }\n",
+       "loaxa.toml:4:22: \"compliance.cchc.per_month\" must be a whole number from 1 to 1000"},
+      {"[station]\nname = \"X\"\n[compliance]\ncchc = { per_week = 1.5 }\n",
+       "\"compliance.cchc.per_week\" must be a whole number from 1 to 250"},
+      {"compliance = 3\n[station]\nname = \"X\"\n", "\"compliance\" must be a table"},
+  };
+  for (const auto& c : cases) {
+    std::string err = error_of(c.text);
+    EXPECT_NE(err.find(c.expected), std::string::npos) << "for:\n" << c.text << "got: " << err;
+  }
+}
+
 TEST_F(StationConfigTest, MissingFileSaysHowToPointAtOne) {
   try {
     load_config(dir_ / "nope.toml");

@@ -1,0 +1,324 @@
+#include "audit/merged_file.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "audit/bundle.h"
+#include "audit/chain_verifier.h"
+
+namespace loaxa {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr int kMergedVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE communes (
+  id INTEGER PRIMARY KEY,
+  bundle TEXT NOT NULL,          -- the bundle's file name, as given to merge
+  name TEXT NOT NULL,            -- the station's name
+  station TEXT NOT NULL,         -- JSON {"name","timezone","zones":[{"name","channels"}]}
+  public_key TEXT,               -- hex Ed25519 public key; NULL when the bundle had none
+  fingerprint TEXT,
+  period_from TEXT,              -- the export's --from/--to (local dates), if any
+  period_to TEXT,
+  first_seq INTEGER NOT NULL,    -- where the events join the station's chain
+  previous_hash TEXT NOT NULL,   -- the chain hash before first_seq (hex)
+  compliance TEXT NOT NULL,      -- JSON {"cchc":{"per_month":8,"per_week":1}}
+  verification TEXT NOT NULL,    -- JSON summary of the verification at merge
+  merged_at_us INTEGER NOT NULL
+);
+CREATE TABLE events (
+  commune_id INTEGER NOT NULL REFERENCES communes(id),
+  seq INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  source_id INTEGER NOT NULL,
+  at_us INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (commune_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE segments (
+  commune_id INTEGER NOT NULL REFERENCES communes(id),
+  id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  frames INTEGER NOT NULL,
+  sample_rate INTEGER NOT NULL,
+  PRIMARY KEY (commune_id, id)
+) WITHOUT ROWID;
+)sql";
+
+std::int64_t us(Instant t) {
+  return t.time_since_epoch().count();
+}
+
+[[noreturn]] void cannot_write(const fs::path& out, const std::string& why) {
+  throw UserError({fmt::format("{}: không ghi được ({})", out.string(), why),
+                   fmt::format("{}: cannot write ({})", out.string(), why)});
+}
+
+nlohmann::json station_json(const StationInfo& s) {
+  nlohmann::json zones = nlohmann::json::array();
+  for (const auto& z : s.zones) zones.push_back({{"name", z.name}, {"channels", z.channels}});
+  return {{"name", s.name}, {"timezone", s.timezone}, {"zones", zones}};
+}
+
+StationInfo station_from(const nlohmann::json& j) {
+  StationInfo s;
+  s.name = j.value("name", "");
+  s.timezone = j.value("timezone", "Asia/Ho_Chi_Minh");
+  if (j.contains("zones") && j["zones"].is_array()) {
+    for (const auto& z : j["zones"]) {
+      s.zones.push_back({z.value("name", ""), z.value("channels", std::vector<int>{})});
+    }
+  }
+  return s;
+}
+
+nlohmann::json verification_json(const Verification& v) {
+  return {{"intact", v.intact()},
+          {"events", v.events},
+          {"first_seq", v.first_seq},
+          {"last_seq", v.last_seq},
+          {"checkpoints", v.checkpoints},
+          {"signed_through", v.signed_through},
+          {"unsigned_events", v.unsigned_events}};
+}
+
+void insert(SQLite::Database& db, const AuditSource& s, const std::string& bundle, Instant now) {
+  SQLite::Statement c(db,
+                      "INSERT INTO communes (bundle, name, station, public_key, fingerprint, "
+                      "period_from, period_to, first_seq, previous_hash, compliance, "
+                      "verification, merged_at_us) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  c.bind(1, bundle);
+  c.bind(2, s.station.name);
+  c.bind(3, station_json(s.station).dump());
+  if (s.key) {
+    c.bind(4, s.key->hex());
+    c.bind(5, s.key->fingerprint());
+  }
+  if (s.from) c.bind(6, *s.from);
+  if (s.to) c.bind(7, *s.to);
+  c.bind(8, static_cast<int64_t>(s.first_seq));
+  c.bind(9, to_hex(s.previous_hash));
+  c.bind(10, compliance_to_json(s.compliance).dump());
+  c.bind(11, verification_json(s.verification).dump());
+  c.bind(12, static_cast<int64_t>(us(now)));
+  c.exec();
+  const std::int64_t id = db.getLastInsertRowid();
+  SQLite::Statement e(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?)");
+  for (const auto& ev : s.events) {
+    e.reset();
+    e.bind(1, static_cast<int64_t>(id));
+    e.bind(2, static_cast<int64_t>(ev.seq));
+    e.bind(3, ev.table);
+    e.bind(4, static_cast<int64_t>(ev.row_id));
+    e.bind(5, static_cast<int64_t>(us(ev.at)));
+    e.bindNoCopy(6, ev.payload);
+    e.bind(7, to_hex(ev.hash));
+    e.exec();
+  }
+  SQLite::Statement g(db, "INSERT INTO segments VALUES (?,?,?,?,?,?,?)");
+  for (const auto& seg : s.segments) {
+    g.reset();
+    g.bind(1, static_cast<int64_t>(id));
+    g.bind(2, seg.id);
+    g.bind(3, seg.title);
+    g.bind(4, seg.sha256);
+    g.bind(5, seg.tag);
+    g.bind(6, static_cast<int64_t>(seg.frames));
+    g.bind(7, seg.sample_rate);
+    g.exec();
+  }
+}
+
+void fsync_path(const fs::path& p, int flags) {
+  const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, const fs::path& out,
+                                       Instant now) {
+  const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  const fs::path temp = dir / fmt::format(".{}.{}.tmp", out.filename().string(), ::getpid());
+  std::error_code ec;
+  fs::remove(temp, ec);
+  std::vector<MergeResult> results;
+  try {
+    {
+      SQLite::Database db(temp.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      // Nothing here is live: the file only becomes `out` once complete, so neither a
+      // journal nor syncs inside are needed (one fsync before the rename).
+      db.exec("PRAGMA journal_mode = OFF");
+      db.exec("PRAGMA synchronous = OFF");
+      db.exec(fmt::format("PRAGMA application_id = {}", kMergedApplicationId));
+      db.exec(fmt::format("PRAGMA user_version = {}", kMergedVersion));
+      db.exec(kSchema);
+      std::map<std::string, std::string> merged_keys;  // fingerprint -> bundle
+      for (const auto& b : bundles) {
+        MergeResult r;
+        r.bundle = b.string();
+        try {
+          AuditSource s = read_bundle(b, std::nullopt);
+          r.station = s.station.name;
+          r.events = static_cast<std::int64_t>(s.events.size());
+          if (s.key) r.fingerprint = s.key->fingerprint();
+          if (!s.verification.intact()) {
+            r.problem = s.verification.problems.front().what;
+          } else if (auto seen = merged_keys.find(r.fingerprint);
+                     !r.fingerprint.empty() && seen != merged_keys.end()) {
+            r.problem = {fmt::format("cùng đài (khoá {}) với {} đã gộp; hãy xuất một gói cho cả "
+                                     "kỳ",
+                                     r.fingerprint, seen->second),
+                         fmt::format("the same station (key {}) as {}, already merged; export "
+                                     "one bundle covering the whole period",
+                                     r.fingerprint, seen->second)};
+          } else {
+            SQLite::Transaction tx(db);
+            insert(db, s, b.filename().string(), now);
+            tx.commit();
+            r.merged = true;
+            if (!r.fingerprint.empty()) merged_keys[r.fingerprint] = r.bundle;
+          }
+        } catch (const UserError& e) {
+          r.problem = e.text();
+        }
+        results.push_back(std::move(r));
+      }
+    }
+    fsync_path(temp, O_RDONLY);
+    fs::rename(temp, out);
+    fsync_path(dir, O_RDONLY | O_DIRECTORY);
+  } catch (const SQLite::Exception& e) {
+    fs::remove(temp, ec);
+    cannot_write(out, e.what());
+  } catch (const fs::filesystem_error& e) {
+    fs::remove(temp, ec);
+    cannot_write(out, e.code().message());
+  }
+  return results;
+}
+
+bool is_merged_file(const fs::path& file) {
+  // The SQLite header: "SQLite format 3\0", and the application_id big-endian at offset 68.
+  std::ifstream f(file, std::ios::binary);
+  std::array<unsigned char, 72> head{};
+  if (!f.read(reinterpret_cast<char*>(head.data()), head.size())) return false;
+  if (std::string_view(reinterpret_cast<const char*>(head.data()), 16) !=
+      std::string_view("SQLite format 3\0", 16)) {
+    return false;
+  }
+  const auto id = static_cast<std::uint32_t>(head[68]) << 24 |
+                  static_cast<std::uint32_t>(head[69]) << 16 |
+                  static_cast<std::uint32_t>(head[70]) << 8 | static_cast<std::uint32_t>(head[71]);
+  return id == static_cast<std::uint32_t>(kMergedApplicationId);
+}
+
+std::vector<AuditSource> read_merged(const fs::path& file, const std::optional<std::string>& pin) {
+  if (!is_merged_file(file)) {
+    throw UserError({fmt::format("{}: không phải tệp gộp của loaxa audit merge", file.string()),
+                     fmt::format("{}: not a file written by loaxa audit merge", file.string())});
+  }
+  std::vector<AuditSource> out;
+  try {
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version != kMergedVersion) {
+      throw UserError({fmt::format("{}: tệp gộp phiên bản {} không được hỗ trợ; hãy cập nhật loaxa",
+                                   file.string(), version),
+                       fmt::format("{}: merged file version {} is not supported; upgrade loaxa",
+                                   file.string(), version)});
+    }
+    std::map<std::int64_t, std::size_t> index;
+    SQLite::Statement c(db,
+                        "SELECT id, bundle, station, public_key, period_from, period_to, "
+                        "first_seq, previous_hash, compliance FROM communes ORDER BY id");
+    while (c.executeStep()) {
+      AuditSource s;
+      s.label = c.getColumn(1).getString();
+      auto station = nlohmann::json::parse(c.getColumn(2).getString(), nullptr, false);
+      if (station.is_object()) s.station = station_from(station);
+      if (!c.getColumn(3).isNull()) s.key = public_key_from_hex(c.getColumn(3).getString());
+      if (!c.getColumn(4).isNull()) s.from = c.getColumn(4).getString();
+      if (!c.getColumn(5).isNull()) s.to = c.getColumn(5).getString();
+      s.first_seq = c.getColumn(6).getInt64();
+      s.previous_hash = sha256_from_hex(c.getColumn(7).getString()).value_or(Sha256{});
+      auto rules = nlohmann::json::parse(c.getColumn(8).getString(), nullptr, false);
+      if (auto r = compliance_from_json(rules)) s.compliance = std::move(*r);
+      index[c.getColumn(0).getInt64()] = out.size();
+      out.push_back(std::move(s));
+    }
+    SQLite::Statement g(db,
+                        "SELECT commune_id, id, title, sha256, tag, frames, sample_rate "
+                        "FROM segments ORDER BY commune_id");
+    while (g.executeStep()) {
+      auto it = index.find(g.getColumn(0).getInt64());
+      if (it == index.end()) continue;
+      out[it->second].segments.push_back({g.getColumn(1).getString(), g.getColumn(2).getString(),
+                                          g.getColumn(3).getString(), g.getColumn(4).getString(),
+                                          g.getColumn(5).getInt64(), g.getColumn(6).getInt()});
+    }
+    // Verified again here, not taken from the summary stored at merge: the merged file is a
+    // file like any other.
+    SQLite::Statement e(db,
+                        "SELECT commune_id, seq, source, source_id, at_us, payload, hash "
+                        "FROM events ORDER BY commune_id, seq");
+    std::optional<ChainVerifier> verifier;
+    std::int64_t current = -1;
+    auto finish = [&] {
+      if (current < 0) return;
+      auto& s = out[index.at(current)];
+      s.verification = verifier->finish();
+      check_bundle_source(s, pin);
+    };
+    std::vector<bool> seen(out.size(), false);
+    while (e.executeStep()) {
+      const std::int64_t id = e.getColumn(0).getInt64();
+      const auto it = index.find(id);
+      if (it == index.end()) continue;
+      if (id != current) {
+        finish();
+        current = id;
+        seen[it->second] = true;
+        verifier.emplace(out[it->second].previous_hash, out[it->second].first_seq, pin);
+      }
+      ChainEvent ev;
+      ev.seq = e.getColumn(1).getInt64();
+      ev.table = e.getColumn(2).getString();
+      ev.row_id = e.getColumn(3).getInt64();
+      ev.at = Instant{std::chrono::microseconds{e.getColumn(4).getInt64()}};
+      ev.payload = e.getColumn(5).getString();
+      ev.hash = sha256_from_hex(e.getColumn(6).getString()).value_or(Sha256{});
+      verifier->add(ev);
+      out[it->second].events.push_back(std::move(ev));
+    }
+    finish();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (seen[i]) continue;
+      ChainVerifier empty(out[i].previous_hash, out[i].first_seq, pin);
+      out[i].verification = empty.finish();
+      check_bundle_source(out[i], pin);
+    }
+  } catch (const SQLite::Exception& e) {
+    throw UserError({fmt::format("{}: tệp gộp hỏng ({})", file.string(), e.what()),
+                     fmt::format("{}: damaged merged file ({})", file.string(), e.what())});
+  }
+  return out;
+}
+
+}  // namespace loaxa

@@ -1,0 +1,298 @@
+// The report's numbers, verdicts and gaps for a log built from a known sequence of outcomes
+// through the real writers (tests/fakes/audit_log.cpp has the table).
+
+#include "audit/report_model.h"
+
+#include <gtest/gtest.h>
+
+#include "audit/bundle.h"
+#include "audit/report_json.h"
+#include "fakes/audit_log.h"
+#include "fakes/fixtures.h"
+
+namespace loaxa {
+namespace {
+
+using testing::StationLog;
+using testing::TempDir;
+
+date::year_month_day day(int y, unsigned m, unsigned d) {
+  return date::year_month_day{date::year{y}, date::month{m}, date::day{d}};
+}
+
+const PeriodRow& period(const std::vector<PeriodRow>& rows, const std::string& label) {
+  for (const auto& p : rows) {
+    if (p.label == label) return p;
+  }
+  throw std::runtime_error("no period " + label);
+}
+
+class ReportModelTest : public ::testing::Test {
+ protected:
+  ReportModelTest() : log_(dir_.path(), "Xã Tân Phú") {
+    testing::write_known_month(log_);
+    log_.config().compliance = {{"cchc", 10, 3}};
+  }
+  CommuneReport build(ReportOptions options = {}) {
+    const AuditSource source = read_database(log_.db(), log_.config(), std::nullopt);
+    EXPECT_TRUE(source.verification.intact()) << source.verification.problems.front().what.en;
+    return build_report(source, options, reasons_);
+  }
+
+  TempDir dir_;
+  StationLog log_;
+  ReasonTranslator reasons_;
+};
+
+TEST_F(ReportModelTest, TalliesEveryOutcomeOfTheMonth) {
+  const auto r = build();
+  ASSERT_TRUE(r.has_period);
+  EXPECT_EQ(r.from, day(2026, 11, 2));  // where the data begins
+  EXPECT_EQ(r.to, day(2026, 11, 29));
+  EXPECT_EQ(r.station, "Xã Tân Phú");
+  EXPECT_EQ(r.fingerprint, log_.key().public_key().fingerprint());
+  const Tally& t = r.total;
+  EXPECT_EQ(t.planned, 17);
+  EXPECT_EQ(t.completed, 9);
+  EXPECT_EQ(t.partial, 1);
+  EXPECT_EQ(t.preempted, 1);
+  EXPECT_EQ(t.interrupted, 1);
+  EXPECT_EQ(t.failed, 1);
+  EXPECT_EQ(t.missed, 2);
+  EXPECT_EQ(t.stopped, 1);
+  EXPECT_EQ(t.open, 1);
+  EXPECT_EQ(t.unscheduled, 1);
+  EXPECT_EQ(r.occurrences.size(), 18u);
+
+  ASSERT_EQ(r.weeks.size(), 4u);
+  EXPECT_EQ(r.weeks[0].label, "2026-W45");
+  EXPECT_EQ(r.weeks[3].label, "2026-W48");
+  const auto& w46 = period(r.weeks, "2026-W46").total;
+  EXPECT_EQ(w46.planned, 4);
+  EXPECT_EQ(w46.completed, 1);
+  EXPECT_EQ(w46.partial, 1);
+  EXPECT_EQ(w46.preempted, 1);
+  EXPECT_EQ(w46.missed, 1);
+  const auto& w47 = period(r.weeks, "2026-W47").total;
+  EXPECT_EQ(w47.planned, 6);
+  EXPECT_EQ(w47.completed, 2);
+  EXPECT_EQ(w47.interrupted, 1);
+  EXPECT_EQ(w47.failed, 1);
+  EXPECT_EQ(w47.stopped, 1);
+  EXPECT_EQ(w47.missed, 1);
+  ASSERT_EQ(r.months.size(), 1u);
+  EXPECT_EQ(r.months[0].label, "2026-11");
+  EXPECT_EQ(r.months[0].total.completed, 9);
+  EXPECT_EQ(r.months[0].programmes.at("cchc").planned, 17);
+  EXPECT_EQ(r.months[0].programmes.at("operator").unscheduled, 1);
+}
+
+TEST_F(ReportModelTest, VerdictsPerWeekAndMonthWithPartlyCoveredPeriodsIncomplete) {
+  const auto r = build();
+  EXPECT_EQ(r.rules_from, "log");
+  EXPECT_EQ(period(r.weeks, "2026-W45").verdict, Verdict::kMet);
+  EXPECT_EQ(period(r.weeks, "2026-W46").verdict, Verdict::kFailed);
+  EXPECT_EQ(period(r.weeks, "2026-W47").verdict, Verdict::kFailed);
+  EXPECT_EQ(period(r.weeks, "2026-W48").verdict, Verdict::kMet);
+  // 9 of 10 in November, but the data runs from the 2nd to the 29th only.
+  EXPECT_FALSE(r.months[0].covered);
+  EXPECT_EQ(r.months[0].verdict, Verdict::kIncomplete);
+  ASSERT_EQ(r.months[0].checks.size(), 1u);
+  EXPECT_EQ(r.months[0].checks[0].completed, 9);
+  EXPECT_EQ(r.months[0].checks[0].required, 10);
+
+  // Asked for the whole month and a week beyond: the first and last weeks are partial.
+  ReportOptions wide;
+  wide.from = day(2026, 11, 1);
+  wide.to = day(2026, 12, 6);
+  const auto w = build(wide);
+  EXPECT_EQ(w.weeks.front().label, "2026-W44");
+  EXPECT_EQ(w.weeks.front().verdict, Verdict::kIncomplete);
+  EXPECT_EQ(w.weeks.back().label, "2026-W49");
+  EXPECT_EQ(w.weeks.back().verdict, Verdict::kIncomplete);
+  EXPECT_EQ(period(w.months, "2026-12").verdict, Verdict::kIncomplete);
+  EXPECT_EQ(w.days.size(), 36u);
+  EXPECT_FALSE(w.days.front().covered);
+  EXPECT_TRUE(w.days[1].covered);
+}
+
+TEST_F(ReportModelTest, AFullyCoveredMonthBelowTheMinimumFails) {
+  ReportOptions options;
+  options.rules = std::vector<ComplianceRule>{{"cchc", 8, std::nullopt}};
+  options.from = day(2026, 11, 9);
+  options.to = day(2026, 11, 22);
+  auto r = build(options);
+  EXPECT_EQ(r.rules_from, "config");
+  EXPECT_TRUE(r.weeks[0].checks.empty());  // no weekly minimum in this rule
+  EXPECT_EQ(r.weeks[0].verdict, Verdict::kNone);
+  EXPECT_EQ(r.months[0].verdict, Verdict::kIncomplete);  // 3 completed, period not whole
+
+  // The live database of a station whose data covers all of November up to now.
+  options.from = day(2026, 11, 1);
+  options.to = day(2026, 11, 30);
+  options.live_until = log_.at(2026, 12, 1, 12);
+  log_.event("daemon_started", log_.at(2026, 10, 31, 12), {{"station", "Xã Tân Phú"}});
+  r = build(options);
+  ASSERT_TRUE(r.months[0].covered) << format_day(*r.data_from);
+  EXPECT_EQ(r.months[0].verdict, Verdict::kMet);  // 9 >= 8
+  options.rules = std::vector<ComplianceRule>{{"cchc", 12, std::nullopt}};
+  r = build(options);
+  EXPECT_EQ(r.months[0].verdict, Verdict::kFailed);
+  ASSERT_EQ(r.gaps.size(), 1u);
+  EXPECT_EQ(r.gaps[0].label, "2026-11");
+  EXPECT_EQ(r.gaps[0].completed, 9);
+}
+
+TEST_F(ReportModelTest, GapsSayWhyAWeekFailed) {
+  const auto r = build();
+  ASSERT_EQ(r.gaps.size(), 2u);
+  const Gap& g46 = r.gaps[0];
+  EXPECT_EQ(g46.label, "2026-W46");
+  EXPECT_EQ(g46.programme, "cchc");
+  EXPECT_EQ(g46.required, 3);
+  EXPECT_EQ(g46.completed, 1);
+  EXPECT_EQ(g46.planned, 4);
+  ASSERT_EQ(g46.reasons.size(), 3u);
+  bool nothing_to_play = false;
+  for (const auto& reason : g46.reasons) {
+    if (reason.cause != Cause::kNothingToPlay) continue;
+    nothing_to_play = true;
+    EXPECT_EQ(reason.outcome, "missed");
+    EXPECT_EQ(reason.days, std::vector<std::string>{"2026-11-13"});
+    EXPECT_EQ(reason.text.vi,
+              "không có đoạn nào đã duyệt mang thẻ \"cchc\" còn hiệu lực ngày 2026-11-13");
+  }
+  EXPECT_TRUE(nothing_to_play);
+  ASSERT_FALSE(g46.notes.empty());
+  EXPECT_EQ(g46.notes[0].en, "output device lost 1 time(s) (JACK / system)");
+
+  const Gap& g47 = r.gaps[1];
+  EXPECT_EQ(g47.label, "2026-W47");
+  std::map<Cause, int> causes;
+  for (const auto& reason : g47.reasons) causes[reason.cause] += reason.count;
+  EXPECT_EQ(causes[Cause::kStationDown], 3);  // interrupted, stopped, daemon not running
+  EXPECT_EQ(causes[Cause::kDevice], 1);       // output stalled
+  bool stopped_noted = false;
+  for (const auto& n : g47.notes) stopped_noted |= n.en == "loaxad was stopped 1 time(s)";
+  EXPECT_TRUE(stopped_noted);
+}
+
+TEST_F(ReportModelTest, OccurrenceRowsCarryTimesSegmentsAndTranslatedReasons) {
+  const auto r = build();
+  const OccurrenceRow& first = r.occurrences.front();
+  EXPECT_EQ(first.programme, "cchc");
+  EXPECT_EQ(format_day(first.day), "2026-11-02");
+  ASSERT_TRUE(first.delay_seconds.has_value());
+  EXPECT_NEAR(*first.delay_seconds, 0.004, 1e-9);
+  EXPECT_EQ(first.segment_titles, std::vector<std::string>{"Giới thiệu dịch vụ công"});
+  EXPECT_DOUBLE_EQ(first.played_seconds, 30.0);
+  EXPECT_EQ(first.outcome, "completed");
+  EXPECT_EQ(first.why.cause, Cause::kNone);
+
+  const auto find = [&](const std::string& outcome) -> const OccurrenceRow& {
+    for (const auto& o : r.occurrences) {
+      if (o.outcome == outcome) return o;
+    }
+    throw std::runtime_error("no " + outcome);
+  };
+  EXPECT_DOUBLE_EQ(find("partial").played_seconds, 15.0);
+  EXPECT_EQ(find("interrupted").why.text.vi,
+            "loaxad dừng giữa buổi phát (sự cố hoặc mất điện); điểm lưu cuối lúc "
+            "2026-11-17T06:00:10.000+07:00");
+  EXPECT_EQ(find("stopped").why.text.vi, "loaxad bị dừng (SIGTERM)");
+  EXPECT_FALSE(find("failed").delay_seconds.has_value());
+  EXPECT_EQ(find("open").reason, "");
+  const OccurrenceRow& play = r.occurrences[r.occurrences.size() - 3];  // 26th, 10:00
+  EXPECT_EQ(play.origin, "operator");
+  EXPECT_FALSE(play.scheduled());
+  EXPECT_EQ(play.zones, std::vector<std::string>{"thon-dong"});
+}
+
+TEST_F(ReportModelTest, StreamedJsonIsTheSameDocument) {
+  Report report;
+  report.communes = {build(), build()};
+  const auto text = render_json(report, Lang::kVi);
+  EXPECT_EQ(nlohmann::json::parse(text), report_json(report, Lang::kVi));
+  report.communes.clear();
+  EXPECT_EQ(nlohmann::json::parse(render_json(report, Lang::kEn)), report_json(report, Lang::kEn));
+}
+
+TEST_F(ReportModelTest, ProgrammeFilterKeepsOnlyThatProgrammeAndItsRules) {
+  ReportOptions options;
+  options.programme = "operator";
+  const auto r = build(options);
+  EXPECT_EQ(r.occurrences.size(), 1u);
+  EXPECT_TRUE(r.rules.empty());
+  EXPECT_TRUE(r.gaps.empty());
+  EXPECT_EQ(r.total.unscheduled, 1);
+  EXPECT_EQ(r.total.planned, 0);
+}
+
+TEST_F(ReportModelTest, ABundleCarriesTheRulesAndThePeriod) {
+  const auto out = dir_ / "xa.loaxa";
+  write_bundle(log_.db(), log_.config(), {"2026-11-09", "2026-11-22", out});
+  const AuditSource b = read_bundle(out, std::nullopt);
+  ASSERT_TRUE(b.verification.intact()) << b.verification.problems.front().what.en;
+  ASSERT_EQ(b.compliance.size(), 1u);
+  EXPECT_EQ(b.compliance[0], (ComplianceRule{"cchc", 10, 3}));
+  const auto r = build_report(b, {}, reasons_);
+  EXPECT_EQ(r.from, day(2026, 11, 9));
+  EXPECT_EQ(r.to, day(2026, 11, 22));
+  ASSERT_EQ(r.weeks.size(), 2u);
+  EXPECT_TRUE(r.weeks[0].covered);
+  EXPECT_EQ(r.weeks[0].verdict, Verdict::kFailed);
+  EXPECT_EQ(r.total.planned, 10);
+  EXPECT_EQ(r.total.completed, 3);
+}
+
+TEST(ReportTextTest, TranslatesEveryReasonTheDaemonWrites) {
+  struct Case {
+    const char* en;
+    Cause cause;
+    const char* vi;
+  };
+  const Case cases[] = {
+      {"daemon not running", Cause::kStationDown, "loaxad không chạy"},
+      {"loaxad was stopped before it could play", Cause::kStationDown,
+       "loaxad bị dừng trước khi kịp phát"},
+      {"waited past its grace (10 min) behind another broadcast", Cause::kLate,
+       "chờ quá thời gian cho phép (10 phút) sau một buổi phát khác"},
+      {"the daemon reached it 912 s late (wall clock jumped forward, or the machine was "
+       "suspended)",
+       Cause::kLate, "loaxad đến lượt phát trễ 912 giây (đồng hồ nhảy tới, hoặc máy bị tạm ngưng)"},
+      {"output could not be started: output device ALSA / default is unavailable (lost, "
+       "retrying)",
+       Cause::kDevice,
+       "không khởi động được thiết bị ra: thiết bị ra ALSA / default không dùng được (đã mất, "
+       "đang thử lại)"},
+      {"output could not be opened: Device unavailable", Cause::kDevice,
+       "không mở được thiết bị ra: Device unavailable"},
+      {"cancelled: the amplifier's 'before' command failed (exit 1)", Cause::kDevice,
+       "đã huỷ: lệnh 'before' của bộ khuếch đại bị lỗi (exit 1)"},
+      {"pre-empted by an emergency broadcast (bao-lu) (before the broadcast began)",
+       Cause::kPreempted, "bị ngắt để phát khẩn cấp (bao-lu) (trước khi buổi phát bắt đầu)"},
+      {"stopped by the operator (loaxa stop)", Cause::kOperator,
+       "người vận hành đã dừng (loaxa stop)"},
+      {"longer than the slot's max_duration (15:00); faded out", Cause::kContent,
+       "dài hơn thời lượng tối đa của khung giờ (15:00); đã giảm dần âm lượng để kết thúc"},
+      {"/var/lib/loaxa/a.mp3: decode error (bad frame)", Cause::kContent,
+       "/var/lib/loaxa/a.mp3: lỗi giải mã (bad frame)"},
+      {"segment \"abc\" is retired", Cause::kNothingToPlay, "đoạn \"abc\" đã ngừng phát"},
+      {"no listed segment is approved and valid on 2026-12-01", Cause::kNothingToPlay,
+       "không có đoạn nào trong danh sách đã duyệt và còn hiệu lực ngày 2026-12-01"},
+      {"no imported segment has tag \"cchc\"", Cause::kNothingToPlay,
+       "chưa có đoạn nào mang thẻ \"cchc\""},
+      {"something new", Cause::kOther, "something new"},
+  };
+  for (const auto& c : cases) {
+    const auto r = explain_reason(c.en);
+    EXPECT_EQ(r.cause, c.cause) << c.en;
+    EXPECT_EQ(r.text.vi, c.vi) << c.en;
+    EXPECT_EQ(r.text.en, c.en);
+  }
+  EXPECT_EQ(outcome_text("missed").vi, "bỏ lỡ");
+  EXPECT_EQ(outcome_text("preempted").en, "pre-empted");
+}
+
+}  // namespace
+}  // namespace loaxa
