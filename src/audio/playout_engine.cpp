@@ -59,10 +59,22 @@ PlayoutEngine::PlayoutEngine(std::vector<PlayItem> items, int out_rate, int out_
 PlayoutEngine::~PlayoutEngine() {
   quit_.store(true);
   if (decoder_.joinable()) decoder_.join();
+  if (hasher_.joinable()) hasher_.join();
 }
 
 void PlayoutEngine::start() {
+  hash_promises_.resize(items_.size());
+  for (auto& p : hash_promises_) hashes_.push_back(p.get_future());
+  hasher_ = std::thread([this] { hash_all(); });
   decoder_ = std::thread([this] { decode_all(); });
+}
+
+void PlayoutEngine::hash_all() noexcept {
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    std::optional<std::string> hash;
+    if (!items_[i].sha256.empty() && !quit_.load()) hash = sha256_of_file(items_[i].path);
+    hash_promises_[i].set_value(std::move(hash));
+  }
 }
 
 std::string PlayoutEngine::decode_error() const {
@@ -86,10 +98,20 @@ bool PlayoutEngine::push_all(const float* data, std::size_t samples) {
   return true;
 }
 
-void PlayoutEngine::decode_one(const PlayItem& item) {
+void PlayoutEngine::decode_one(std::size_t index) {
+  const PlayItem& item = items_[index];
   if (!item.sha256.empty()) {
-    const auto now = sha256_of_file(item.path);
+    const auto now = hashes_[index].get();
     if (!now) {
+      std::error_code ec;
+      if (std::filesystem::exists(item.path, ec)) {
+        throw UserError(
+            {fmt::format("{}: không đọc được tệp của đoạn trong thư viện (kiểm tra quyền và ổ đĩa)",
+                         item.path.string()),
+             fmt::format("{}: the segment's file in the library cannot be read (check its "
+                         "permissions and the disk)",
+                         item.path.string())});
+      }
       throw UserError(
           {fmt::format("{}: tệp của đoạn không còn trong thư viện", item.path.string()),
            fmt::format("{}: the segment's file is missing from the library", item.path.string())});
@@ -134,7 +156,10 @@ void PlayoutEngine::decode_one(const PlayItem& item) {
   }
   auto emit = [&](float* data, std::size_t frames) {
     const std::size_t samples = frames * static_cast<std::size_t>(out_channels_);
-    for (std::size_t i = 0; i < samples; ++i) data[i] *= channel_gain[i % out_channels_];
+    for (std::size_t f = 0; f < frames; ++f) {
+      float* frame = data + f * static_cast<std::size_t>(out_channels_);
+      for (int c = 0; c < out_channels_; ++c) frame[c] *= channel_gain[c];
+    }
     frames_decoded_.fetch_add(static_cast<std::int64_t>(frames), std::memory_order_relaxed);
     return push_all(data, samples);
   };
@@ -170,9 +195,9 @@ void PlayoutEngine::decode_one(const PlayItem& item) {
 
 void PlayoutEngine::decode_all() noexcept {
   try {
-    for (const auto& item : items_) {
+    for (std::size_t i = 0; i < items_.size(); ++i) {
       if (quit_.load()) break;
-      decode_one(item);
+      decode_one(i);
     }
   } catch (const UserError& e) {
     decode_error_ = e.text().en;

@@ -7,6 +7,8 @@
 #include <boost/lockfree/spsc_queue.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,7 +83,9 @@ class PlayoutEngine {
 
  private:
   void decode_all() noexcept;
-  void decode_one(const PlayItem& item);
+  void decode_one(std::size_t index);
+  /// Hashes the items that carry an import hash, in order, ahead of their decoding.
+  void hash_all() noexcept;
   bool push_all(const float* data, std::size_t samples);
 
   std::vector<PlayItem> items_;
@@ -89,6 +93,11 @@ class PlayoutEngine {
   int out_channels_;
   boost::lockfree::spsc_queue<float> ring_;
   std::thread decoder_;
+  // Hashing runs on its own thread so that segment N+1's check overlaps the playing of N
+  // instead of stalling the decoder while the ring (2 s) drains.
+  std::thread hasher_;
+  std::vector<std::promise<std::optional<std::string>>> hash_promises_;
+  std::vector<std::future<std::optional<std::string>>> hashes_;
   std::atomic<bool> quit_{false};
   std::atomic<bool> decode_done_{false};
   std::atomic<std::int64_t> frames_decoded_{0};

@@ -45,17 +45,6 @@ std::optional<Instant> day_start(const std::optional<std::string>& day, const da
   return local_midnight(date::year_month_day{date::sys_days{*d} + date::days{plus_days}}, zone);
 }
 
-ChainEvent event_from(SQLite::Statement& q) {
-  ChainEvent e;
-  e.seq = q.getColumn(0).getInt64();
-  e.table = q.getColumn(1).getString();
-  e.row_id = q.getColumn(2).getInt64();
-  e.at = Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}};
-  e.payload = q.getColumn(4).getString();
-  e.hash = sha256_from_hex(q.getColumn(5).getString()).value_or(Sha256{});
-  return e;
-}
-
 StationInfo station_of(const StationConfig& config) {
   StationInfo s;
   s.name = config.station_name;
@@ -197,14 +186,13 @@ ExportResult write_bundle(SQLite::Database& db, const StationConfig& config,
                .dump()
         << '\n';
     }
-    SQLite::Statement q(db,
-                        "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
-                        "WHERE seq >= ? AND seq <= ? ORDER BY seq");
+    SQLite::Statement q(
+        db, std::string(kChainEventSelect) + "WHERE seq >= ? AND seq <= ? ORDER BY seq");
     q.bind(1, static_cast<int64_t>(first));
     q.bind(2, static_cast<int64_t>(last));
     std::string last_table;
     while (q.executeStep()) {
-      const ChainEvent e = event_from(q);
+      const ChainEvent e = read_chain_event(q);
       f << nlohmann::json{{"event",
                            {{"seq", e.seq},
                             {"table", e.table},
@@ -243,15 +231,6 @@ ExportResult write_bundle(SQLite::Database& db, const StationConfig& config,
                      fmt::format("{}: cannot write ({})", out.string(), ec.message())});
   }
   return result;
-}
-
-bool looks_like_bundle(const fs::path& file) {
-  std::ifstream f(file, std::ios::binary);
-  char head[32] = {};
-  f.read(head, sizeof head);
-  return std::string_view(head, static_cast<std::size_t>(f.gcount())).find(kFormat) !=
-             std::string_view::npos ||
-         (f.gcount() > 0 && head[0] == '{');
 }
 
 AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& pin) {
@@ -437,7 +416,8 @@ AuditSource read_database(SQLite::Database& db, const StationConfig& config,
   source.station = station_of(config);
   source.key = StationKey::load_public(config.keys);
   source.compliance = config.compliance;
-  source.verification = verify_database(db, pin);
+  // The events are read once, by the verification, and kept.
+  source.verification = verify_database(db, pin, &source.events);
   if (source.key && source.verification.key && !(*source.key == *source.verification.key)) {
     source.verification.problems.push_back(
         {0,
@@ -447,11 +427,6 @@ AuditSource read_database(SQLite::Database& db, const StationConfig& config,
                       source.key->fingerprint(), source.verification.key->fingerprint())}});
   }
   if (!source.key) source.key = source.verification.key;
-  if (!AuditChain(db).exists()) return source;
-  SQLite::Statement q(db,
-                      "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
-                      "ORDER BY seq");
-  while (q.executeStep()) source.events.push_back(event_from(q));
   source.segments = segments_of(db);
   return source;
 }

@@ -58,7 +58,4 @@ nlohmann::json compliance_to_json(const std::vector<ComplianceRule>& rules);
 /// None when `j` is not an object of that shape.
 std::optional<std::vector<ComplianceRule>> compliance_from_json(const nlohmann::json& j);
 
-/// Whether `file` starts like a bundle (rather than a SQLite database).
-bool looks_like_bundle(const std::filesystem::path& file);
-
 }  // namespace loaxa

@@ -74,19 +74,23 @@ void ChainVerifier::add(const ChainEvent& e) {
   v_.last_at = e.at;
   v_.last_seq = e.seq;
   if (broken_) return;
-  const std::string vi = describe_event(e, Lang::kVi);
-  const std::string en = describe_event(e, Lang::kEn);
+  // Described only when something is wrong: this runs once per event of the whole log.
+  auto vi = [&] { return describe_event(e, Lang::kVi); };
+  auto en = [&] { return describe_event(e, Lang::kEn); };
   if (e.seq != expected_seq_) {
     broken_ = true;
     if (e.seq > expected_seq_) {
-      problem(expected_seq_, {fmt::format("sự kiện #{}–#{} bị xoá: sau #{} là {}", expected_seq_,
-                                          e.seq - 1, expected_seq_ - 1, vi),
-                              fmt::format("event #{}–#{} deleted: #{} is followed by {}",
-                                          expected_seq_, e.seq - 1, expected_seq_ - 1, en)});
+      const std::string gone = e.seq - 1 == expected_seq_
+                                   ? fmt::format("#{}", expected_seq_)
+                                   : fmt::format("#{}–#{}", expected_seq_, e.seq - 1);
+      problem(
+          expected_seq_,
+          {fmt::format("sự kiện {} đã bị xoá: sau #{} là {}", gone, expected_seq_ - 1, vi()),
+           fmt::format("event {} deleted: #{} is followed by {}", gone, expected_seq_ - 1, en())});
     } else {
       problem(e.seq,
-              {fmt::format("{} lặp lại hoặc sai thứ tự (cần #{})", vi, expected_seq_),
-               fmt::format("{} is repeated or out of order (expected #{})", en, expected_seq_)});
+              {fmt::format("{} lặp lại hoặc sai thứ tự (cần #{})", vi(), expected_seq_),
+               fmt::format("{} is repeated or out of order (expected #{})", en(), expected_seq_)});
     }
     return;
   }
@@ -96,18 +100,18 @@ void ChainVerifier::add(const ChainEvent& e) {
     auto payload = nlohmann::json::parse(e.payload, nullptr, false);
     if (!payload.is_discarded() && payload.contains("seq") && payload["seq"] != e.seq) {
       problem(e.seq,
-              {fmt::format("{} mang vị trí #{}: các sự kiện đã bị sắp xếp lại hoặc đánh số lại", vi,
-                           payload["seq"].dump()),
-               fmt::format("{} carries position #{}: events were reordered or renumbered", en,
+              {fmt::format("{} mang vị trí #{}: các sự kiện đã bị sắp xếp lại hoặc đánh số lại",
+                           vi(), payload["seq"].dump()),
+               fmt::format("{} carries position #{}: events were reordered or renumbered", en(),
                            payload["seq"].dump())});
     } else {
       problem(e.seq,
               {fmt::format("{}: nội dung không khớp mã băm — sự kiện đã bị sửa, hoặc một sự "
                            "kiện trước nó đã bị xoá, chèn hay đổi chỗ",
-                           vi),
+                           vi()),
                fmt::format("{}: content does not match its hash — the event was edited, or an "
                            "event before it was deleted, inserted or moved",
-                           en)});
+                           en())});
     }
     return;
   }
@@ -222,7 +226,8 @@ Verification ChainVerifier::finish() {
   return v_;
 }
 
-Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin) {
+Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin,
+                             std::vector<ChainEvent>* events) {
   if (!AuditChain(db).exists()) {
     Verification v;
     v.problems.push_back({0,
@@ -235,18 +240,9 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
   ChainVerifier verifier(Sha256{}, 1, pin);
   CanonicalRows rows(db);
   std::vector<ChainProblem> row_problems;
-  SQLite::Statement q(db,
-                      "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
-                      "ORDER BY seq");
+  SQLite::Statement q(db, std::string(kChainEventSelect) + "ORDER BY seq");
   while (q.executeStep()) {
-    ChainEvent e;
-    e.seq = q.getColumn(0).getInt64();
-    e.table = q.getColumn(1).getString();
-    e.row_id = q.getColumn(2).getInt64();
-    e.at = Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}};
-    e.payload = q.getColumn(4).getString();
-    auto hash = sha256_from_hex(q.getColumn(5).getString());
-    e.hash = hash.value_or(Sha256{});
+    const ChainEvent e = read_chain_event(q);
     const auto& tables = chained_tables();
     if (std::find(tables.begin(), tables.end(), e.table) == tables.end()) {
       row_problems.push_back(
@@ -262,21 +258,20 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
                                  fmt::format("{}: row {} of {} was deleted",
                                              describe_event(e, Lang::kEn), e.row_id, e.table)}});
       } else if (*now != e.payload) {
+        // No changed field: the same row at another position, which the chain's own
+        // finding (moved, renumbered) names better.
         const std::string changes = field_changes(e.payload, *now);
-        // The same row at another position: the chain's own finding (moved, renumbered)
-        // says it better.
-        if (changes.empty()) {
-          verifier.add(e);
-          continue;
+        if (!changes.empty()) {
+          row_problems.push_back({e.seq,
+                                  {fmt::format("{}: dòng đã bị sửa sau khi vào chuỗi ({})",
+                                               describe_event(e, Lang::kVi), changes),
+                                   fmt::format("{}: the row was edited after it was chained ({})",
+                                               describe_event(e, Lang::kEn), changes)}});
         }
-        row_problems.push_back({e.seq,
-                                {fmt::format("{}: dòng đã bị sửa sau khi vào chuỗi ({})",
-                                             describe_event(e, Lang::kVi), changes),
-                                 fmt::format("{}: the row was edited after it was chained ({})",
-                                             describe_event(e, Lang::kEn), changes)}});
       }
     }
     verifier.add(e);
+    if (events != nullptr) events->push_back(e);
   }
   Verification v = verifier.finish();
   for (const auto& r : unchained_rows(db)) {

@@ -62,8 +62,10 @@ class ChainVerifier {
 };
 
 /// Verifies the station's database: the chain, the signatures, and that every chained row
-/// still says what was chained and that no row was added outside the chain.
-Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin);
+/// still says what was chained and that no row was added outside the chain. The events read
+/// are appended to `events` when given (reports use them without reading the chain again).
+Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin,
+                             std::vector<ChainEvent>* events = nullptr);
 
 /// "event #12 (broadcasts 7, 2026-11-20 07:00:00)": how problems name an event.
 std::string describe_event(const ChainEvent& e, Lang lang);

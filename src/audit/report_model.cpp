@@ -124,7 +124,7 @@ std::vector<Text> station_notes(const std::vector<StationEvent>& events, sys_day
          fmt::format("loaxad had to restart {} time(s) because the output hung", restarts)});
   }
   if (stops > 0) {
-    notes.push_back({fmt::format("loaxad được dừng {} lần", stops),
+    notes.push_back({fmt::format("loaxad bị dừng {} lần", stops),
                      fmt::format("loaxad was stopped {} time(s)", stops)});
   }
   return notes;

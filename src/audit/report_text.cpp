@@ -24,6 +24,17 @@ const std::vector<Pattern>& patterns() {
         {re(R"re(loaxad was stopped before it could play)re"), "loaxad bị dừng trước khi kịp phát",
          Cause::kStationDown},
         {re(R"re(loaxad stopped \((.*)\))re"), "loaxad bị dừng ($1)", Cause::kStationDown},
+        {re(R"re(waited past its grace \(([\d:]+)\) behind another broadcast)re"),
+         "chờ quá thời gian cho phép ($1) sau một buổi phát khác", Cause::kLate},
+        {re(R"re(reached (\d+) s late, past its grace \(([\d:]+)\): the wall clock jumped forward (\d+) s)re"),
+         "đến lượt phát trễ $1 giây, quá thời gian cho phép ($2): đồng hồ bị chỉnh nhảy tới $3 "
+         "giây",
+         Cause::kLate},
+        {re(R"re(reached (\d+) s late, past its grace \(([\d:]+)\): the machine was suspended or the daemon was held up)re"),
+         "đến lượt phát trễ $1 giây, quá thời gian cho phép ($2): máy bị tạm ngưng hoặc loaxad bị "
+         "chậm",
+         Cause::kLate},
+        // The wording of logs written before the queue decisions moved to broadcast_queue.
         {re(R"re(waited past its grace \((\d+) min\) behind another broadcast)re"),
          "chờ quá thời gian cho phép ($1 phút) sau một buổi phát khác", Cause::kLate},
         {re(R"re(the daemon reached it (\d+) s late \(wall clock jumped forward, or the machine was suspended\))re"),
@@ -112,7 +123,7 @@ Text cause_text(Cause cause) {
     case Cause::kNone:
       return {"", ""};
     case Cause::kStationDown:
-      return {"máy phát không chạy hoặc bị dừng", "the station was down or stopped"};
+      return {"đài (loaxad) không chạy hoặc bị dừng", "the station was down or stopped"};
     case Cause::kDevice:
       return {"lỗi thiết bị ra", "output device failure"};
     case Cause::kNothingToPlay:

@@ -38,13 +38,8 @@ void ensure_sodium() {
 
 template <std::size_t N>
 std::optional<std::array<unsigned char, N>> from_hex(std::string_view hex) {
-  if (hex.size() != 2 * N) return std::nullopt;
   std::array<unsigned char, N> out{};
-  std::size_t len = 0;
-  if (sodium_hex2bin(out.data(), N, hex.data(), hex.size(), nullptr, &len, nullptr) != 0 ||
-      len != N) {
-    return std::nullopt;
-  }
+  if (!loaxa::from_hex(hex, out.data(), N)) return std::nullopt;
   return out;
 }
 

@@ -573,7 +573,11 @@ void StationDaemon::begin(Pending item, Instant target) {
   }
   PlayoutOptions shape;
   shape.fade_seconds = kFadeSeconds;
-  if (o.max_duration) shape.max_frames = o.max_duration->count() * current_->sink->sample_rate();
+  // Only content that is longer is faded: a fade is what marks a broadcast as cut short.
+  if (o.max_duration) {
+    const std::int64_t limit = o.max_duration->count() * current_->sink->sample_rate();
+    if (current_->frames_expected > limit) shape.max_frames = limit;
+  }
   shape.silence_level = static_cast<float>(std::pow(10.0, config_.dead_air_dbfs / 20.0));
   if (!o.zones.empty() && !config_.zones.empty()) {
     shape.channel_mask = 0;

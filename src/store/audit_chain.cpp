@@ -43,34 +43,34 @@ std::int64_t us(Instant t) {
 }  // namespace
 
 std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(size * 2, '0');
-  for (std::size_t i = 0; i < size; ++i) {
-    out[2 * i] = kDigits[data[i] >> 4];
-    out[2 * i + 1] = kDigits[data[i] & 0xf];
-  }
+  std::string out(size * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, size);
+  out.pop_back();
   return out;
 }
 
+bool from_hex(std::string_view hex, unsigned char* out, std::size_t size) {
+  std::size_t len = 0;
+  return hex.size() == 2 * size &&
+         sodium_hex2bin(out, size, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
+         len == size;
+}
+
 std::optional<Sha256> sha256_from_hex(std::string_view hex) {
-  if (hex.size() != 64) return std::nullopt;
   Sha256 out{};
-  for (std::size_t i = 0; i < 32; ++i) {
-    unsigned v = 0;
-    for (int j = 0; j < 2; ++j) {
-      const char c = hex[2 * i + j];
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        v |= c - 'a' + 10;
-      } else {
-        return std::nullopt;
-      }
-    }
-    out[i] = static_cast<unsigned char>(v);
-  }
+  if (!from_hex(hex, out.data(), out.size())) return std::nullopt;
   return out;
+}
+
+ChainEvent read_chain_event(SQLite::Statement& q) {
+  ChainEvent e;
+  e.seq = q.getColumn(0).getInt64();
+  e.table = q.getColumn(1).getString();
+  e.row_id = q.getColumn(2).getInt64();
+  e.at = Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}};
+  e.payload = q.getColumn(4).getString();
+  e.hash = sha256_from_hex(q.getColumn(5).getString()).value_or(Sha256{});
+  return e;
 }
 
 Sha256 chain_hash(const Sha256& previous, std::string_view payload) {
@@ -157,18 +157,9 @@ bool AuditChain::exists() const {
 }
 
 std::optional<ChainEvent> AuditChain::head() const {
-  SQLite::Statement q(db_,
-                      "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain "
-                      "ORDER BY seq DESC LIMIT 1");
+  SQLite::Statement q(db_, std::string(kChainEventSelect) + "ORDER BY seq DESC LIMIT 1");
   if (!q.executeStep()) return std::nullopt;
-  ChainEvent e;
-  e.seq = q.getColumn(0).getInt64();
-  e.table = q.getColumn(1).getString();
-  e.row_id = q.getColumn(2).getInt64();
-  e.at = Instant{std::chrono::microseconds{q.getColumn(3).getInt64()}};
-  e.payload = q.getColumn(4).getString();
-  if (auto h = sha256_from_hex(q.getColumn(5).getString())) e.hash = *h;
-  return e;
+  return read_chain_event(q);
 }
 
 ChainEvent AuditChain::append(std::string_view table, std::int64_t row_id, Instant at) {
@@ -249,24 +240,8 @@ std::vector<UnchainedRow> unchained_rows(SQLite::Database& db) {
 }
 
 void chain_existing_rows(SQLite::Database& db) {
-  const std::string sql = unchained_query(db);
-  struct Pending {
-    std::string table;
-    std::int64_t row_id;
-    std::int64_t at;
-  };
-  std::vector<Pending> rows;
-  {
-    SQLite::Statement q(db, sql);
-    while (q.executeStep()) {
-      rows.push_back(
-          {q.getColumn(0).getString(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64()});
-    }
-  }
   AuditChain chain(db);
-  for (const auto& r : rows) {
-    chain.append(r.table, r.row_id, Instant{std::chrono::microseconds{r.at}});
-  }
+  for (const auto& r : unchained_rows(db)) chain.append(r.table, r.row_id, r.at);
 }
 
 }  // namespace loaxa

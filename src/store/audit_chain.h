@@ -31,12 +31,19 @@ namespace loaxa {
 
 using Sha256 = std::array<unsigned char, 32>;
 
+/// Lowercase hex (libsodium's sodium_bin2hex).
 std::string to_hex(const unsigned char* data, std::size_t size);
 inline std::string to_hex(const Sha256& h) {
   return to_hex(h.data(), h.size());
 }
+/// Parses exactly 2 × `size` hex digits into `out`; false for anything else.
+bool from_hex(std::string_view hex, unsigned char* out, std::size_t size);
 /// Parses 64 hex digits; none for anything else.
 std::optional<Sha256> sha256_from_hex(std::string_view hex);
+
+/// The columns of an audit_chain row in the order read_chain_event() takes them.
+inline constexpr const char* kChainEventSelect =
+    "SELECT seq, source, source_id, at_us, payload, hash FROM audit_chain ";
 
 /// SHA-256(previous ‖ payload): the link of the chain.
 Sha256 chain_hash(const Sha256& previous, std::string_view payload);
@@ -55,6 +62,9 @@ struct ChainEvent {
   std::string payload;
   Sha256 hash{};
 };
+
+/// The current row of a statement that starts with kChainEventSelect.
+ChainEvent read_chain_event(SQLite::Statement& q);
 
 /// The canonical JSON of row `row_id` of `table` (every column, keys sorted), wrapped with
 /// the event's seq and table; none if the row does not exist.
