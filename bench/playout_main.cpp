@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "audio/audio_analysis.h"
 #include "audio/playout_engine.h"
 
 int main(int argc, char** argv) {
@@ -31,8 +32,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  // A typical station gain: a few dB down, so the gain stage does real work.
-  loaxa::PlayoutEngine engine({{argv[1], -3.5}}, rate, channels);
+  // A typical station gain: a few dB down, so the gain stage does real work. The import hash
+  // is passed as the daemon does, so the check of the library file is part of the cost.
+  const auto sha256 = loaxa::sha256_of_file(argv[1]);
+  if (!sha256) {
+    std::fprintf(stderr, "cannot read %s\n", argv[1]);
+    return 2;
+  }
+  loaxa::PlayoutEngine engine({{argv[1], -3.5, *sha256}}, rate, channels);
   engine.start();
   // JACK's block size in the tests; the render side is as cheap as in the audio callback.
   constexpr std::size_t kBlock = 1024;

@@ -276,43 +276,19 @@ std::vector<AuditSource> read_merged(const fs::path& file, const std::optional<s
     // Verified again here, not taken from the summary stored at merge: the merged file is a
     // file like any other.
     SQLite::Statement e(db,
-                        "SELECT commune_id, seq, source, source_id, at_us, payload, hash "
-                        "FROM events ORDER BY commune_id, seq");
-    std::optional<ChainVerifier> verifier;
-    std::int64_t current = -1;
-    auto finish = [&] {
-      if (current < 0) return;
-      auto& s = out[index.at(current)];
-      s.verification = verifier->finish();
-      check_bundle_source(s, pin);
-    };
-    std::vector<bool> seen(out.size(), false);
-    while (e.executeStep()) {
-      const std::int64_t id = e.getColumn(0).getInt64();
-      const auto it = index.find(id);
-      if (it == index.end()) continue;
-      if (id != current) {
-        finish();
-        current = id;
-        seen[it->second] = true;
-        verifier.emplace(out[it->second].previous_hash, out[it->second].first_seq, pin);
+                        "SELECT seq, source, source_id, at_us, payload, hash FROM events "
+                        "WHERE commune_id = ? ORDER BY seq");
+    for (const auto& [id, i] : index) {
+      AuditSource& source = out[i];
+      ChainVerifier verifier(source.previous_hash, source.first_seq, pin);
+      e.reset();
+      e.bind(1, static_cast<int64_t>(id));
+      while (e.executeStep()) {
+        source.events.push_back(read_chain_event(e));
+        verifier.add(source.events.back());
       }
-      ChainEvent ev;
-      ev.seq = e.getColumn(1).getInt64();
-      ev.table = e.getColumn(2).getString();
-      ev.row_id = e.getColumn(3).getInt64();
-      ev.at = Instant{std::chrono::microseconds{e.getColumn(4).getInt64()}};
-      ev.payload = e.getColumn(5).getString();
-      ev.hash = sha256_from_hex(e.getColumn(6).getString()).value_or(Sha256{});
-      verifier->add(ev);
-      out[it->second].events.push_back(std::move(ev));
-    }
-    finish();
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (seen[i]) continue;
-      ChainVerifier empty(out[i].previous_hash, out[i].first_seq, pin);
-      out[i].verification = empty.finish();
-      check_bundle_source(out[i], pin);
+      source.verification = verifier.finish();
+      check_bundle_source(source, pin);
     }
   } catch (const SQLite::Exception& e) {
     throw UserError({fmt::format("{}: tệp gộp hỏng ({})", file.string(), e.what()),

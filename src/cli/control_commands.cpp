@@ -240,13 +240,24 @@ void print_status(const CliContext& ctx, const Json& r) {
                                     str(r, "timezone"), local_text(str(r, "now")))})
             << '\n';
   const std::string state = str(r, "output_state");
-  const Text state_text = state == "ok" ? Text{"bình thường", "ok"} : Text{state, state};
+  const Text state_text = state == "ok" ? Text{"bình thường", "ok"}
+                          : state == "lost" ? Text{"mất thiết bị, đang thử lại", "lost, retrying"}
+                                            : Text{state, state};
   const bool rehearsal = str(r, "output") == "rehearsal";
   std::cout << ctx.say({fmt::format("Đầu ra: {}{} — trạng thái: {}", rehearsal ? "DIỄN TẬP / " : "",
                                     str(r, "device"), state_text.vi),
                         fmt::format("Output: {}{} — state: {}", rehearsal ? "REHEARSAL / " : "",
                                     str(r, "device"), state_text.en)})
             << '\n';
+  if (const auto waiting = r.value("log_backlog", std::int64_t{0}); waiting > 0) {
+    std::cout << ctx.say({fmt::format("CẢNH BÁO: {} mục nhật ký đang chờ ghi vào đĩa ({}); "
+                                      "vẫn phát bình thường — hãy giải phóng chỗ trên đĩa",
+                                      waiting, str(r, "log_error")),
+                          fmt::format("WARNING: {} log entries are waiting to be written ({}); "
+                                      "broadcasting goes on — free some disk space",
+                                      waiting, str(r, "log_error"))})
+              << '\n';
+  }
 
   const Json& p = r.contains("playing") ? r["playing"] : Json();
   if (!p.is_object()) {

@@ -83,8 +83,8 @@ nlohmann::json StationDaemon::status() const {
   r["queue"] = queued;
   const Instant now = clock_.now();
   nlohmann::json next = nlohmann::json::array();
-  for (const auto& o : plan(handled_until_, now + std::chrono::hours(24 * 8))) {
-    if (o.scheduled_at <= handled_until_ || log_->has_occurrence(o.key())) continue;
+  for (const auto& o : plan(handled_.until(), now + std::chrono::hours(24 * 8))) {
+    if (handled_.covers(o) || log_->has_occurrence(o.key())) continue;
     next.push_back(occurrence_json(o, zone_));
     if (next.size() == 5) break;
   }

@@ -110,7 +110,8 @@ void StationDaemon::start() {
     say({"loaxad: không ghi được nhật ký (" + journal_->error() +
              "); vẫn phát, các mục được giữ trong bộ nhớ và ghi lại khi có chỗ",
          "loaxad: cannot write the log (" + journal_->error() +
-             "); playing on, entries are kept in memory and written when space returns"});
+             "); playing on, entries are kept in memory and written when space returns"},
+        LogPriority::kErr);
     retry_log_writes();
   });
   log_ = std::make_unique<BroadcastLog>(*db_, *journal_);
@@ -146,7 +147,7 @@ void StationDaemon::start() {
                   {{"output", options_.rehearsal ? "rehearsal" : "portaudio"},
                    {"device", output_label_},
                    {"station", config_.station_name}});
-  handled_until_ = started;
+  handled_.mark_through(started);
 
   say({fmt::format("loaxad: đài \"{}\" ({})", config_.station_name, config_.timezone),
        fmt::format("loaxad: station \"{}\" ({})", config_.station_name, config_.timezone)});
@@ -194,7 +195,8 @@ std::optional<std::int64_t> StationDaemon::checkpoint(const char* reason) {
     return write_checkpoint(*db_, *key_, clock_.now(), reason);
   } catch (const std::exception& e) {
     say({fmt::format("loaxad: không ghi được điểm ký nhật ký ({}): {}", reason, e.what()),
-         fmt::format("loaxad: could not write the log checkpoint ({}): {}", reason, e.what())});
+         fmt::format("loaxad: could not write the log checkpoint ({}): {}", reason, e.what())},
+        LogPriority::kErr);
     return std::nullopt;
   }
 }
@@ -293,7 +295,7 @@ void StationDaemon::catch_up(Instant since) {
   // Everything up to `now` is the catch-up's; the schedule takes over after it. (Start-up
   // takes a moment: an occurrence falling between the start instant and this one was caught
   // up here and then planned again — kill -9 storms played it twice.)
-  handled_until_ = std::max(handled_until_, now);
+  handled_.mark_through(now);
   for (const auto& o : plan(since, now + microseconds(1))) {
     Pending item = scheduled_item(o);
     const auto d = decide_catch_up(item, now, log_->has_occurrence(o.key()));
@@ -345,8 +347,9 @@ void StationDaemon::plan_and_arm() {
   const Instant now = clock_.now();
   // What the log has was handled, by this process or an earlier one (the wall clock may have
   // gone back across a restart): never twice.
-  next_ = first_after(plan(handled_until_ - seconds(1), now + kPlanHorizon), handled_until_,
-                      [this](const Occurrence& o) { return log_->has_occurrence(o.key()); });
+  next_ = first_after(
+      plan(handled_.until() - seconds(1), now + kPlanHorizon), handled_.until() - microseconds(1),
+      [this](const Occurrence& o) { return handled_.covers(o) || log_->has_occurrence(o.key()); });
   arm_wake();
 }
 
@@ -357,7 +360,8 @@ void StationDaemon::note_clock(Instant now) {
   const double by = std::chrono::duration<double>(*jump).count();
   events_->append("clock_jump", now, {{"seconds", by}});
   say({fmt::format("loaxad: đồng hồ hệ thống nhảy {:+.1f} s", by),
-       fmt::format("loaxad: the wall clock jumped {:+.1f} s", by)});
+       fmt::format("loaxad: the wall clock jumped {:+.1f} s", by)},
+      LogPriority::kWarning);
 }
 
 void StationDaemon::arm_wake() {
@@ -428,7 +432,7 @@ void StationDaemon::on_wake() {
     if (o.key() == next_->key()) next_ = std::move(o);
   }
   Pending item = scheduled_item(*next_);
-  handled_until_ = std::max(handled_until_, next_->scheduled_at);
+  handled_.mark(next_->scheduled_at, next_->key());
   next_.reset();
   switch (d.verdict) {
     case Verdict::kPlay:
@@ -839,7 +843,8 @@ void StationDaemon::drop_idle_output() {
     // Pa_Terminate stuck on the audio server: PortAudio cannot be initialised again in this
     // process, as after a hung close (release_output).
     say({"loaxad: giải phóng PortAudio bị treo (máy chủ âm thanh đã mất); khởi động lại loaxad",
-         "loaxad: releasing PortAudio hung (the audio server is gone); loaxad must restart"});
+         "loaxad: releasing PortAudio hung (the audio server is gone); loaxad must restart"},
+        LogPriority::kErr);
     events_->append("restart_required", clock_.now(),
                     {{"device", output_label_}, {"reason", "releasing PortAudio hung"}});
     restart_required_ = true;
@@ -925,7 +930,8 @@ void StationDaemon::shut_down() {
     say({fmt::format("loaxad: {} mục nhật ký KHÔNG ghi được khi dừng ({})", journal_->backlog(),
                      journal_->error()),
          fmt::format("loaxad: {} log entries could NOT be written at shutdown ({})",
-                     journal_->backlog(), journal_->error())});
+                     journal_->backlog(), journal_->error())},
+        LogPriority::kErr);
   }
   checkpoint("shutdown");
   io_.stop();

@@ -24,6 +24,7 @@
 #include "daemon/broadcast_queue.h"
 #include "daemon/control_server.h"
 #include "daemon/log_priority.h"
+#include "daemon/wake_policy.h"
 #include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -177,7 +178,7 @@ class StationDaemon {
   ClockJumpDetector jumps_;
   std::optional<ClockJump> last_jump_;
   std::unique_ptr<Broadcast> current_;
-  Instant handled_until_{};  ///< scheduled occurrences at or before this instant are done
+  HandledOccurrences handled_;  ///< scheduled occurrences the daemon is done with
   bool stopping_ = false;
 };
 

@@ -21,6 +21,28 @@ std::optional<Occurrence> first_after(const std::vector<Occurrence>& plan, Insta
   return std::nullopt;
 }
 
+void HandledOccurrences::mark(Instant at, const std::string& key) {
+  if (at > until_) {
+    until_ = at;
+    all_at_until_ = false;
+    keys_at_until_ = {key};
+  } else if (at == until_ && !all_at_until_) {
+    keys_at_until_.insert(key);
+  }
+}
+
+void HandledOccurrences::mark_through(Instant at) {
+  if (at < until_) return;
+  until_ = at;
+  all_at_until_ = true;
+  keys_at_until_.clear();
+}
+
+bool HandledOccurrences::covers(const Occurrence& o) const {
+  if (o.scheduled_at != until_) return o.scheduled_at < until_;
+  return all_at_until_ || keys_at_until_.count(o.key()) != 0;
+}
+
 std::int64_t expected_frames(const std::vector<Segment>& segments, int out_rate) {
   std::int64_t total = 0;
   for (const auto& s : segments) {

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "core/planner.h"
@@ -19,6 +21,24 @@ std::chrono::microseconds next_wait(Instant now, Instant wake_at);
 std::optional<Occurrence> first_after(
     const std::vector<Occurrence>& plan, Instant after,
     const std::function<bool(const Occurrence&)>& handled = nullptr);
+
+/// Which scheduled occurrences the daemon is done with: all before `until()`, and at `until()`
+/// either all of them (a catch-up covered the instant) or those marked by key — two programmes
+/// may share an instant, and handling one must not drop the other.
+class HandledOccurrences {
+ public:
+  /// The occurrence `key` at `at` was handled (played, queued or logged).
+  void mark(Instant at, const std::string& key);
+  /// Every occurrence at or before `at` was handled (start-up and its catch-up).
+  void mark_through(Instant at);
+  bool covers(const Occurrence& o) const;
+  Instant until() const noexcept { return until_; }
+
+ private:
+  Instant until_{};
+  bool all_at_until_ = true;
+  std::set<std::string> keys_at_until_;
+};
 
 /// Output frames a list of segments yields at `out_rate`.
 std::int64_t expected_frames(const std::vector<Segment>& segments, int out_rate);

@@ -201,8 +201,9 @@ bool BroadcastLog::has_occurrence(const std::string& key) const {
   return q.executeStep();
 }
 
-void BroadcastLog::add_progress(std::int64_t id, const BroadcastProgress& p) {
-  if (journal_ != nullptr && journal_->backlog() > 0) return;
+namespace {
+
+void insert_progress(SQLite::Database& db_, std::int64_t id, const BroadcastProgress& p) {
   SQLite::Statement q(db_,
                       "INSERT INTO broadcast_progress (broadcast_id, at_us, started_at_us, "
                       "frames_delivered) VALUES (?,?,?,?)");
@@ -211,6 +212,13 @@ void BroadcastLog::add_progress(std::int64_t id, const BroadcastProgress& p) {
   if (p.started_at) q.bind(3, static_cast<int64_t>(us(*p.started_at)));
   q.bind(4, static_cast<int64_t>(p.frames_delivered));
   q.exec();
+}
+
+}  // namespace
+
+void BroadcastLog::add_progress(std::int64_t id, const BroadcastProgress& p) {
+  if (journal_ == nullptr) return insert_progress(db_, id, p);
+  journal_->write_or_drop([id, p](SQLite::Database& db) { insert_progress(db, id, p); });
 }
 
 std::optional<BroadcastProgress> BroadcastLog::latest_progress(std::int64_t id) const {

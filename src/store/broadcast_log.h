@@ -78,8 +78,8 @@ class BroadcastLog {
   std::vector<BroadcastEntry> open_entries() const;
   /// Whether an entry exists for this occurrence key (played, missed or anything else).
   bool has_occurrence(const std::string& key) const;
-  /// Appends a progress checkpoint of broadcast `id` (skipped while journal writes wait: it is
-  /// only crash-recovery data, and the outcome will follow).
+  /// Appends a progress checkpoint of broadcast `id` (with a journal, dropped when it cannot be
+  /// written: it is only crash-recovery data, and the outcome will follow).
   void add_progress(std::int64_t id, const BroadcastProgress& progress);
   /// The latest checkpoint of broadcast `id`, if any.
   std::optional<BroadcastProgress> latest_progress(std::int64_t id) const;

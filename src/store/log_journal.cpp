@@ -37,6 +37,10 @@ void LogJournal::write(Write write) {
   if (waiting_.size() == 1 && on_waiting_) on_waiting_();
 }
 
+bool LogJournal::write_or_drop(const Write& write) {
+  return waiting_.empty() && attempt(write);
+}
+
 bool LogJournal::flush() {
   while (!waiting_.empty()) {
     if (!attempt(waiting_.front())) return false;

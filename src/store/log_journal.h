@@ -22,6 +22,9 @@ class LogJournal {
   /// Runs `write` now; if earlier writes are waiting, or it fails for want of space or I/O,
   /// queues it instead. Other failures (a bug: a constraint) are thrown.
   void write(Write write);
+  /// For data only useful now (progress checkpoints of a broadcast under way): written if it
+  /// can be, else dropped — never queued, never thrown for want of space. False when dropped.
+  bool write_or_drop(const Write& write);
   /// Retries the waiting writes in order; true when none remain.
   bool flush();
   std::size_t backlog() const noexcept { return waiting_.size(); }

@@ -43,6 +43,37 @@ TEST(WakePolicy, FirstAfterSkipsWhatWasHandled) {
   EXPECT_FALSE(first_after({}, at(0)).has_value());
 }
 
+// Two programmes at one instant (one per village at 06:00): handling the first must leave
+// the second to play, and neither may come round twice.
+TEST(WakePolicy, OccurrencesSharingAnInstantAreEachTakenOnce) {
+  std::vector<Occurrence> plan(3);
+  plan[0].programme_id = "thon-dong";
+  plan[1].programme_id = "thon-tay";
+  plan[0].scheduled_at = plan[1].scheduled_at = at(20);
+  plan[2].programme_id = "thon-dong";
+  plan[2].scheduled_at = at(30);
+  HandledOccurrences handled;
+  handled.mark_through(at(5));  // the daemon started
+  auto next = [&] {
+    return first_after(plan, handled.until() - std::chrono::microseconds(1),
+                       [&](const Occurrence& o) { return handled.covers(o); });
+  };
+  std::vector<std::string> taken;
+  for (auto o = next(); o; o = next()) {
+    taken.push_back(o->key());
+    handled.mark(o->scheduled_at, o->key());
+    ASSERT_LE(taken.size(), 3u) << "an occurrence came round twice";
+  }
+  EXPECT_EQ(taken, (std::vector<std::string>{plan[0].key(), plan[1].key(), plan[2].key()}));
+
+  // A catch-up covers its whole instant.
+  HandledOccurrences caught_up;
+  caught_up.mark_through(at(20));
+  EXPECT_TRUE(caught_up.covers(plan[0]));
+  EXPECT_TRUE(caught_up.covers(plan[1]));
+  EXPECT_FALSE(caught_up.covers(plan[2]));
+}
+
 TEST(WakePolicy, ExpectedFramesAtTheOutputRate) {
   Segment a, b;
   a.sample_rate = 48000;

@@ -35,7 +35,7 @@ TEST(Faults, KillNineAtRandomMomentsLosesAndDuplicatesNothing) {
   for (const auto& t : times) clock_times.push_back(local_time_of_day(t, kStationZone));
   write_schedule(st.dir(), kProgramme, kTag, clock_times);
 
-  // A fixed seed unless one is given, so a failure can be replayed.
+  // A new seed each run (printed), or the one given, so a failure can be replayed.
   const char* seed_env = std::getenv("LOAXA_STORM_SEED");
   const unsigned seed =
       seed_env != nullptr ? static_cast<unsigned>(std::stoul(seed_env)) : std::random_device{}();

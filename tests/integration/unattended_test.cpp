@@ -107,6 +107,7 @@ TEST(Amplifier, BeforeAndAfterRunAroundABroadcastAndAFailedBeforeCancels) {
 
   const json* played = entry_at(log, "test", to_us(times[0]));
   const json* cancelled = entry_at(log, "test", to_us(times[1]));
+  ASSERT_NE(cancelled, nullptr) << summarize_log(log);
   EXPECT_EQ(outcome_of(cancelled), "failed") << summarize_log(log) << st.daemon().transcript();
   EXPECT_EQ(cancelled->value("reason", ""),
             "cancelled: the amplifier's 'before' command failed (exit 3)");

@@ -226,7 +226,6 @@ grep -q "Kiểm Thử" "$work/status.txt" || fail "status does not show the stat
 step "loaxa status as someone outside the group"
 if outsider status >"$work/outsider.txt" 2>&1; then
   cat "$work/outsider.txt"
-grep -q 'usermod -aG loaxa NAME' "$work/outsider.txt" || fail "the refusal does not say which group to join"
   fail "a user outside the group loaxa controlled the station"
 fi
 cat "$work/outsider.txt"

@@ -97,6 +97,28 @@ TEST_F(LogJournalTest, WritesWaitInOrderWhileTheDiskIsFullAndLandWhenSpaceReturn
   EXPECT_EQ(db_->execAndGet("PRAGMA integrity_check").getString(), "ok");
 }
 
+// Progress checkpoints are the most frequent write while on air, so often the first to meet a
+// full disk: they must be dropped, not thrown out of the daemon's event loop.
+TEST_F(LogJournalTest, ProgressOnAFullDiskIsDroppedNeitherThrownNorQueued) {
+  LogJournal journal(*db_);
+  BroadcastLog log(*db_, journal);
+  const auto id = log.open(start(5));
+  fill_disk();
+  bool dropped = false;
+  for (int i = 0; i < 500 && !dropped; ++i) {
+    dropped = !journal.write_or_drop([&](SQLite::Database& db) {
+      db.exec("INSERT INTO broadcast_progress (broadcast_id, at_us, frames_delivered) VALUES (" +
+              std::to_string(id) + ", " + std::to_string(i) + ", 0)");
+    });
+  }
+  EXPECT_TRUE(dropped) << "the full disk refused nothing; the test proves nothing";
+  EXPECT_EQ(journal.backlog(), 0u);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_NO_THROW(log.add_progress(id, {Instant{std::chrono::seconds{10 + i}}, {}, 100}));
+  }
+  EXPECT_EQ(journal.backlog(), 0u);
+}
+
 TEST_F(LogJournalTest, AConstraintViolationIsABugAndIsThrownNotQueued) {
   LogJournal journal(*db_);
   BroadcastLog log(*db_, journal);
