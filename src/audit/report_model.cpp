@@ -185,20 +185,6 @@ void Tally::add(const std::string& outcome, bool scheduled) {
   }
 }
 
-Tally& Tally::operator+=(const Tally& o) {
-  planned += o.planned;
-  completed += o.completed;
-  partial += o.partial;
-  preempted += o.preempted;
-  interrupted += o.interrupted;
-  failed += o.failed;
-  missed += o.missed;
-  stopped += o.stopped;
-  open += o.open;
-  unscheduled += o.unscheduled;
-  return *this;
-}
-
 std::string format_day(date::year_month_day d) {
   return fmt::format("{}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
                      static_cast<unsigned>(d.day()));

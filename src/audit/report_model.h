@@ -45,7 +45,6 @@ struct Tally {
   int open = 0;         ///< no outcome yet (playing at export, or never closed)
   int unscheduled = 0;  ///< operator plays (`loaxa play`), whatever their outcome
   void add(const std::string& outcome, bool scheduled);
-  Tally& operator+=(const Tally& o);
 };
 
 /// One broadcast of the log.

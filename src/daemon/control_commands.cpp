@@ -118,9 +118,17 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
   item.occurrence.segments = {*segment};
   item.occurrence.total_seconds = segment->duration_seconds();
   item.priority = *priority;
-  if (request.contains("zones") && request["zones"].is_array()) {
-    for (const auto& z : request["zones"]) {
-      if (!z.is_string()) continue;
+  if (request.contains("zones")) {
+    // A malformed zone list must not turn into "every zone": the village not meant to hear
+    // it would.
+    const auto& zones = request["zones"];
+    const bool names = zones.is_array() && std::all_of(zones.begin(), zones.end(),
+                                                       [](const auto& z) { return z.is_string(); });
+    if (!names) {
+      return error_reply("trường \"zones\" phải là danh sách tên vùng, ví dụ [\"thon-dong\"]",
+                         "field \"zones\" must be a list of zone names, e.g. [\"thon-dong\"]");
+    }
+    for (const auto& z : zones) {
       const auto name = z.get<std::string>();
       const bool known = std::any_of(config_.zones.begin(), config_.zones.end(),
                                      [&](const auto& k) { return k.name == name; });

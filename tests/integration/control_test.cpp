@@ -377,6 +377,10 @@ Attempt status_stop_scenario() {
        "no segment"},
       {"a bad priority", "{\"cmd\":\"play\",\"segment\":\"" + seg.id + "\",\"priority\":\"x\"}\n",
        "unknown priority"},
+      // Not "every zone" by mistake.
+      {"zones that are not a list of names",
+       "{\"cmd\":\"play\",\"segment\":\"" + seg.id + "\",\"zones\":\"thon-dong\"}\n",
+       "must be a list of zone names"},
   };
   for (const Bad& b : bad) {
     std::string error;
