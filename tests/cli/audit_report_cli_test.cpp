@@ -432,9 +432,10 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
     EXPECT_FALSE(e.path().filename().string().ends_with(".tmp")) << e.path();
   }
 
+  // Run in the scratch folder: no station config there, so each commune's own rules apply.
   const auto r = testing::run_command({testing::loaxa_binary().string(), "audit", "report", "--db",
                                        merged.string(), "--format", "json"},
-                                      dir.path());
+                                      dir.path(), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   ASSERT_EQ(j["summary"].size(), 2u);

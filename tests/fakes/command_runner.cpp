@@ -29,8 +29,9 @@ std::string read_file(const fs::path& file) {
   return s.str();
 }
 
-CommandResult run_command(const std::vector<std::string>& args, const fs::path& scratch) {
-  std::string cmd;
+CommandResult run_command(const std::vector<std::string>& args, const fs::path& scratch,
+                          const fs::path& cwd) {
+  std::string cmd = cwd.empty() ? "" : "cd " + shell_quote(cwd.string()) + " &&";
   for (const auto& a : args) cmd += (cmd.empty() ? "" : " ") + shell_quote(a);
   const fs::path out = scratch / "command.stdout";
   const fs::path err = scratch / "command.stderr";

@@ -20,9 +20,11 @@ std::string shell_quote(const std::string& s);
 std::filesystem::path loaxa_binary();
 
 /// Runs `args` (argv, quoted here) with stdin from /dev/null; stdout and stderr go through
-/// files in `scratch`.
+/// files in `scratch`. With `cwd`, the command runs there, so a `config/loaxa.toml` in the
+/// test's own working folder (a source checkout) is not taken for the station's config.
 CommandResult run_command(const std::vector<std::string>& args,
-                          const std::filesystem::path& scratch);
+                          const std::filesystem::path& scratch,
+                          const std::filesystem::path& cwd = {});
 
 std::string read_file(const std::filesystem::path& file);
 
