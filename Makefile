@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test test-asan test-tsan bench fuzz deb clean
+.PHONY: all deps build run test test-asan test-tsan sanitizer-builds bench fuzz deb clean
 
 all: build
 
@@ -19,17 +19,28 @@ build: deps
 run: build
 	@scripts/run.sh $(BUILD)
 
-## test: build, then the whole suite through ctest (it starts and stops its own JACK server).
-## The sanitizer suites (test-asan: ASan+UBSan, build-asan/; test-tsan: TSan over the engine,
-## daemon and fault tests, build-tsan/) join it once each has had a verified clean run here.
-test: build
-	@cd $(BUILD) && ctest --output-on-failure --timeout 300
+## test: build, then the whole suite through ctest (it starts and stops its own JACK server);
+## then the same unit and real-path tests built with ASan+UBSan (build-asan/, all but the fault
+## suite and the package tests) and the engine and daemon tests built with TSan (build-tsan/).
+## Every suite runs even when one before it failed; the exit status says whether all passed.
+test: build sanitizer-builds
+	@status=0; \
+	echo "== loaxa tests ($(BUILD))"; (cd $(BUILD) && ctest --output-on-failure --timeout 300) || status=1; \
+	echo "== loaxa tests under ASan+UBSan (build-asan)"; ctest --preset asan || status=1; \
+	echo "== loaxa tests under TSan (build-tsan)"; ctest --preset tsan || status=1; \
+	exit $$status
 
-## test-asan, test-tsan: one sanitizer build and its tests (JACK_SERVER=name overrides the
+sanitizer-builds: deps
+	@$(MAKE) --no-print-directory sanitizer-build-asan sanitizer-build-tsan
+
+sanitizer-build-%:
+	@cmake --preset $* $(if $(JACK_SERVER),-DLOAXA_TEST_JACK_SERVER=$(JACK_SERVER)-$*) >/dev/null
+	@cmake --build --preset $* -j $(JOBS)
+
+## test-asan, test-tsan: one sanitizer build and its tests only (JACK_SERVER=name overrides the
 ## preset's server name, for two checkouts testing on one machine)
 test-asan test-tsan: deps
-	@cmake --preset $(@:test-%=%) $(if $(JACK_SERVER),-DLOAXA_TEST_JACK_SERVER=$(JACK_SERVER)-$(@:test-%=%)) >/dev/null
-	@cmake --build --preset $(@:test-%=%) -j $(JOBS)
+	@$(MAKE) --no-print-directory sanitizer-build-$(@:test-%=%)
 	@ctest --preset $(@:test-%=%)
 
 ## bench: the benchmarks of BENCHMARKS.md, printed as one table (bench/run.sh; var/bench/)
@@ -51,4 +62,4 @@ deb: build
 	@ls $(BUILD)/deb/*.deb
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz
