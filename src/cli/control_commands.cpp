@@ -262,12 +262,11 @@ void print_status(const CliContext& ctx, const Json& r) {
       const Text st = s == "ok"     ? Text{"bình thường", "ok"}
                       : s == "lost" ? Text{"mất thiết bị, đang thử lại", "lost, retrying"}
                                     : Text{s, s};
-      std::cout << "  "
-                << ctx.say({fmt::format("{} (vùng {}) — trạng thái: {}", str(o, "device"), zones,
-                                        st.vi),
-                            fmt::format("{} (zones {}) — state: {}", str(o, "device"), zones,
-                                        st.en)})
-                << '\n';
+      std::cout
+          << "  "
+          << ctx.say({fmt::format("{} (vùng {}) — trạng thái: {}", str(o, "device"), zones, st.vi),
+                      fmt::format("{} (zones {}) — state: {}", str(o, "device"), zones, st.en)})
+          << '\n';
     }
   }
   if (const auto waiting = r.value("log_backlog", std::int64_t{0}); waiting > 0) {

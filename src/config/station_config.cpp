@@ -232,10 +232,9 @@ std::vector<StationConfig::Zone> read_zones(const Reader& r, const toml::table& 
       }
       const toml::source_region at = ch != nullptr ? ch->source() : v.source();
       if (other == z.name) {
-        r.fail(at,
-               fmt::format("vùng \"{}\" ghi kênh {} hai lần; mỗi kênh chỉ ghi một lần", z.name, n),
-               fmt::format("zone \"{}\" lists channel {} twice; list each channel once", z.name,
-                           n));
+        r.fail(
+            at, fmt::format("vùng \"{}\" ghi kênh {} hai lần; mỗi kênh chỉ ghi một lần", z.name, n),
+            fmt::format("zone \"{}\" lists channel {} twice; list each channel once", z.name, n));
       }
       const std::string what_vi = n == 0 ? "mọi kênh" : fmt::format("kênh {}", n);
       const std::string what_en = n == 0 ? "every channel" : fmt::format("channel {}", n);

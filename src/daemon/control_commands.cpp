@@ -62,7 +62,7 @@ nlohmann::json StationDaemon::status() const {
   for (const auto& spec : output_specs(config_)) {
     outputs.push_back({{"device", spec.label()},
                        {"zones", spec.zones},
-                       {"state", options_.rehearsal          ? "rehearsal"
+                       {"state", options_.rehearsal             ? "rehearsal"
                                  : lost_.contains(spec.label()) ? "lost"
                                                                 : "ok"}});
   }

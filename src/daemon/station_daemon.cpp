@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cctype>
 #include <cmath>
 #include <csignal>
 #include <future>
@@ -459,8 +460,7 @@ void StationDaemon::on_wake() {
   if (now < next_->scheduled_at - ahead) {
     // Not due yet: only the wait is recomputed from the wall clock; the occurrence is resolved
     // again when it comes due, so there is no need to re-plan at every capped wake-up.
-    if (!options_.rehearsal && lost_.empty() &&
-        now >= next_->scheduled_at - ahead - kHoldAhead) {
+    if (!options_.rehearsal && lost_.empty() && now >= next_->scheduled_at - ahead - kHoldAhead) {
       hold_output();
     }
     arm_wake();
@@ -595,7 +595,8 @@ BroadcastStart StationDaemon::start_row(const Pending& item,
     for (const auto& spec : outputs_for(o)) devices.push_back(spec.label());
   }
   start.device = joined(devices);
-  const Sink* first = outputs != nullptr && !outputs->empty() ? outputs->front().sink.get() : nullptr;
+  const Sink* first =
+      outputs != nullptr && !outputs->empty() ? outputs->front().sink.get() : nullptr;
   start.sample_rate = first ? first->sample_rate() : 0;
   start.frames_expected = expected_frames(o.segments, first ? first->sample_rate() : 48000);
   start.opened_at = clock_.now();
@@ -668,7 +669,8 @@ void StationDaemon::begin(Pending item, Instant target) {
       b->unopened.push_back(fmt::format("{}: {}", output_name(spec), e.text().en));
       continue;
     }
-    if (!config_.zones.empty()) {
+    // A broadcast to every zone plays on every channel, as it did before zones had devices.
+    if (!o.zones.empty() && !config_.zones.empty()) {
       out.channel_mask = 0;
       for (const auto& z : config_.zones) {
         if (std::find(spec.zones.begin(), spec.zones.end(), z.name) == spec.zones.end()) continue;
@@ -715,9 +717,8 @@ void StationDaemon::begin(Pending item, Instant target) {
       out.sink->start(*out.engine, target);
     } catch (const UserError& e) {
       current_->failed_devices.push_back(out.spec.label());
-      finish(Outcome::kFailed,
-             fmt::format("output could not be started: {}: {}", output_name(out.spec),
-                         e.text().en));
+      finish(Outcome::kFailed, fmt::format("output could not be started: {}: {}",
+                                           output_name(out.spec), e.text().en));
       return;
     }
   }
@@ -757,8 +758,7 @@ void StationDaemon::watch() {
     for (auto& out : b.outputs) {
       if (out.engine->finished()) continue;
       std::string why;
-      if (out.stall.stalled(now >= b.target, out.engine->frames_delivered(), mono,
-                            kStallLimit)) {
+      if (out.stall.stalled(now >= b.target, out.engine->frames_delivered(), mono, kStallLimit)) {
         why = out.spec.zones.empty() && b.outputs.size() == 1
                   ? fmt::format("output stalled: no audio delivered for {} s (device gone?)",
                                 kStallLimit.count())
@@ -810,16 +810,15 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
     end.peak_dbfs = std::max(end.peak_dbfs, to_dbfs(stats.peak));
     squares += stats.rms * stats.rms * static_cast<double>(stats.frames_delivered);
     samples += stats.frames_delivered;
-    const std::int64_t silence_ms =
-        stats.longest_silence_frames * 1000 / out.sink->sample_rate();
+    const std::int64_t silence_ms = stats.longest_silence_frames * 1000 / out.sink->sample_rate();
     end.longest_silence_ms = std::max(end.longest_silence_ms, silence_ms);
     if (silence_ms > config_.dead_air_seconds * 1000) silent_outputs.push_back(out.spec.label());
     truncated = truncated || stats.truncated;
     if (decode_error.empty()) decode_error = out.engine->decode_error();
     if (std::llabs(stats.frames_delivered - out.frames_expected) > slack) {
       short_outputs.push_back(b->outputs.size() == 1
-                                  ? fmt::format("delivered {} of {} frames",
-                                                stats.frames_delivered, out.frames_expected)
+                                  ? fmt::format("delivered {} of {} frames", stats.frames_delivered,
+                                                out.frames_expected)
                                   : fmt::format("{}: delivered {} of {} frames",
                                                 output_name(out.spec), stats.frames_delivered,
                                                 out.frames_expected));

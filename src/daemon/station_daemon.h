@@ -76,7 +76,7 @@ class StationDaemon {
     std::int64_t log_id = 0;
     std::int64_t frames_expected = 0;  ///< at the first output's rate, as the log records it
     std::vector<Output> outputs;
-    std::vector<std::string> unopened;  ///< devices it should have played on but could not
+    std::vector<std::string> unopened;        ///< devices it should have played on but could not
     std::vector<std::string> failed_devices;  ///< labels of the devices that died under it
     std::int64_t last_frames = 0;
     MonoInstant last_checkpoint{};

@@ -192,26 +192,28 @@ TEST_F(StationConfigTest, BadInputNamesFileLineAndKey) {
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { host_api = \"ALSA\", channels = [1] }\n",
        "loaxa.toml:4:23: \"zones.thon-1.host_api\" goes with a \"device\""},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", host_api = \"\" }\n",
-       "loaxa.toml:4:38: \"zones.thon-1.host_api\" goes with a \"device\" (and is not empty)"},
-      {"[station]\nname = \"X\"\n[zones]\nthon-1 = {}\n", "loaxa.toml:4:10: zone \"thon-1\": write it"},
+       "loaxa.toml:4:37: \"zones.thon-1.host_api\" goes with a \"device\" (and is not empty)"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = {}\n",
+       "loaxa.toml:4:10: zone \"thon-1\": write it"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [] }\n",
        "loaxa.toml:4:23: zone \"thon-1\": write it as"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", channels = [0] }\n",
-       "loaxa.toml:4:36: zone \"thon-1\": write it as"},
+       "loaxa.toml:4:37: zone \"thon-1\": write it as"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", channels = [\"1\"] }\n",
-       "loaxa.toml:4:36: zone \"thon-1\": write it as"},
+       "loaxa.toml:4:37: zone \"thon-1\": write it as"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", channels = [3] }\n",
-       "loaxa.toml:4:36: zone \"thon-1\" uses channel 3 but [audio] channels = 2; raise [audio] "
+       "loaxa.toml:4:37: zone \"thon-1\" uses channel 3 but [audio] channels = 2; raise [audio] "
        "channels or use channels 1 to 2"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [1, 1] }\n",
        "loaxa.toml:4:23: zone \"thon-1\" lists channel 1 twice; list each channel once"},
       {"[station]\nname = \"X\"\n[audio]\nhost_api = \"JACK\"\ndevice = \"system\"\n[zones]\n"
-       "a = { channels = [1] }\nb = { device = \"system\", host_api = \"JACK\", channels = [2, 1] }\n",
-       "loaxa.toml:8:55: zone \"b\": channel 1 of JACK / system is already zone \"a\"'s; each "
+       "a = { channels = [1] }\nb = { device = \"system\", host_api = \"JACK\", channels = [2, 1] "
+       "}\n",
+       "loaxa.toml:8:56: zone \"b\": channel 1 of JACK / system is already zone \"a\"'s; each "
        "channel of a device feeds one zone"},
       {"[station]\nname = \"X\"\n[audio]\nhost_api = \"JACK\"\n[zones]\n"
        "a = { device = \"card\" }\nb = { device = \"card\", channels = [2] }\n",
-       "loaxa.toml:7:36: zone \"b\": channel 2 of JACK / card is already zone \"a\"'s"},
+       "loaxa.toml:7:35: zone \"b\": channel 2 of JACK / card is already zone \"a\"'s"},
       {"[station]\nname = \"X\"\n[audio]\nhost_api = \"JACK\"\n[zones]\n"
        "a = { device = \"card\", channels = [1] }\nb = { device = \"card\" }\n",
        "loaxa.toml:7:5: zone \"b\": every channel of JACK / card is already zone \"a\"'s"},

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -99,9 +100,9 @@ Attempt two_devices_scenario() {
   }
 
   // `loaxa status`: one output per device, with its zones.
-  const json want_outputs = json::array(
-      {{{"device", "JACK / zone-a"}, {"zones", {"thon-a"}}, {"state", "ok"}},
-       {{"device", "JACK / zone-b"}, {"zones", {"thon-b"}}, {"state", "ok"}}});
+  const json want_outputs =
+      json::array({{{"device", "JACK / zone-a"}, {"zones", {"thon-a"}}, {"state", "ok"}},
+                   {{"device", "JACK / zone-b"}, {"zones", {"thon-b"}}, {"state", "ok"}}});
   if (!status || status->value("outputs", json()) != want_outputs) {
     a.fail("status outputs: " + (status ? status->value("outputs", json()).dump() : "none"));
   }
@@ -116,7 +117,8 @@ Attempt two_devices_scenario() {
       continue;
     }
     if (e->value("zones", json()) != zones[i]) {
-      a.fail("occurrence " + std::to_string(i) + " logged zones " + e->value("zones", json()).dump());
+      a.fail("occurrence " + std::to_string(i) + " logged zones " +
+             e->value("zones", json()).dump());
     }
     if (e->value("device", "") != devices[i]) {
       a.fail("occurrence " + std::to_string(i) + " logged device " + e->value("device", ""));
@@ -241,7 +243,8 @@ TEST(ZoneDevices, OneDeviceLostFailsTheBroadcastNamingItAndTheNextPlays) {
           15s);
   EXPECT_EQ(outcome_of(entry_at(log, kProgramme, to_us(times[1]))), "completed")
       << summarize_log(log) << st.daemon().transcript();
-  EXPECT_TRUE(cap_b->captured().first_sound().has_value()) << "zone-b heard nothing after it came back";
+  EXPECT_TRUE(cap_b->captured().first_sound().has_value())
+      << "zone-b heard nothing after it came back";
 
   const auto events = st.query(
       "SELECT kind, json_extract(detail, '$.device') AS device FROM station_events WHERE kind IN "
@@ -254,9 +257,52 @@ TEST(ZoneDevices, OneDeviceLostFailsTheBroadcastNamingItAndTheNextPlays) {
   ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
 }
 
+TEST(ZoneDevices, RehearsalWritesOneFilePerDevice) {
+  Station st("loaxa-zonedev-rehearsal-");
+  st.add_config("zones", kZones);
+  st.import_chirp("chirp", 1.0, kTag);
+  const auto times = times_ahead(4s, {0s, 2s}, 40s);
+  write_file(st.schedule_file(kProgramme), schedule_text(times, {"", "zones = [\"thon-b\"]\n"}));
+  // No such devices exist for rehearsal: it opens none.
+  st.start_daemon({"--output", "rehearsal"});
+  json log = st.wait_for_log(
+      [&](const json& l) {
+        const std::string o = outcome_of(entry_at(l, kProgramme, to_us(times[1])));
+        return !o.empty() && o != "playing";
+      },
+      30s);
+  auto stopped = st.stop_daemon();
+  ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
+  // <local date>T<HHMMSS.mmm>-<programme>-<host_api>-<device>.wav; the date is left out here.
+  auto suffix = [&](int i, const std::string& device) {
+    std::string hms = local_time_of_day(times[i], kStationZone);
+    std::erase(hms, ':');
+    return "T" + hms + ".000-" + kProgramme + "-" + device + ".wav";
+  };
+  const std::vector<std::string> expected = {suffix(0, "JACK-zone-a"), suffix(0, "JACK-zone-b"),
+                                             suffix(1, "JACK-zone-b")};
+  std::vector<std::string> written;
+  for (const auto& f : fs::directory_iterator(st.dir() / "var" / "rehearsal")) {
+    written.push_back(f.path().filename().string());
+  }
+  std::sort(written.begin(), written.end());
+  ASSERT_EQ(written.size(), expected.size()) << ::testing::PrintToString(written);
+  for (std::size_t k = 0; k < written.size(); ++k) {
+    EXPECT_TRUE(written[k].ends_with(expected[k])) << written[k] << " vs *" << expected[k];
+  }
+  for (int i = 0; i < 2; ++i) {
+    const json* e = entry_at(log, kProgramme, to_us(times[i]));
+    EXPECT_EQ(outcome_of(e), "completed") << summarize_log(log);
+    const std::string device = e ? e->value("device", "") : "";
+    EXPECT_EQ(device.find("zone-a") != std::string::npos, i == 0) << device;
+    EXPECT_NE(device.find("zone-b"), std::string::npos) << device;
+  }
+}
+
 TEST(ZoneDevices, StartRefusesAMissingZoneDeviceNamingIt) {
   Station st("loaxa-zonedev-missing-");
   st.add_config("zones", "thon-a = { channels = [1] }\nthon-x = { device = \"no-such-card\" }\n");
+  write_schedule(st.dir(), kProgramme, kTag, {"03:00:00"});
   Process daemon({{bin_path("loaxad").string(), "--config", st.config().string(), "--lang", "en"},
                   {},
                   st.dir(),
