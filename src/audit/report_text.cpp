@@ -174,7 +174,13 @@ ReasonText explain_reason(std::string_view logged) {
   const std::string text(logged);
   std::smatch m;
   for (const auto& p : patterns()) {
-    if (std::regex_match(text, m, p.en)) return {p.cause, {m.format(p.vi), text}};
+    if (!std::regex_match(text, m, p.en)) continue;
+    std::string vi = m.format(p.vi);
+    // The daemon names a device's zones as "JACK / x (zones a, b)".
+    for (auto at = vi.find("(zones "); at != std::string::npos; at = vi.find("(zones ", at)) {
+      vi.replace(at, 7, "(vùng ");
+    }
+    return {p.cause, {vi, text}};
   }
   return {Cause::kOther, {text, text}};
 }

@@ -257,6 +257,49 @@ TEST(ZoneDevices, OneDeviceLostFailsTheBroadcastNamingItAndTheNextPlays) {
   ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
 }
 
+TEST(ZoneDevices, StopFadesEveryDevice) {
+  Station st("loaxa-zonedev-stop-");
+  st.add_config("zones", kZones);
+  st.import_chirp("long", 6.0, kTag);
+  const auto times = times_ahead(5s, {0s}, 30s);
+  write_file(st.schedule_file(kProgramme), schedule_text(times, {""}));
+  JackCapture cap_a(kNoSource, 30.0, "zone-a");
+  JackCapture cap_b(kNoSource, 30.0, "zone-b");
+  cap_a.start();
+  cap_b.start();
+  st.start_daemon();
+  const bool on_air = wait_until(
+      [&] {
+        auto s = st.status();
+        return s && s->contains("playing") && (*s)["playing"].is_object() &&
+               int_field((*s)["playing"], "frames_delivered") > kStationRate;
+      },
+      15s, 50ms);
+  ASSERT_TRUE(on_air) << st.daemon().transcript();
+  const RunResult stop = st.loaxa({"stop"});
+  ASSERT_TRUE(stop.ok()) << stop.describe();
+  json log = st.wait_for_log(
+      [&](const json& l) {
+        const std::string o = outcome_of(entry_at(l, kProgramme, to_us(times[0])));
+        return !o.empty() && o != "playing";
+      },
+      10s);
+  EXPECT_EQ(outcome_of(entry_at(log, kProgramme, to_us(times[0]))), "stopped")
+      << summarize_log(log);
+  auto stopped = st.stop_daemon();
+  ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
+  cap_a.stop();
+  cap_b.stop();
+  // Both devices fell silent well before the 6 s recording's end, and they ended together: the
+  // fade ran on each (0.3 s), not only on the first.
+  const auto end_a = cap_a.captured().last_sound_us();
+  const auto end_b = cap_b.captured().last_sound_us();
+  ASSERT_TRUE(end_a && end_b);
+  EXPECT_LT(*end_a, to_us(times[0]) + 5'000'000);
+  EXPECT_LT(*end_b, to_us(times[0]) + 5'000'000);
+  EXPECT_LT(std::llabs(*end_a - *end_b), 100'000) << ms_text(*end_b - *end_a);
+}
+
 TEST(ZoneDevices, RehearsalWritesOneFilePerDevice) {
   Station st("loaxa-zonedev-rehearsal-");
   st.add_config("zones", kZones);
@@ -299,22 +342,41 @@ TEST(ZoneDevices, RehearsalWritesOneFilePerDevice) {
   }
 }
 
-TEST(ZoneDevices, StartRefusesAMissingZoneDeviceNamingIt) {
-  Station st("loaxa-zonedev-missing-");
-  st.add_config("zones", "thon-a = { channels = [1] }\nthon-x = { device = \"no-such-card\" }\n");
-  write_schedule(st.dir(), kProgramme, kTag, {"03:00:00"});
-  Process daemon({{bin_path("loaxad").string(), "--config", st.config().string(), "--lang", "en"},
-                  {},
-                  st.dir(),
-                  ""});
-  const auto ended = daemon.wait_for(10s);
-  ASSERT_TRUE(ended) << "loaxad still runs 10 s after start with a missing zone device";
-  EXPECT_FALSE(ended->exited && ended->code == 0) << ended->describe();
-  const std::string out = daemon.stderr_text();
-  EXPECT_NE(out.find("output device \"JACK / no-such-card\" not found"), std::string::npos) << out;
-  EXPECT_NE(out.find("loaxa.toml:"), std::string::npos) << out;
-  EXPECT_NE(out.find("[zones] thon-x"), std::string::npos) << out;
-  EXPECT_NE(out.find("JACK / system"), std::string::npos) << "the devices that exist: " << out;
+struct StartCase {
+  const char* audio;  // lines added to [audio]
+  const char* zones;
+  std::vector<std::string> expected;  // substrings of loaxad's error
+};
+
+TEST(ZoneDevices, StartRefusesAMissingDeviceOrChannelNamingTheZone) {
+  const StartCase cases[] = {
+      {"",
+       "thon-a = { channels = [1] }\nthon-x = { device = \"no-such-card\" }\n",
+       {"output device \"JACK / no-such-card\" not found", "loaxa.toml:", "[zones] thon-x",
+        "JACK / system"}},
+      // The test server's system device has two playback ports.
+      {"channels = 4\n",
+       "thon-a = { channels = [1] }\nthon-x = { device = \"system\", channels = [3] }\n",
+       {"zone \"thon-x\" uses channel 3 but device JACK / system has 2 output channel(s)",
+        "loaxa.toml:"}},
+  };
+  for (const auto& c : cases) {
+    Station st("loaxa-zonedev-start-");
+    if (*c.audio != '\0') st.add_config("audio", c.audio);
+    st.add_config("zones", c.zones);
+    write_schedule(st.dir(), kProgramme, kTag, {"03:00:00"});
+    Process daemon({{bin_path("loaxad").string(), "--config", st.config().string(), "--lang", "en"},
+                    {},
+                    st.dir(),
+                    ""});
+    const auto ended = daemon.wait_for(10s);
+    ASSERT_TRUE(ended) << "loaxad still runs 10 s after start\n" << c.zones;
+    EXPECT_FALSE(ended->exited && ended->code == 0) << ended->describe();
+    const std::string err = daemon.stderr_text();
+    for (const auto& want : c.expected) {
+      EXPECT_NE(err.find(want), std::string::npos) << "missing \"" << want << "\" in:\n" << err;
+    }
+  }
 }
 
 }  // namespace
