@@ -81,12 +81,7 @@ Attempt two_devices_scenario() {
   cap_b.start();
   st.start_daemon();
   const auto status = st.status();
-  json log = st.wait_for_log(
-      [&](const json& l) {
-        const std::string o = outcome_of(entry_at(l, kProgramme, to_us(times[1])));
-        return !o.empty() && o != "playing";
-      },
-      30s);
+  json log = st.wait_for_outcome(kProgramme, to_us(times[1]), 30s);
   auto stopped = st.stop_daemon();
   cap_a.stop();
   cap_b.stop();
@@ -185,24 +180,13 @@ TEST(ZoneDevices, OneDeviceLostFailsTheBroadcastNamingItAndTheNextPlays) {
   cap_a.start();
   cap_b->start();
   st.start_daemon();
-  const bool on_air = wait_until(
-      [&] {
-        auto s = st.status();
-        return s && s->contains("playing") && (*s)["playing"].is_object() &&
-               int_field((*s)["playing"], "frames_delivered") > kStationRate;
-      },
-      15s, 50ms);
+  const bool on_air = st.wait_on_air(kStationRate, 15s);
   ASSERT_TRUE(on_air) << st.daemon().transcript();
 
   // The device's JACK client goes away, as a USB card's bridge client does when it is pulled.
   const auto lost_at = std::chrono::system_clock::now();
   cap_b.reset();
-  json log = st.wait_for_log(
-      [&](const json& l) {
-        const std::string o = outcome_of(entry_at(l, kProgramme, to_us(times[0])));
-        return !o.empty() && o != "playing";
-      },
-      10s);
+  json log = st.wait_for_outcome(kProgramme, to_us(times[0]), 10s);
   const auto noticed_at = std::chrono::system_clock::now();
   const json* first = entry_at(log, kProgramme, to_us(times[0]));
   ASSERT_NE(first, nullptr) << summarize_log(log);
@@ -233,14 +217,10 @@ TEST(ZoneDevices, OneDeviceLostFailsTheBroadcastNamingItAndTheNextPlays) {
   // The device comes back; loaxad's back-off finds it and the next occurrence plays on both.
   cap_b = std::make_unique<JackCapture>(kNoSource, 40.0, "zone-b");
   cap_b->start();
-  log = st.wait_for_log(
-      [&](const json& l) {
-        const std::string o = outcome_of(entry_at(l, kProgramme, to_us(times[1])));
-        return !o.empty() && o != "playing";
-      },
-      std::chrono::duration_cast<std::chrono::milliseconds>(times[1] -
-                                                            std::chrono::system_clock::now()) +
-          15s);
+  log = st.wait_for_outcome(kProgramme, to_us(times[1]),
+                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                times[1] - std::chrono::system_clock::now()) +
+                                15s);
   EXPECT_EQ(outcome_of(entry_at(log, kProgramme, to_us(times[1]))), "completed")
       << summarize_log(log) << st.daemon().transcript();
   EXPECT_TRUE(cap_b->captured().first_sound().has_value())
@@ -268,22 +248,11 @@ TEST(ZoneDevices, StopFadesEveryDevice) {
   cap_a.start();
   cap_b.start();
   st.start_daemon();
-  const bool on_air = wait_until(
-      [&] {
-        auto s = st.status();
-        return s && s->contains("playing") && (*s)["playing"].is_object() &&
-               int_field((*s)["playing"], "frames_delivered") > kStationRate;
-      },
-      15s, 50ms);
+  const bool on_air = st.wait_on_air(kStationRate, 15s);
   ASSERT_TRUE(on_air) << st.daemon().transcript();
   const RunResult stop = st.loaxa({"stop"});
   ASSERT_TRUE(stop.ok()) << stop.describe();
-  json log = st.wait_for_log(
-      [&](const json& l) {
-        const std::string o = outcome_of(entry_at(l, kProgramme, to_us(times[0])));
-        return !o.empty() && o != "playing";
-      },
-      10s);
+  json log = st.wait_for_outcome(kProgramme, to_us(times[0]), 10s);
   EXPECT_EQ(outcome_of(entry_at(log, kProgramme, to_us(times[0]))), "stopped")
       << summarize_log(log);
   auto stopped = st.stop_daemon();
@@ -308,12 +277,7 @@ TEST(ZoneDevices, RehearsalWritesOneFilePerDevice) {
   write_file(st.schedule_file(kProgramme), schedule_text(times, {"", "zones = [\"thon-b\"]\n"}));
   // No such devices exist for rehearsal: it opens none.
   st.start_daemon({"--output", "rehearsal"});
-  json log = st.wait_for_log(
-      [&](const json& l) {
-        const std::string o = outcome_of(entry_at(l, kProgramme, to_us(times[1])));
-        return !o.empty() && o != "playing";
-      },
-      30s);
+  json log = st.wait_for_outcome(kProgramme, to_us(times[1]), 30s);
   auto stopped = st.stop_daemon();
   ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
   // <local date>T<HHMMSS.mmm>-<programme>-<host_api>-<device>.wav; the date is left out here.
