@@ -172,8 +172,9 @@ TEST(ZoneDevices, OneDeviceLostFailsTheBroadcastNamingItAndTheNextPlays) {
   Station st("loaxa-zonedev-loss-");
   st.add_config("zones", kZones);
   st.import_chirp("long", 6.0, kTag);
-  const auto times = times_ahead(5s, {0s, 14s}, 40s);
-  write_file(st.schedule_file(kProgramme), schedule_text(times, {"", ""}));
+  // The second occurrence comes while the device is still gone, the third after it is back.
+  const auto times = times_ahead(5s, {0s, 9s, 24s}, 50s);
+  write_file(st.schedule_file(kProgramme), schedule_text(times, {"", "", ""}));
 
   JackCapture cap_a(kNoSource, 40.0, "zone-a");
   auto cap_b = std::make_unique<JackCapture>(kNoSource, 40.0, "zone-b");
@@ -214,14 +215,24 @@ TEST(ZoneDevices, OneDeviceLostFailsTheBroadcastNamingItAndTheNextPlays) {
     EXPECT_EQ(lost[1].value("state", ""), "lost") << lost.dump();
   }
 
+  // Still gone: the next occurrence is heard where its devices work and logged partial.
+  log = st.wait_for_outcome(kProgramme, to_us(times[1]), 25s);
+  const json* second = entry_at(log, kProgramme, to_us(times[1]));
+  EXPECT_EQ(outcome_of(second), "partial") << summarize_log(log) << st.daemon().transcript();
+  const std::string why = second ? second->value("reason", "") : "";
+  EXPECT_EQ(why.find("not played on JACK / zone-b (zones thon-b)"), 0u) << why;
+  EXPECT_EQ(second ? second->value("device", "") : "", "JACK / zone-a");
+  EXPECT_TRUE(cap_a.captured().last_sound_us() > to_us(times[1]))
+      << "zone-a did not play the second occurrence";
+
   // The device comes back; loaxad's back-off finds it and the next occurrence plays on both.
   cap_b = std::make_unique<JackCapture>(kNoSource, 40.0, "zone-b");
   cap_b->start();
-  log = st.wait_for_outcome(kProgramme, to_us(times[1]),
+  log = st.wait_for_outcome(kProgramme, to_us(times[2]),
                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                times[1] - std::chrono::system_clock::now()) +
+                                times[2] - std::chrono::system_clock::now()) +
                                 15s);
-  EXPECT_EQ(outcome_of(entry_at(log, kProgramme, to_us(times[1]))), "completed")
+  EXPECT_EQ(outcome_of(entry_at(log, kProgramme, to_us(times[2]))), "completed")
       << summarize_log(log) << st.daemon().transcript();
   EXPECT_TRUE(cap_b->captured().first_sound().has_value())
       << "zone-b heard nothing after it came back";
