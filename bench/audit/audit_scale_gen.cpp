@@ -77,7 +77,7 @@ void generate_commune(const Options& o, int index, const fs::path& work) {
   config.station_name = fmt::format("Xã Thử Nghiệm {:03}", index + 1);
   config.database = work / "loaxa.db";
   config.keys = work / "keys";
-  config.zones = {{"thon-dong", {1}}, {"thon-tay", {2}}};
+  config.zones = {{.name = "thon-dong", .channels = {1}}, {.name = "thon-tay", .channels = {2}}};
   config.compliance = {{"cchc", 50, 12}, {"tin-tuc", 25, std::nullopt}};
   auto db = open_database(config.database);
   // Generation is not what is measured: no fsync per entry.

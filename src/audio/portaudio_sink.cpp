@@ -7,13 +7,17 @@
 #include <portaudio.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 
 #include "core/text.h"
 
 namespace loaxa {
 namespace {
+
+constexpr std::chrono::milliseconds kProbePeriod{250};
 
 void alsa_quiet(const char*, int, const char*, int, const char*, ...) {}
 void jack_quiet(const char*) {}
@@ -89,7 +93,8 @@ std::vector<OutputDevice> PortAudioSystem::output_devices() const {
   return out;
 }
 
-OutputDevice PortAudioSystem::find(const std::string& host_api, const std::string& device) const {
+OutputDevice PortAudioSystem::find(const std::string& host_api, const std::string& device,
+                                   const std::string& config_key) const {
   auto devices = output_devices();
   for (const auto& d : devices) {
     if (d.host_api == host_api && d.name == device) return d;
@@ -97,12 +102,12 @@ OutputDevice PortAudioSystem::find(const std::string& host_api, const std::strin
   std::string list;
   for (const auto& d : devices) list += "\n  " + d.label();
   if (devices.empty()) list = "\n  (không có / none)";
-  throw UserError({fmt::format("không có thiết bị âm thanh \"{} / {}\" ([audio] host_api, device). "
+  throw UserError({fmt::format("không có thiết bị âm thanh \"{} / {}\" ({}). "
                                "Các thiết bị hiện có:{}",
-                               host_api, device, list),
-                   fmt::format("output device \"{} / {}\" not found ([audio] host_api, device). "
+                               host_api, device, config_key, list),
+                   fmt::format("output device \"{} / {}\" not found ({}). "
                                "Devices that exist:{}",
-                               host_api, device, list)});
+                               host_api, device, config_key, list)});
 }
 
 PortAudioSink::PortAudioSink(const OutputDevice& device, int channels)
@@ -136,6 +141,36 @@ void PortAudioSink::start(PlayoutEngine& engine, Instant target) {
     pa_fail(device_.label(), err);
   }
   running_ = true;
+  if (device_.host_api == "JACK") prober_ = std::thread([this] { probe(); });
+}
+
+void PortAudioSink::probe() noexcept {
+  jack_status_t status{};
+  jack_client_t* client = jack_client_open("loaxad-probe", JackNoStartServer, &status);
+  // Without a client nothing can be told; a dead server still shows as a stalled stream.
+  if (client == nullptr) return;
+  std::string pattern = "^";
+  for (char c : device_.name) {
+    if (std::strchr(".[]{}()\\*+?^$|", c) != nullptr) pattern += '\\';
+    pattern += c;
+  }
+  pattern += ":";
+  std::unique_lock lock(probe_mutex_);
+  while (!probe_quit_) {
+    lock.unlock();
+    const char** ports =
+        jack_get_ports(client, pattern.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput);
+    if (ports == nullptr) {
+      gone_.store(true, std::memory_order_relaxed);
+    } else {
+      jack_free(ports);
+    }
+    lock.lock();
+    if (gone_.load(std::memory_order_relaxed)) break;
+    probe_wake_.wait_for(lock, kProbePeriod, [this] { return probe_quit_; });
+  }
+  lock.unlock();
+  jack_client_close(client);
 }
 
 void PortAudioSink::stop() noexcept {
@@ -143,6 +178,14 @@ void PortAudioSink::stop() noexcept {
   running_ = false;
   Pa_StopStream(static_cast<PaStream*>(stream_));
   engine_.store(nullptr);
+  if (prober_.joinable()) {
+    {
+      std::lock_guard lock(probe_mutex_);
+      probe_quit_ = true;
+    }
+    probe_wake_.notify_all();
+    prober_.join();
+  }
 }
 
 std::optional<Instant> PortAudioSink::first_frame_at() const noexcept {

@@ -2,8 +2,11 @@
 // The only place (with portaudio_sink.cpp) that includes portaudio.h.
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "audio/sink.h"
@@ -30,8 +33,10 @@ class PortAudioSystem {
   PortAudioSystem& operator=(const PortAudioSystem&) = delete;
 
   std::vector<OutputDevice> output_devices() const;
-  /// Finds host_api / device; throws UserError listing the devices that do exist.
-  OutputDevice find(const std::string& host_api, const std::string& device) const;
+  /// Finds host_api / device; throws UserError naming `config_key` (where the config names
+  /// the device) and listing the devices that do exist.
+  OutputDevice find(const std::string& host_api, const std::string& device,
+                    const std::string& config_key = "[audio] host_api, device") const;
 };
 
 class PortAudioSink final : public Sink {
@@ -44,6 +49,7 @@ class PortAudioSink final : public Sink {
   void stop() noexcept override;
   std::optional<Instant> first_frame_at() const noexcept override;
   std::optional<Instant> last_frame_at() const noexcept override;
+  bool device_gone() const noexcept override { return gone_.load(std::memory_order_relaxed); }
   int sample_rate() const noexcept override { return rate_; }
   int channels() const noexcept override { return channels_; }
   std::string kind() const override { return "portaudio"; }
@@ -65,6 +71,17 @@ class PortAudioSink final : public Sink {
   std::atomic<std::int64_t> last_us_{0};
   bool started_content_ = false;  // callback thread only
   bool running_ = false;
+
+  // PortAudio's JACK host lists every client with input ports as a device and connects the
+  // stream to them when it starts, but says nothing when that client goes away: the stream runs
+  // on, into nothing, and delivers every frame. A JACK client of our own (never activated, so no
+  // process thread) looks for the device's ports every kProbePeriod while the stream runs.
+  void probe() noexcept;
+  std::thread prober_;
+  std::mutex probe_mutex_;
+  std::condition_variable probe_wake_;
+  bool probe_quit_ = false;  // guarded by probe_mutex_
+  std::atomic<bool> gone_{false};
 };
 
 }  // namespace loaxa

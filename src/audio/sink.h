@@ -22,6 +22,8 @@ class Sink {
   virtual std::optional<Instant> first_frame_at() const noexcept = 0;
   /// Wall time just after the last content frame delivered so far.
   virtual std::optional<Instant> last_frame_at() const noexcept = 0;
+  /// True once the device is known to have gone away while the stream runs on regardless.
+  virtual bool device_gone() const noexcept { return false; }
   virtual int sample_rate() const noexcept = 0;
   virtual int channels() const noexcept = 0;
   /// "portaudio" or "rehearsal": goes into the log.

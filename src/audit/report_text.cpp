@@ -46,6 +46,13 @@ const std::vector<Pattern>& patterns() {
          Cause::kDevice},
         {re(R"re(output stalled: no audio delivered for (\d+) s \(device gone\?\))re"),
          "thiết bị ra bị treo: không có âm thanh ra trong $1 giây (mất thiết bị?)", Cause::kDevice},
+        {re(R"re(output (.*) stalled: no audio delivered for (\d+) s \(device gone\?\))re"),
+         "thiết bị ra $1 bị treo: không có âm thanh ra trong $2 giây (mất thiết bị?)",
+         Cause::kDevice},
+        {re(R"re(output (.*) lost: the device went away)re"), "mất thiết bị ra $1", Cause::kDevice},
+        {re(R"re(not played on (.*))re"), "không phát được trên $1", Cause::kDevice},
+        {re(R"re((.*): delivered (\d+) of (\d+) frames)re"),
+         "$1: chỉ phát được $2 trên $3 khung âm thanh", Cause::kContent},
         {re(R"re(cancelled: the amplifier's 'before' command failed \((.*)\))re"),
          "đã huỷ: lệnh 'before' của bộ khuếch đại bị lỗi ($1)", Cause::kDevice},
         {re(R"re(stopped by the operator \(loaxa stop\))re"), "người vận hành đã dừng (loaxa stop)",
@@ -167,7 +174,13 @@ ReasonText explain_reason(std::string_view logged) {
   const std::string text(logged);
   std::smatch m;
   for (const auto& p : patterns()) {
-    if (std::regex_match(text, m, p.en)) return {p.cause, {m.format(p.vi), text}};
+    if (!std::regex_match(text, m, p.en)) continue;
+    std::string vi = m.format(p.vi);
+    // The daemon names a device's zones as "JACK / x (zones a, b)".
+    for (auto at = vi.find("(zones "); at != std::string::npos; at = vi.find("(zones ", at)) {
+      vi.replace(at, 7, "(vùng ");
+    }
+    return {p.cause, {vi, text}};
   }
   return {Cause::kOther, {text, text}};
 }

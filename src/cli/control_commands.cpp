@@ -249,6 +249,26 @@ void print_status(const CliContext& ctx, const Json& r) {
                         fmt::format("Output: {}{} — state: {}", rehearsal ? "REHEARSAL / " : "",
                                     str(r, "device"), state_text.en)})
             << '\n';
+  // Zones on several devices: each device's own state, and the zones it feeds.
+  if (r.contains("outputs") && r["outputs"].is_array() && r["outputs"].size() > 1) {
+    for (const Json& o : r["outputs"]) {
+      std::string zones;
+      if (o.contains("zones") && o["zones"].is_array()) {
+        for (const Json& z : o["zones"]) {
+          zones += (zones.empty() ? "" : ", ") + (z.is_string() ? z.get<std::string>() : z.dump());
+        }
+      }
+      const std::string s = str(o, "state");
+      const Text st = s == "ok"     ? Text{"bình thường", "ok"}
+                      : s == "lost" ? Text{"mất thiết bị, đang thử lại", "lost, retrying"}
+                                    : Text{s, s};
+      std::cout
+          << "  "
+          << ctx.say({fmt::format("{} (vùng {}) — trạng thái: {}", str(o, "device"), zones, st.vi),
+                      fmt::format("{} (zones {}) — state: {}", str(o, "device"), zones, st.en)})
+          << '\n';
+    }
+  }
   if (const auto waiting = r.value("log_backlog", std::int64_t{0}); waiting > 0) {
     std::cout << ctx.say({fmt::format("CẢNH BÁO: {} mục nhật ký đang chờ ghi vào đĩa ({}); "
                                       "vẫn phát bình thường — hãy giải phóng chỗ trên đĩa",

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "core/time.h"
@@ -135,6 +137,120 @@ std::vector<ComplianceRule> read_compliance(const Reader& r, const toml::table& 
   return rules;
 }
 
+/// [zones] NAME = { device = "...", host_api = "...", channels = [N, ...] }, resolved against
+/// [audio] (read before): a zone without its own device is channels of [audio] device.
+std::vector<StationConfig::Zone> read_zones(const Reader& r, const toml::table& section,
+                                            const StationConfig& c) {
+  std::vector<StationConfig::Zone> zones;
+  // Which zone feeds each channel of each device; 0 stands for "every channel".
+  std::map<std::string, std::map<int, std::string>> taken;
+  for (const auto& [k, v] : section) {
+    StationConfig::Zone z;
+    z.name = std::string(k.str());
+    z.where = fmt::format("{}:{}:{}", r.file, v.source().begin.line, v.source().begin.column);
+    const std::string usage_vi = fmt::format(
+        "viết dạng {} = {{ channels = [1] }} (kênh của [audio] device) hoặc {} = {{ device = "
+        "\"TÊN\", host_api = \"JACK\", channels = [1] }} (host_api, channels có thể bỏ; kênh từ 1 "
+        "đến 8)",
+        z.name, z.name);
+    const std::string usage_en = fmt::format(
+        "write it as {} = {{ channels = [1] }} (channels of [audio] device) or {} = {{ device = "
+        "\"NAME\", host_api = \"JACK\", channels = [1] }} (host_api and channels may be left out; "
+        "channels 1 to 8)",
+        z.name, z.name);
+    const toml::table* zt = v.as_table();
+    if (zt == nullptr || zt->empty()) {
+      r.fail(v.source(), fmt::format("vùng \"{}\": {}", z.name, usage_vi),
+             fmt::format("zone \"{}\": {}", z.name, usage_en));
+    }
+    r.only_keys(*zt, fmt::format("zones.{}.", z.name), {"channels", "device", "host_api"});
+    const std::string sec = "zones." + z.name;
+    std::string own_device, own_api;
+    r.get_string(zt, "device", sec, own_device);
+    r.get_string(zt, "host_api", sec, own_api);
+    if (const toml::node* d = zt->get("device"); d && own_device.empty()) {
+      r.fail(d->source(),
+             fmt::format("\"{}.device\" trống; ghi tên thiết bị như `loaxa devices` in ra", sec),
+             fmt::format("\"{}.device\" is empty; write the device name as `loaxa devices` "
+                         "prints it",
+                         sec));
+    }
+    if (const toml::node* h = zt->get("host_api"); h && (own_device.empty() || own_api.empty())) {
+      r.fail(h->source(),
+             fmt::format("\"{}.host_api\" chỉ dùng cùng \"device\" (và không được trống): {} = {{ "
+                         "device = \"TÊN\", host_api = \"{}\" }}",
+                         sec, z.name, own_api.empty() ? "JACK" : own_api),
+             fmt::format("\"{}.host_api\" goes with a \"device\" (and is not empty): {} = {{ "
+                         "device = \"NAME\", host_api = \"{}\" }}",
+                         sec, z.name, own_api.empty() ? "JACK" : own_api));
+    }
+    z.device = own_device.empty() ? c.device : own_device;
+    z.host_api = own_api.empty() ? c.host_api : own_api;
+    const toml::node* ch = zt->get("channels");
+    if (ch == nullptr && own_device.empty()) {
+      r.fail(v.source(), fmt::format("vùng \"{}\": thiếu \"channels\"; {}", z.name, usage_vi),
+             fmt::format("zone \"{}\": \"channels\" is missing; {}", z.name, usage_en));
+    }
+    if (ch != nullptr) {
+      const toml::array* list = ch->as_array();
+      bool ok = list != nullptr && !list->empty();
+      for (std::size_t i = 0; ok && i < list->size(); ++i) {
+        auto n = (*list)[i].value_exact<int64_t>();
+        ok = n && *n >= 1 && *n <= 8;
+        if (ok) z.channels.push_back(static_cast<int>(*n));
+      }
+      if (!ok) {
+        r.fail(ch->source(), fmt::format("vùng \"{}\": {}", z.name, usage_vi),
+               fmt::format("zone \"{}\": {}", z.name, usage_en));
+      }
+    }
+    // Every device's stream has [audio] channels channels (fewer if the device has fewer,
+    // checked when loaxad finds the device).
+    for (int n : z.channels) {
+      if (n > c.channels) {
+        r.fail(ch->source(),
+               fmt::format("vùng \"{}\" dùng kênh {} nhưng [audio] channels = {}; tăng [audio] "
+                           "channels hoặc chọn kênh từ 1 đến {}",
+                           z.name, n, c.channels, c.channels),
+               fmt::format("zone \"{}\" uses channel {} but [audio] channels = {}; raise [audio] "
+                           "channels or use channels 1 to {}",
+                           z.name, n, c.channels, c.channels));
+      }
+    }
+    // A channel that feeds two zones would make a broadcast to one of them heard in the other.
+    auto& used = taken[z.device_label()];
+    std::vector<int> wanted = z.channels;
+    if (wanted.empty()) wanted.push_back(0);
+    for (int n : wanted) {
+      std::string other;
+      if (auto it = used.find(n); it != used.end()) other = it->second;
+      if (n == 0 && !used.empty()) other = used.begin()->second;
+      if (n != 0 && used.contains(0)) other = used.at(0);
+      if (other.empty()) {
+        used[n] = z.name;
+        continue;
+      }
+      const toml::source_region at = ch != nullptr ? ch->source() : v.source();
+      if (other == z.name) {
+        r.fail(
+            at, fmt::format("vùng \"{}\" ghi kênh {} hai lần; mỗi kênh chỉ ghi một lần", z.name, n),
+            fmt::format("zone \"{}\" lists channel {} twice; list each channel once", z.name, n));
+      }
+      const std::string what_vi = n == 0 ? "mọi kênh" : fmt::format("kênh {}", n);
+      const std::string what_en = n == 0 ? "every channel" : fmt::format("channel {}", n);
+      r.fail(at,
+             fmt::format("vùng \"{}\": {} của {} đã thuộc vùng \"{}\"; mỗi kênh của một thiết bị "
+                         "chỉ nuôi một vùng: ghi \"channels\" khác nhau cho hai vùng",
+                         z.name, what_vi, z.device_label(), other),
+             fmt::format("zone \"{}\": {} of {} is already zone \"{}\"'s; each channel of a "
+                         "device feeds one zone: give the two zones different \"channels\"",
+                         z.name, what_en, z.device_label(), other));
+    }
+    zones.push_back(std::move(z));
+  }
+  return zones;
+}
+
 }  // namespace
 
 StationConfig load_config(const fs::path& file) {
@@ -237,49 +353,6 @@ StationConfig load_config(const fs::path& file) {
   r.get_bool(amplifier, "cancel_on_failure", "amplifier", c.amplifier_cancel_on_failure);
   r.get_number(audio, "dead_air_dbfs", "audio", c.dead_air_dbfs);
   r.get_number(audio, "dead_air_seconds", "audio", c.dead_air_seconds);
-  if (zones) {
-    for (const auto& [k, v] : *zones) {
-      StationConfig::Zone z;
-      z.name = std::string(k.str());
-      const toml::table* zt = v.as_table();
-      for (const char* key : {"device", "host_api"}) {
-        // One output stream per broadcast keeps every zone on one frame clock, so all zones
-        // start on the same sample; zones on separate cards would drift apart.
-        if (const toml::node* d = zt ? zt->get(key) : nullptr) {
-          r.fail(d->source(),
-                 fmt::format("vùng \"{}\": không hỗ trợ \"{}\" riêng cho từng vùng; mọi vùng là "
-                             "các kênh của thiết bị [audio] device. Xoá \"{}\" và nối các thôn "
-                             "vào các kênh của một card nhiều kênh: {} = {{ channels = [1] }}",
-                             z.name, key, key, z.name),
-                 fmt::format("zone \"{}\": a zone cannot name its own \"{}\"; every zone is "
-                             "channels of [audio] device. Remove \"{}\" and wire the villages "
-                             "to channels of one multichannel card: {} = {{ channels = [1] }}",
-                             z.name, key, key, z.name));
-        }
-      }
-      const toml::array* ch = zt ? zt->get_as<toml::array>("channels") : nullptr;
-      bool ok = ch != nullptr && !ch->empty() && zt->size() == 1;
-      if (ok) {
-        for (const auto& e : *ch) {
-          auto n = e.value_exact<int64_t>();
-          if (!n || *n < 1 || *n > 8) {
-            ok = false;
-            break;
-          }
-          z.channels.push_back(static_cast<int>(*n));
-        }
-      }
-      if (!ok) {
-        r.fail(v.source(),
-               fmt::format("vùng \"{}\": viết dạng {} = {{ channels = [1] }} (kênh ra từ 1 đến 8)",
-                           z.name, z.name),
-               fmt::format(
-                   "zone \"{}\": write it as {} = {{ channels = [1] }} (output channels 1 to 8)",
-                   z.name, z.name));
-      }
-      c.zones.push_back(std::move(z));
-    }
-  }
   r.get_string(audio, "host_api", "audio", c.host_api);
   r.get_string(audio, "device", "audio", c.device);
   r.get_number(audio, "target_lufs", "audio", c.target_lufs);
@@ -304,17 +377,7 @@ StationConfig load_config(const fs::path& file) {
     r.fail(n->source(), "\"audio.open_ahead\" phải từ 0.2 đến 60 giây",
            "\"audio.open_ahead\" must be between 0.2 and 60 seconds");
   }
-  for (const auto& z : c.zones) {
-    for (int ch : z.channels) {
-      if (ch > c.channels) {
-        r.fail(zones->get(z.name)->source(),
-               fmt::format("vùng \"{}\" dùng kênh {} nhưng [audio] channels = {}", z.name, ch,
-                           c.channels),
-               fmt::format("zone \"{}\" uses channel {} but [audio] channels = {}", z.name, ch,
-                           c.channels));
-      }
-    }
-  }
+  if (zones) c.zones = read_zones(r, *zones, c);
   if (compliance) c.compliance = read_compliance(r, *compliance);
   if (c.station_name.empty()) {
     toml::source_region top{};
@@ -323,6 +386,19 @@ StationConfig load_config(const fs::path& file) {
            "missing [station] name");
   }
   return c;
+}
+
+std::vector<OutputSpec> output_specs(const StationConfig& config) {
+  std::vector<OutputSpec> specs;
+  if (config.zones.empty()) return {OutputSpec{config.host_api, config.device, {}}};
+  for (const auto& z : config.zones) {
+    auto it = std::find_if(specs.begin(), specs.end(), [&](const OutputSpec& s) {
+      return s.host_api == z.host_api && s.device == z.device;
+    });
+    if (it == specs.end()) it = specs.insert(specs.end(), OutputSpec{z.host_api, z.device, {}});
+    it->zones.push_back(z.name);
+  }
+  return specs;
 }
 
 fs::path default_config_path(const std::string& flag) {

@@ -50,12 +50,17 @@ struct StationConfig {
   double dead_air_dbfs = -50.0;
   double dead_air_seconds = 10.0;
 
-  /// A zone (village, cluster) and the output channels (1-based) that feed it.
+  /// A zone (village, cluster), the output device and the channels (1-based) that feed it.
   struct Zone {
     std::string name;
-    std::vector<int> channels;
+    std::string host_api;       ///< the zone's own, else [audio] host_api
+    std::string device;         ///< the zone's own, else [audio] device
+    std::vector<int> channels;  ///< empty: every channel of its device's stream
+    std::string where;          ///< "file:line:col" of the zone's entry, for later messages
+    std::string device_label() const { return host_api + " / " + device; }
   };
-  // [zones] name = { channels = [1] }; empty = one zone "all" on every channel
+  // [zones] name = { device = "...", host_api = "...", channels = [1] }; empty = one zone "all"
+  // on every channel of [audio] device
   std::vector<Zone> zones;
 
   // [control]
@@ -71,6 +76,19 @@ struct StationConfig {
   // [compliance]: what `loaxa audit report` checks each week and month, by programme id
   std::vector<ComplianceRule> compliance;
 };
+
+/// One output device the station plays on and the zones it feeds (none: the station has no
+/// [zones], so it is every loudspeaker).
+struct OutputSpec {
+  std::string host_api;
+  std::string device;
+  std::vector<std::string> zones;
+  std::string label() const { return host_api + " / " + device; }
+};
+
+/// The devices in use, each once, in the order the zones name them; [audio] device alone when
+/// there are no zones. A device that no zone uses is not opened, not even [audio] device.
+std::vector<OutputSpec> output_specs(const StationConfig& config);
 
 /// Reads and validates a config file. Throws UserError naming file, line and key for an unknown
 /// key, a wrong type or a bad value.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "config/schedule_file.h"
 #include "daemon/station_daemon.h"
@@ -53,21 +54,30 @@ nlohmann::json StationDaemon::status() const {
                    {"timezone", config_.timezone},
                    {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
                    {"device", output_label_},
-                   {"output_state", output_ok_ ? "ok" : "lost"},
+                   {"output_state", lost_.empty() ? "ok" : "lost"},
                    {"log_backlog", journal_ ? journal_->backlog() : 0},
                    {"log_error", journal_ ? journal_->error() : std::string()},
                    {"now", format_iso(clock_.now(), zone_)}};
+  nlohmann::json outputs = nlohmann::json::array();
+  for (const auto& spec : output_specs(config_)) {
+    outputs.push_back({{"device", spec.label()},
+                       {"zones", spec.zones},
+                       {"state", options_.rehearsal             ? "rehearsal"
+                                 : lost_.contains(spec.label()) ? "lost"
+                                                                : "ok"}});
+  }
+  r["outputs"] = outputs;
   if (current_) {
     const auto& b = *current_;
     nlohmann::json p = occurrence_json(b.item.occurrence, zone_);
     p["priority"] = to_string(b.item.priority);
     p["origin"] = b.item.origin;
     p["frames_expected"] = b.frames_expected;
-    const auto delivered = b.engine ? b.engine->frames_delivered() : 0;
+    const auto delivered = b.frames_delivered();
     p["frames_delivered"] = delivered;
     p["progress"] =
         b.frames_expected > 0 ? static_cast<double>(delivered) / b.frames_expected : 0.0;
-    const auto first = b.sink ? b.sink->first_frame_at() : std::nullopt;
+    const auto first = b.first_frame_at();
     p["started_at"] = first ? nlohmann::json(format_iso(*first, zone_)) : nlohmann::json(nullptr);
     r["playing"] = p;
   } else {
@@ -108,7 +118,7 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
                        fmt::format("no segment with id \"{}\"", id));
   }
   // Before the time is read: the broadcast is promised kPlayNowLead after an open output.
-  if (!options_.rehearsal && output_ok_ && !current_) hold_output();
+  if (!options_.rehearsal && lost_.empty() && !current_) hold_output();
   const Instant now = clock_.now();
   Pending item;
   item.occurrence.programme_id = "operator";
@@ -190,6 +200,15 @@ nlohmann::json StationDaemon::reload() {
   if (fresh.host_api != config_.host_api || fresh.device != config_.device) {
     needs_restart.push_back("audio.host_api/device");
   }
+  // Devices are checked when loaxad starts; a zone on a device new to this process may play
+  // there once PortAudio is initialised again (it is let go between broadcasts), but only a
+  // restart checks the device and its channels.
+  auto devices_of = [](const StationConfig& c) {
+    std::set<std::string> labels;
+    for (const auto& spec : output_specs(c)) labels.insert(spec.label());
+    return labels;
+  };
+  if (devices_of(fresh) != devices_of(config_)) needs_restart.push_back("zones.device");
   if (fresh.control_socket != config_.control_socket) needs_restart.push_back("control.socket");
   const auto keep_db = config_.database;
   const auto keep_socket = config_.control_socket;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cctype>
 #include <cmath>
 #include <csignal>
 #include <future>
@@ -69,6 +70,46 @@ bool finishes_within(milliseconds limit, Work work) {
 
 double to_dbfs(double v) {
   return v > 0 ? 20.0 * std::log10(v) : -1000.0;
+}
+
+std::string joined(const std::vector<std::string>& parts, const char* between = ", ") {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : between) + p;
+  return out;
+}
+
+/// "JACK / zone-b (zones thon-bac)", or the label alone for a station without zones.
+std::string output_name(const OutputSpec& spec) {
+  if (spec.zones.empty()) return spec.label();
+  return fmt::format("{} (zones {})", spec.label(), joined(spec.zones));
+}
+
+/// A file-name-safe form of a device label: "JACK / zone-b" -> "JACK-zone-b".
+std::string file_part(const OutputSpec& spec) {
+  std::string out;
+  for (char c : spec.host_api + "-" + spec.device) {
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+  }
+  return out;
+}
+
+/// The first zone on `d` that names a channel the device's stream will not have: the stream has
+/// [audio] channels, or fewer when the device has fewer.
+std::optional<Text> channels_problem(const StationConfig& c, const OutputDevice& d) {
+  const int have = std::min(c.channels, d.max_output_channels);
+  for (const auto& z : c.zones) {
+    if (z.device_label() != d.label()) continue;
+    for (int ch : z.channels) {
+      if (ch <= have) continue;
+      return Text{fmt::format("{}: vùng \"{}\" dùng kênh {} nhưng thiết bị {} chỉ có {} kênh ra; "
+                              "chọn kênh từ 1 đến {} hoặc một thiết bị khác",
+                              z.where, z.name, ch, d.label(), have, have),
+                  fmt::format("{}: zone \"{}\" uses channel {} but device {} has {} output "
+                              "channel(s); use channels 1 to {} or another device",
+                              z.where, z.name, ch, d.label(), have, have)};
+    }
+  }
+  return std::nullopt;
 }
 
 std::string duration_text(double s) {
@@ -134,8 +175,23 @@ void StationDaemon::start() {
     output_label_ = fmt::format("rehearsal → {}", config_.rehearsal_dir.string());
   } else {
     portaudio_ = std::make_unique<PortAudioSystem>("loaxad");
-    device_ = portaudio_->find(config_.host_api, config_.device);
-    output_label_ = device_.label();
+    std::vector<std::string> labels;
+    for (const auto& spec : output_specs(config_)) {
+      // A zone's own device is named by the zone's line; the rest are [audio]'s.
+      std::string key = "[audio] host_api, device";
+      for (const auto& z : config_.zones) {
+        if (z.device_label() == spec.label() &&
+            (z.device != config_.device || z.host_api != config_.host_api)) {
+          key = fmt::format("{}: [zones] {}", z.where, z.name);
+          break;
+        }
+      }
+      const OutputDevice d = portaudio_->find(spec.host_api, spec.device, key);
+      if (auto problem = channels_problem(config_, d)) throw UserError(*problem);
+      devices_[spec.label()] = d;
+      labels.push_back(spec.label());
+    }
+    output_label_ = joined(labels);
   }
   control_ = std::make_unique<ControlServer>(
       io_, config_.control_socket, [this](const nlohmann::json& r) { return handle_request(r); });
@@ -404,7 +460,7 @@ void StationDaemon::on_wake() {
   if (now < next_->scheduled_at - ahead) {
     // Not due yet: only the wait is recomputed from the wall clock; the occurrence is resolved
     // again when it comes due, so there is no need to re-plan at every capped wake-up.
-    if (!options_.rehearsal && output_ok_ && now >= next_->scheduled_at - ahead - kHoldAhead) {
+    if (!options_.rehearsal && lost_.empty() && now >= next_->scheduled_at - ahead - kHoldAhead) {
       hold_output();
     }
     arm_wake();
@@ -455,7 +511,7 @@ void StationDaemon::enqueue(Pending item) {
   if (!current_) {
     // Initialising PortAudio takes a while (a JACK client, the device list): done before the
     // lead is counted, so that it does not eat into the time the ring has to fill.
-    if (!options_.rehearsal && output_ok_) hold_output();
+    if (!options_.rehearsal && lost_.empty()) hold_output();
     const Instant target = start_target(item, clock_.now(), kPlayNowLead);
     begin(std::move(item), target);
     return;
@@ -479,30 +535,48 @@ void StationDaemon::play_next_in_queue() {
   }
 }
 
-std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o) {
-  if (!options_.rehearsal && !output_ok_ && !reopen_output()) {
-    throw UserError(
-        {fmt::format("thiết bị {} không dùng được", output_label_),
-         fmt::format("output device {} is unavailable (lost, retrying)", output_label_)});
+std::vector<OutputSpec> StationDaemon::outputs_for(const Occurrence& o) const {
+  std::vector<OutputSpec> out;
+  for (auto spec : output_specs(config_)) {
+    if (!o.zones.empty() && !spec.zones.empty()) {
+      std::erase_if(spec.zones, [&](const std::string& z) {
+        return std::find(o.zones.begin(), o.zones.end(), z) == o.zones.end();
+      });
+      if (spec.zones.empty()) continue;  // none of its zones hears this broadcast
+    }
+    out.push_back(std::move(spec));
   }
-  if (!options_.rehearsal && !hold_output()) {
-    throw UserError(
-        {fmt::format("không mở được PortAudio hoặc không còn thiết bị {}", output_label_),
-         fmt::format("PortAudio could not be initialised, or the output device {} "
-                     "is gone",
-                     output_label_)});
-  }
+  return out;
+}
+
+std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o, const OutputSpec& spec) {
   if (options_.rehearsal) {
     // Milliseconds in the name: two operator plays within a second must not share a file.
     date::zoned_time<milliseconds> zt{zone_, std::chrono::floor<milliseconds>(o.scheduled_at)};
-    auto name =
-        date::format("%Y-%m-%dT%H%M%S", zt.get_local_time()) + "-" + o.programme_id + ".wav";
-    return std::make_unique<WavFileSink>(config_.rehearsal_dir / name, 48000, config_.channels);
+    auto name = date::format("%Y-%m-%dT%H%M%S", zt.get_local_time()) + "-" + o.programme_id;
+    // One file per device when the zones are on several.
+    if (output_specs(config_).size() > 1) name += "-" + file_part(spec);
+    return std::make_unique<WavFileSink>(config_.rehearsal_dir / (name + ".wav"), 48000,
+                                         config_.channels);
   }
-  return std::make_unique<PortAudioSink>(device_, config_.channels);
+  const std::string label = spec.label();
+  if (lost_.contains(label)) {
+    throw UserError({fmt::format("thiết bị {} không dùng được", label),
+                     fmt::format("output device {} is unavailable (lost, retrying)", label)});
+  }
+  const auto found = hold_output() ? devices_.find(label) : devices_.end();
+  if (found == devices_.end()) {
+    throw UserError(
+        {fmt::format("không mở được PortAudio hoặc không còn thiết bị {}", label),
+         fmt::format("PortAudio could not be initialised, or the output device {} is gone",
+                     label)});
+  }
+  if (auto problem = channels_problem(config_, found->second)) throw UserError(*problem);
+  return std::make_unique<PortAudioSink>(found->second, config_.channels);
 }
 
-BroadcastStart StationDaemon::start_row(const Pending& item, const Sink* sink) const {
+BroadcastStart StationDaemon::start_row(const Pending& item,
+                                        const std::vector<Output>* outputs) const {
   const auto& o = item.occurrence;
   BroadcastStart start;
   start.occurrence_key = o.key();
@@ -514,9 +588,17 @@ BroadcastStart StationDaemon::start_row(const Pending& item, const Sink* sink) c
   }
   start.scheduled_at = o.scheduled_at;
   start.output = options_.rehearsal ? "rehearsal" : "portaudio";
-  start.device = sink ? sink->device() : (options_.rehearsal ? "" : device_.label());
-  start.sample_rate = sink ? sink->sample_rate() : 0;
-  start.frames_expected = expected_frames(o.segments, sink ? sink->sample_rate() : 48000);
+  std::vector<std::string> devices;
+  if (outputs != nullptr && !outputs->empty()) {
+    for (const auto& out : *outputs) devices.push_back(out.sink->device());
+  } else if (!options_.rehearsal) {
+    for (const auto& spec : outputs_for(o)) devices.push_back(spec.label());
+  }
+  start.device = joined(devices);
+  const Sink* first =
+      outputs != nullptr && !outputs->empty() ? outputs->front().sink.get() : nullptr;
+  start.sample_rate = first ? first->sample_rate() : 0;
+  start.frames_expected = expected_frames(o.segments, first ? first->sample_rate() : 48000);
   start.opened_at = clock_.now();
   start.priority = to_string(item.priority);
   // "Every zone" is recorded by name, so the log says where it was heard.
@@ -544,6 +626,27 @@ void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
       LogPriority::kWarning);
 }
 
+std::int64_t StationDaemon::Broadcast::frames_delivered() const {
+  std::optional<std::int64_t> fewest;
+  for (const auto& out : outputs) {
+    if (!out.engine) continue;
+    std::int64_t f = out.engine->frames_delivered();
+    const int rate = out.sink->sample_rate();
+    const int first_rate = outputs.front().sink->sample_rate();
+    if (rate != first_rate) f = f * first_rate / rate;
+    fewest = std::min(fewest.value_or(f), f);
+  }
+  return fewest.value_or(0);
+}
+
+std::optional<Instant> StationDaemon::Broadcast::first_frame_at() const {
+  std::optional<Instant> first;
+  for (const auto& out : outputs) {
+    if (auto at = out.sink->first_frame_at()) first = std::min(first.value_or(*at), *at);
+  }
+  return first;
+}
+
 void StationDaemon::begin(Pending item, Instant target) {
   if (item.occurrence.segments.empty()) {
     const auto& why = item.occurrence.nothing_reason.en;
@@ -554,50 +657,70 @@ void StationDaemon::begin(Pending item, Instant target) {
   auto b = std::make_unique<Broadcast>();
   b->item = std::move(item);
   const Occurrence& o = b->item.occurrence;
-  std::string open_error;
-  try {
-    b->sink = make_sink(o);
-  } catch (const UserError& e) {
-    open_error = e.text().en;
+  // A lost device is tried again before any stream opens: re-initialising PortAudio would end
+  // the streams opened before it.
+  if (!options_.rehearsal && !lost_.empty()) reopen_output();
+  for (const auto& spec : outputs_for(o)) {
+    Output out;
+    out.spec = spec;
+    try {
+      out.sink = make_sink(o, spec);
+    } catch (const UserError& e) {
+      b->unopened.push_back(fmt::format("{}: {}", output_name(spec), e.text().en));
+      continue;
+    }
+    // A broadcast to every zone plays on every channel, as it did before zones had devices.
+    if (!o.zones.empty() && !config_.zones.empty()) {
+      out.channel_mask = 0;
+      for (const auto& z : config_.zones) {
+        if (std::find(spec.zones.begin(), spec.zones.end(), z.name) == spec.zones.end()) continue;
+        if (z.channels.empty()) out.channel_mask = ~0u;  // every channel of its device
+        for (int ch : z.channels) out.channel_mask |= 1u << (ch - 1);
+      }
+    }
+    b->outputs.push_back(std::move(out));
   }
-  const BroadcastStart start = start_row(b->item, b->sink.get());
+  const BroadcastStart start = start_row(b->item, &b->outputs);
   b->frames_expected = start.frames_expected;
   b->target = target;
   // Written before the first sample can play, so even a crash mid-broadcast leaves a trace.
   b->log_id = log_->open(start);
   current_ = std::move(b);
 
-  if (!current_->sink) {
-    finish(Outcome::kFailed, "output could not be opened: " + open_error);
+  if (current_->outputs.empty()) {
+    finish(Outcome::kFailed, "output could not be opened: " + joined(current_->unopened, "; "));
     return;
   }
   std::vector<PlayItem> items;
   for (const auto& s : o.segments) {
     items.push_back({config_.library / s.library_path, s.gain_db, s.sha256});
   }
-  PlayoutOptions shape;
-  shape.fade_seconds = kFadeSeconds;
-  // Only content that is longer is faded: a fade is what marks a broadcast as cut short.
-  if (o.max_duration) {
-    const std::int64_t limit = o.max_duration->count() * current_->sink->sample_rate();
-    if (current_->frames_expected > limit) shape.max_frames = limit;
-  }
-  shape.silence_level = static_cast<float>(std::pow(10.0, config_.dead_air_dbfs / 20.0));
-  if (!o.zones.empty() && !config_.zones.empty()) {
-    shape.channel_mask = 0;
-    for (const auto& z : config_.zones) {
-      if (std::find(o.zones.begin(), o.zones.end(), z.name) == o.zones.end()) continue;
-      for (int ch : z.channels) shape.channel_mask |= 1u << (ch - 1);
+  for (auto& out : current_->outputs) {
+    const int rate = out.sink->sample_rate();
+    out.frames_expected = expected_frames(o.segments, rate);
+    PlayoutOptions shape;
+    shape.fade_seconds = kFadeSeconds;
+    // Only content that is longer is faded: a fade is what marks a broadcast as cut short.
+    if (o.max_duration) {
+      const std::int64_t limit = o.max_duration->count() * rate;
+      if (out.frames_expected > limit) shape.max_frames = limit;
     }
+    shape.silence_level = static_cast<float>(std::pow(10.0, config_.dead_air_dbfs / 20.0));
+    shape.channel_mask = out.channel_mask;
+    out.engine = std::make_unique<PlayoutEngine>(items, rate, out.sink->channels(), shape);
+    out.engine->start();
   }
-  current_->engine = std::make_unique<PlayoutEngine>(
-      std::move(items), current_->sink->sample_rate(), current_->sink->channels(), shape);
-  current_->engine->start();
-  try {
-    current_->sink->start(*current_->engine, target);
-  } catch (const UserError& e) {
-    finish(Outcome::kFailed, "output could not be started: " + e.text().en);
-    return;
+  // Every sink places its own first frame on `target` by its own stream's output time, so
+  // devices on separate clocks still start on the same instant.
+  for (auto& out : current_->outputs) {
+    try {
+      out.sink->start(*out.engine, target);
+    } catch (const UserError& e) {
+      current_->failed_devices.push_back(out.spec.label());
+      finish(Outcome::kFailed, fmt::format("output could not be started: {}: {}",
+                                           output_name(out.spec), e.text().en));
+      return;
+    }
   }
   const auto& c = current_->item;
   say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức {})", o.programme_id,
@@ -614,25 +737,39 @@ void StationDaemon::watch() {
   watch_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || !current_) return;
     auto& b = *current_;
-    if (b.engine->finished()) {
+    if (std::all_of(b.outputs.begin(), b.outputs.end(),
+                    [](const Output& out) { return out.engine->finished(); })) {
       finish(std::nullopt, "");
       return;
     }
     const Instant now = clock_.now();
     const MonoInstant mono = std::chrono::steady_clock::now();
     note_clock(now);
-    const auto delivered = b.engine->frames_delivered();
+    const auto delivered = b.frames_delivered();
     if (delivered != b.last_frames) {
       b.last_frames = delivered;
       if (mono - b.last_checkpoint >= kCheckpointPeriod) {
         b.last_checkpoint = mono;
-        log_->add_progress(b.log_id, {now, b.sink->first_frame_at(), delivered});
+        log_->add_progress(b.log_id, {now, b.first_frame_at(), delivered});
       }
     }
-    if (b.stall.stalled(now >= b.target, delivered, mono, kStallLimit)) {
-      finish(Outcome::kFailed,
-             fmt::format("output stalled: no audio delivered for {} s (device gone?)",
-                         kStallLimit.count()));
+    // One dead device ends the whole broadcast: the log keeps one outcome per occurrence, and
+    // "failed" must not hide that the other villages heard only part of it.
+    for (auto& out : b.outputs) {
+      if (out.engine->finished()) continue;
+      std::string why;
+      if (out.stall.stalled(now >= b.target, out.engine->frames_delivered(), mono, kStallLimit)) {
+        why = out.spec.zones.empty() && b.outputs.size() == 1
+                  ? fmt::format("output stalled: no audio delivered for {} s (device gone?)",
+                                kStallLimit.count())
+                  : fmt::format("output {} stalled: no audio delivered for {} s (device gone?)",
+                                output_name(out.spec), kStallLimit.count());
+      } else if (out.sink->device_gone()) {
+        why = fmt::format("output {} lost: the device went away", output_name(out.spec));
+      }
+      if (why.empty()) continue;
+      b.failed_devices.push_back(out.spec.label());
+      finish(Outcome::kFailed, why);
       return;
     }
     watch();
@@ -643,76 +780,102 @@ void StationDaemon::cut_current(Outcome as, const std::string& reason) {
   if (!current_ || current_->end_as) return;
   current_->end_as = as;
   current_->end_reason = reason;
-  if (!current_->engine || !current_->sink || !current_->sink->first_frame_at()) {
+  if (current_->outputs.empty() || !current_->outputs.front().engine ||
+      !current_->first_frame_at()) {
     // Nothing has been heard yet: end now rather than fade silence.
     watch_timer_.cancel();
     finish(as, reason + " (before the broadcast began)");
     return;
   }
-  // The fade runs in the audio callback; watch() sees the engine finish and closes the entry.
-  current_->engine->request_fade();
+  // The fades run in the audio callbacks; watch() sees the engines finish and closes the entry.
+  for (auto& out : current_->outputs) out.engine->request_fade();
 }
 
 void StationDaemon::finish(std::optional<Outcome> forced, const std::string& forced_reason) {
   auto b = std::move(current_);
   watch_timer_.cancel();
   BroadcastEnd end;
-  if (b->engine) {
-    const auto stats = b->engine->stats();
-    end.frames_delivered = stats.frames_delivered;
-    end.underruns = stats.underruns;
-    end.peak_dbfs = to_dbfs(stats.peak);
-    end.rms_dbfs = to_dbfs(stats.rms);
-    const int rate = b->sink ? b->sink->sample_rate() : 48000;
-    end.longest_silence_ms = stats.longest_silence_frames * 1000 / rate;
-    end.dead_air = end.longest_silence_ms > config_.dead_air_seconds * 1000;
+  double squares = 0;
+  std::int64_t samples = 0;
+  bool truncated = false;
+  std::string decode_error;
+  std::vector<std::string> short_outputs;
+  std::vector<std::string> silent_outputs;
+  // The resampler may round each segment's length by a frame.
+  const std::int64_t slack = 2 * static_cast<std::int64_t>(b->item.occurrence.segments.size());
+  for (const auto& out : b->outputs) {
+    if (!out.engine) continue;
+    const auto stats = out.engine->stats();
+    end.underruns += stats.underruns;
+    end.peak_dbfs = std::max(end.peak_dbfs, to_dbfs(stats.peak));
+    squares += stats.rms * stats.rms * static_cast<double>(stats.frames_delivered);
+    samples += stats.frames_delivered;
+    const std::int64_t silence_ms = stats.longest_silence_frames * 1000 / out.sink->sample_rate();
+    end.longest_silence_ms = std::max(end.longest_silence_ms, silence_ms);
+    if (silence_ms > config_.dead_air_seconds * 1000) silent_outputs.push_back(out.spec.label());
+    truncated = truncated || stats.truncated;
+    if (decode_error.empty()) decode_error = out.engine->decode_error();
+    if (std::llabs(stats.frames_delivered - out.frames_expected) > slack) {
+      short_outputs.push_back(b->outputs.size() == 1
+                                  ? fmt::format("delivered {} of {} frames", stats.frames_delivered,
+                                                out.frames_expected)
+                                  : fmt::format("{}: delivered {} of {} frames",
+                                                output_name(out.spec), stats.frames_delivered,
+                                                out.frames_expected));
+    }
+    if (auto last = out.sink->last_frame_at(); last && stats.frames_delivered > 0) {
+      end.ended_at = std::max(end.ended_at.value_or(*last), *last);
+    }
   }
-  if (b->sink) {
-    end.started_at = b->sink->first_frame_at();
-    if (end.frames_delivered > 0) end.ended_at = b->sink->last_frame_at();
-  }
+  end.frames_delivered = b->frames_delivered();
+  if (samples > 0) end.rms_dbfs = to_dbfs(std::sqrt(squares / static_cast<double>(samples)));
+  end.dead_air = !silent_outputs.empty();
+  end.started_at = b->first_frame_at();
+  if (end.frames_delivered == 0) end.ended_at.reset();
   if (forced) {
     end.outcome = *forced;
     end.reason = forced_reason;
   } else if (b->end_as) {
     end.outcome = *b->end_as;
     end.reason = b->end_reason;
-  } else if (b->engine->stats().truncated) {
+  } else if (truncated) {
     end.outcome = Outcome::kPartial;
     end.reason = fmt::format("longer than the slot's max_duration ({}); faded out",
                              duration_text(static_cast<double>(
                                  b->item.occurrence.max_duration.value_or(seconds(0)).count())));
-  } else if (!b->engine->decode_error().empty()) {
+  } else if (!decode_error.empty()) {
     end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;
-    end.reason = b->engine->decode_error();
+    end.reason = decode_error;
+  } else if (!b->unopened.empty()) {
+    // Heard where its devices worked, not everywhere it was meant for.
+    end.outcome = Outcome::kPartial;
+    end.reason = "not played on " + joined(b->unopened, "; not played on ");
+  } else if (!short_outputs.empty()) {
+    end.outcome = Outcome::kPartial;
+    end.reason = joined(short_outputs, "; ");
   } else {
-    // The resampler may round each segment's length by a frame.
-    const std::int64_t slack = 2 * static_cast<std::int64_t>(b->item.occurrence.segments.size());
-    if (std::llabs(end.frames_delivered - b->frames_expected) <= slack) {
-      end.outcome = Outcome::kCompleted;
-    } else {
-      end.outcome = Outcome::kPartial;
-      end.reason =
-          fmt::format("delivered {} of {} frames", end.frames_delivered, b->frames_expected);
-    }
+    end.outcome = Outcome::kCompleted;
   }
   end.closed_at = clock_.now();
   log_->close(b->log_id, end);
   if (!config_.amplifier_after.empty() && end.frames_delivered > 0) {
     run_command("amplifier_after", config_.amplifier_after, [](bool, std::string) {});
   }
-  const bool stalled = forced && *forced == Outcome::kFailed && b->engine && b->sink;
-  release_output(std::move(b->sink), std::move(b->engine));
-  if (stalled && !options_.rehearsal) device_lost(end.reason);
+  release_output(std::move(b->outputs));
+  if (!options_.rehearsal) {
+    for (const auto& device : b->failed_devices) device_lost(device, end.reason);
+  }
   if (restart_required_) {
     exit_code_ = kExitRestart;
     stopping_ = true;
   }
   if (end.dead_air) {
-    say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS)",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs),
-         fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs)},
+    say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS) trên {}",
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs,
+                     joined(silent_outputs)),
+         fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast on {}",
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs,
+                     joined(silent_outputs))},
         LogPriority::kWarning);
   }
 
@@ -735,18 +898,20 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   drop_idle_output();
 }
 
-void StationDaemon::release_output(std::unique_ptr<Sink> sink,
-                                   std::unique_ptr<PlayoutEngine> engine) {
-  if (!sink && !engine) return;
+void StationDaemon::release_output(std::vector<Output> outputs) {
+  if (outputs.empty()) return;
   // Closing a stream whose audio server died can block forever (TESTING.md). Close off the
   // event loop and wait a bounded time; a close that hangs is abandoned with its engine (the
   // callback may still point at it) and PortAudio is re-initialised before the next broadcast.
   auto done = std::make_shared<std::promise<void>>();
   auto closed = done->get_future();
-  std::thread([sink = std::move(sink), engine = std::move(engine), done]() mutable {
-    if (sink) sink->stop();
-    sink.reset();
-    engine.reset();
+  std::thread([outputs = std::move(outputs), done]() mutable {
+    // Every stream stops first, so a device that ends the broadcast silences the others at
+    // once rather than after its own close.
+    for (auto& out : outputs) {
+      if (out.sink) out.sink->stop();
+    }
+    outputs.clear();
     done->set_value();
   }).detach();
   if (closed.wait_for(kCloseLimit) != std::future_status::ready) {
@@ -763,17 +928,16 @@ void StationDaemon::release_output(std::unique_ptr<Sink> sink,
   }
 }
 
-void StationDaemon::device_lost(const std::string& why) {
-  if (!output_ok_ && reopen_backoff_ > seconds(0)) return;  // already retrying
-  if (restart_required_) {
-    events_->append("device_lost", clock_.now(), {{"device", output_label_}, {"reason", why}});
-    return;
-  }
-  output_ok_ = false;
-  events_->append("device_lost", clock_.now(), {{"device", output_label_}, {"reason", why}});
-  say({fmt::format("loaxad: mất thiết bị {}: {}", output_label_, why),
-       fmt::format("loaxad: output device {} lost: {}", output_label_, why)},
+void StationDaemon::device_lost(const std::string& device, const std::string& why) {
+  const bool retrying = !lost_.empty() && reopen_backoff_ > seconds(0);
+  if (lost_.contains(device) && retrying) return;
+  events_->append("device_lost", clock_.now(), {{"device", device}, {"reason", why}});
+  if (restart_required_) return;
+  lost_.insert(device);
+  say({fmt::format("loaxad: mất thiết bị {}: {}", device, why),
+       fmt::format("loaxad: output device {} lost: {}", device, why)},
       LogPriority::kErr);
+  if (retrying) return;  // the running back-off covers this device too
   reopen_backoff_ = seconds(1);
   schedule_reopen();
 }
@@ -792,20 +956,28 @@ void StationDaemon::schedule_reopen() {
 }
 
 bool StationDaemon::reopen_output() {
-  if (output_ok_) return true;
-  if (restart_required_) return false;
+  if (lost_.empty()) return true;
+  // Re-initialising PortAudio would cut a broadcast playing on the devices that still work.
+  if (restart_required_ || current_) return false;
   // Pa_Terminate talks to the audio server, which may be the one that went away.
   if (portaudio_ &&
       !finishes_within(kCloseLimit, [old = std::move(portaudio_)]() mutable { old.reset(); })) {
     return false;
   }
   if (!hold_output()) return false;
-  output_ok_ = true;
+  for (auto it = lost_.begin(); it != lost_.end();) {
+    if (!devices_.contains(*it)) {
+      ++it;
+      continue;
+    }
+    events_->append("device_back", clock_.now(), {{"device", *it}});
+    say({fmt::format("loaxad: thiết bị {} đã trở lại", *it),
+         fmt::format("loaxad: output device {} is back", *it)},
+        LogPriority::kNotice);
+    it = lost_.erase(it);
+  }
+  if (!lost_.empty()) return false;
   reopen_backoff_ = seconds(0);
-  events_->append("device_back", clock_.now(), {{"device", device_.label()}});
-  say({fmt::format("loaxad: thiết bị {} đã trở lại", device_.label()),
-       fmt::format("loaxad: output device {} is back", device_.label())},
-      LogPriority::kNotice);
   return true;
 }
 
@@ -820,18 +992,24 @@ bool StationDaemon::hold_output() {
     }
   });
   if (!in_time || !*made) return false;
-  auto system = std::move(*made);
-  try {
-    device_ = system->find(config_.host_api, config_.device);
-  } catch (const UserError&) {
-    return false;
+  portaudio_ = std::move(*made);
+  // PortAudio lists devices once, at initialisation: a device missing now is lost until a
+  // re-initialisation (reopen_output's back-off) finds it again.
+  devices_.clear();
+  std::vector<std::string> missing;
+  for (const auto& spec : output_specs(config_)) {
+    try {
+      devices_[spec.label()] = portaudio_->find(spec.host_api, spec.device);
+    } catch (const UserError&) {
+      missing.push_back(spec.label());
+    }
   }
-  portaudio_ = std::move(system);
+  for (const auto& label : missing) device_lost(label, "not found");
   return true;
 }
 
 void StationDaemon::drop_idle_output() {
-  if (options_.rehearsal || !portaudio_ || current_ || !queue_.empty() || !output_ok_ ||
+  if (options_.rehearsal || !portaudio_ || current_ || !queue_.empty() || !lost_.empty() ||
       restart_required_ || stopping_) {
     return;
   }

@@ -7,9 +7,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "audio/playout_engine.h"
@@ -58,18 +60,32 @@ class StationDaemon {
  private:
   using Pending = PendingBroadcast;
 
+  /// One device a broadcast plays on: its own stream and engine, so each device places its
+  /// first frame on the scheduled instant by its own stream's clock.
+  struct Output {
+    OutputSpec spec;  ///< the device and the broadcast's zones on it
+    std::uint32_t channel_mask = ~0u;
+    std::unique_ptr<Sink> sink;
+    std::unique_ptr<PlayoutEngine> engine;
+    std::int64_t frames_expected = 0;
+    StallWatch stall;
+  };
+
   struct Broadcast {
     Pending item;
     std::int64_t log_id = 0;
-    std::int64_t frames_expected = 0;
-    std::unique_ptr<Sink> sink;
-    std::unique_ptr<PlayoutEngine> engine;
+    std::int64_t frames_expected = 0;  ///< at the first output's rate, as the log records it
+    std::vector<Output> outputs;
+    std::vector<std::string> unopened;        ///< devices it should have played on but could not
+    std::vector<std::string> failed_devices;  ///< labels of the devices that died under it
     std::int64_t last_frames = 0;
     MonoInstant last_checkpoint{};
-    StallWatch stall;
     Instant target{};
     std::optional<Outcome> end_as;  ///< set when stopped or pre-empted
     std::string end_reason;
+    /// Frames every device has delivered (the fewest), at the first output's rate.
+    std::int64_t frames_delivered() const;
+    std::optional<Instant> first_frame_at() const;
   };
 
   /// The plan over [from, to) with the station's holidays, approval rule and play history.
@@ -98,8 +114,10 @@ class StationDaemon {
   /// output and fill the ring, so the first frames are not an underrun.
   static constexpr std::chrono::milliseconds kPlayNowLead{400};
   void begin(Pending item, Instant target);
-  /// The log's opening row for `item` (on `sink`, or none when nothing will play).
-  BroadcastStart start_row(const Pending& item, const Sink* sink) const;
+  /// The log's opening row for `item` (on `outputs`, or none when nothing will play).
+  BroadcastStart start_row(const Pending& item, const std::vector<Output>* outputs) const;
+  /// The devices `o` plays on (those of its zones; all when it names none), with their zones.
+  std::vector<OutputSpec> outputs_for(const Occurrence& o) const;
   void log_without_playing(const Pending& item, Outcome outcome, const std::string& reason);
   void watch();
   void finish(std::optional<Outcome> forced, const std::string& forced_reason);
@@ -113,8 +131,9 @@ class StationDaemon {
   /// recorded as a station event of `kind` and handed to `done` on the event loop.
   void run_command(const std::string& kind, const std::string& command,
                    std::function<void(bool, std::string)> done);
-  void release_output(std::unique_ptr<Sink> sink, std::unique_ptr<PlayoutEngine> engine);
-  void device_lost(const std::string& why);
+  /// Stops every output's stream, then closes them, off the event loop with a bounded wait.
+  void release_output(std::vector<Output> outputs);
+  void device_lost(const std::string& device, const std::string& why);
   void schedule_reopen();
   bool reopen_output();
   /// PortAudio, and with it the audio server's client (on JACK: the server's shared memory,
@@ -126,7 +145,7 @@ class StationDaemon {
   void arm_signals();
   void arm_hangup();
   void close_crashed_entries();
-  std::unique_ptr<Sink> make_sink(const Occurrence& occurrence);
+  std::unique_ptr<Sink> make_sink(const Occurrence& occurrence, const OutputSpec& spec);
   /// Prints a line for the operator (the journal under systemd, with its priority).
   void say(const Text& t, LogPriority priority = LogPriority::kInfo) const;
 
@@ -161,12 +180,12 @@ class StationDaemon {
     AmplifierState state = AmplifierState::kNone;
     std::string detail;
   } amplifier_;
-  bool output_ok_ = true;
+  std::set<std::string> lost_;  ///< labels of the devices lost and being retried
   bool restart_required_ = false;
   int exit_code_ = 0;
   std::chrono::seconds reopen_backoff_{0};
   std::unique_ptr<PortAudioSystem> portaudio_;
-  OutputDevice device_;
+  std::map<std::string, OutputDevice> devices_;  ///< by label, as the held PortAudio lists them
   std::string output_label_;
   boost::asio::steady_timer wake_timer_;
   boost::asio::steady_timer watch_timer_;

@@ -267,6 +267,23 @@ TEST(ReportTextTest, TranslatesEveryReasonTheDaemonWrites) {
        "đang thử lại)"},
       {"output could not be opened: Device unavailable", Cause::kDevice,
        "không mở được thiết bị ra: Device unavailable"},
+      // Zones on devices of their own (station_daemon.cpp watch() and finish()).
+      {"output JACK / zone-b (zones thon-b, thon-c) stalled: no audio delivered for 2 s (device "
+       "gone?)",
+       Cause::kDevice,
+       "thiết bị ra JACK / zone-b (vùng thon-b, thon-c) bị treo: không có âm thanh ra trong 2 "
+       "giây (mất thiết bị?)"},
+      {"output JACK / zone-b (zones thon-b) lost: the device went away", Cause::kDevice,
+       "mất thiết bị ra JACK / zone-b (vùng thon-b)"},
+      {"output JACK / system lost: the device went away", Cause::kDevice,
+       "mất thiết bị ra JACK / system"},
+      {"not played on ALSA / hw:1,0 (zones thon-bac): output device ALSA / hw:1,0 is unavailable "
+       "(lost, retrying)",
+       Cause::kDevice,
+       "không phát được trên ALSA / hw:1,0 (vùng thon-bac): output device ALSA / hw:1,0 is "
+       "unavailable (lost, retrying)"},
+      {"JACK / zone-a (zones thon-a): delivered 100 of 48000 frames", Cause::kContent,
+       "JACK / zone-a (vùng thon-a): chỉ phát được 100 trên 48000 khung âm thanh"},
       {"cancelled: the amplifier's 'before' command failed (exit 1)", Cause::kDevice,
        "đã huỷ: lệnh 'before' của bộ khuếch đại bị lỗi (exit 1)"},
       {"pre-empted by an emergency broadcast (bao-lu) (before the broadcast began)",

@@ -45,7 +45,7 @@ class TamperTest : public ::testing::Test {
     config_.station_name = "Xã Thử Nghiệm";
     config_.database = dir_ / "station" / "loaxa.db";
     config_.keys = dir_ / "station" / "keys";
-    config_.zones = {{"thon-dong", {1}}, {"thon-tay", {2}}};
+    config_.zones = {{.name = "thon-dong", .channels = {1}}, {.name = "thon-tay", .channels = {2}}};
     auto db = open_database(config_.database);
     const auto key = StationKey::load_or_create(config_.keys);
     fingerprint_ = key.public_key().fingerprint();

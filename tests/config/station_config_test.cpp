@@ -88,6 +88,63 @@ socket = "/run/loaxa/control.sock"
   EXPECT_EQ(c.control_socket, fs::path("/run/loaxa/control.sock"));
 }
 
+struct ZoneCase {
+  const char* zones;  // the [zones] section's lines
+  std::vector<StationConfig::Zone> expected;
+  std::vector<std::string> devices;  // output_specs(): label and its zones
+};
+
+TEST_F(StationConfigTest, ZonesNameTheirDevicesOrDefaultToAudioDevice) {
+  using Z = StationConfig::Zone;
+  const ZoneCase cases[] = {
+      {"a = { channels = [1] }\nb = { channels = [2] }\n",
+       {Z{"a", "JACK", "system", {1}, ""}, Z{"b", "JACK", "system", {2}, ""}},
+       {"JACK / system: a b"}},
+      {"a = { channels = [1] }\nb = { device = \"zone-b\" }\n",
+       {Z{"a", "JACK", "system", {1}, ""}, Z{"b", "JACK", "zone-b", {}, ""}},
+       {"JACK / system: a", "JACK / zone-b: b"}},
+      {"a = { device = \"hw:1,0\", host_api = \"ALSA\", channels = [2, 1] }\n"
+       "b = { device = \"hw:1,0\", host_api = \"ALSA\", channels = [3] }\n"
+       "c = { device = \"x\", channels = [1] }\n",
+       {Z{"a", "ALSA", "hw:1,0", {2, 1}, ""}, Z{"b", "ALSA", "hw:1,0", {3}, ""},
+        Z{"c", "JACK", "x", {1}, ""}},
+       {"ALSA / hw:1,0: a b", "JACK / x: c"}},
+      // The same device as [audio]'s, named in full: one device, one stream.
+      {"a = { channels = [1] }\nb = { device = \"system\", host_api = \"JACK\", channels = [2] }\n",
+       {Z{"a", "JACK", "system", {1}, ""}, Z{"b", "JACK", "system", {2}, ""}},
+       {"JACK / system: a b"}},
+      // Every zone on a device of its own: [audio] device is not in use.
+      {"a = { device = \"p\" }\nb = { device = \"q\" }\n",
+       {Z{"a", "JACK", "p", {}, ""}, Z{"b", "JACK", "q", {}, ""}},
+       {"JACK / p: a", "JACK / q: b"}},
+      {"", {}, {"JACK / system:"}},
+  };
+  for (const auto& zc : cases) {
+    const auto c = load_config(write(
+        "[station]\nname = \"X\"\n[audio]\nhost_api = \"JACK\"\ndevice = \"system\"\nchannels = "
+        "4\n[zones]\n" +
+        std::string(zc.zones)));
+    ASSERT_EQ(c.zones.size(), zc.expected.size()) << zc.zones;
+    for (std::size_t i = 0; i < c.zones.size(); ++i) {
+      const auto& got = c.zones[i];
+      const auto& want = zc.expected[i];
+      EXPECT_EQ(got.name, want.name) << zc.zones;
+      EXPECT_EQ(got.device_label(), want.device_label()) << zc.zones;
+      EXPECT_EQ(got.channels, want.channels) << zc.zones;
+      EXPECT_EQ(got.where, (dir_ / "etc" / "loaxa.toml").string() + ":" + std::to_string(8 + i) +
+                               ":" + std::to_string(got.name.size() + 4))
+          << zc.zones;
+    }
+    std::vector<std::string> devices;
+    for (const auto& s : output_specs(c)) {
+      std::string line = s.label() + ":";
+      for (const auto& z : s.zones) line += " " + z;
+      devices.push_back(line);
+    }
+    EXPECT_EQ(devices, zc.devices) << zc.zones;
+  }
+}
+
 TEST_F(StationConfigTest, DefaultsWhenKeysAreOmitted) {
   auto c = load_config(write("[station]\nname = \"X\"\n"));
   EXPECT_EQ(c.timezone, "Asia/Ho_Chi_Minh");
@@ -125,11 +182,41 @@ TEST_F(StationConfigTest, BadInputNamesFileLineAndKey) {
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [3] }\n",
        "zone \"thon-1\" uses channel 3 but [audio] channels = 2"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = 1\n", "zone \"thon-1\": write it as"},
-      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"hw:1,0\", channels = [1] }\n",
-       "loaxa.toml:4:21: zone \"thon-1\": a zone cannot name its own \"device\"; every zone is "
-       "channels of [audio] device"},
-      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [1], host_api = \"ALSA\" }\n",
-       "zone \"thon-1\": a zone cannot name its own \"host_api\""},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { chanels = [1] }\n",
+       "loaxa.toml:4:12: unknown key \"zones.thon-1.chanels\"; known keys: channels, device, "
+       "host_api"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = 5 }\n",
+       "loaxa.toml:4:21: \"zones.thon-1.device\" must be a string"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"\" }\n",
+       "loaxa.toml:4:21: \"zones.thon-1.device\" is empty"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { host_api = \"ALSA\", channels = [1] }\n",
+       "loaxa.toml:4:23: \"zones.thon-1.host_api\" goes with a \"device\""},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", host_api = \"\" }\n",
+       "loaxa.toml:4:37: \"zones.thon-1.host_api\" goes with a \"device\" (and is not empty)"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = {}\n",
+       "loaxa.toml:4:10: zone \"thon-1\": write it"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [] }\n",
+       "loaxa.toml:4:23: zone \"thon-1\": write it as"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", channels = [0] }\n",
+       "loaxa.toml:4:37: zone \"thon-1\": write it as"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", channels = [\"1\"] }\n",
+       "loaxa.toml:4:37: zone \"thon-1\": write it as"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"a\", channels = [3] }\n",
+       "loaxa.toml:4:37: zone \"thon-1\" uses channel 3 but [audio] channels = 2; raise [audio] "
+       "channels or use channels 1 to 2"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { channels = [1, 1] }\n",
+       "loaxa.toml:4:23: zone \"thon-1\" lists channel 1 twice; list each channel once"},
+      {"[station]\nname = \"X\"\n[audio]\nhost_api = \"JACK\"\ndevice = \"system\"\n[zones]\n"
+       "a = { channels = [1] }\nb = { device = \"system\", host_api = \"JACK\", channels = [2, 1] "
+       "}\n",
+       "loaxa.toml:8:56: zone \"b\": channel 1 of JACK / system is already zone \"a\"'s; each "
+       "channel of a device feeds one zone"},
+      {"[station]\nname = \"X\"\n[audio]\nhost_api = \"JACK\"\n[zones]\n"
+       "a = { device = \"card\" }\nb = { device = \"card\", channels = [2] }\n",
+       "loaxa.toml:7:35: zone \"b\": channel 2 of JACK / card is already zone \"a\"'s"},
+      {"[station]\nname = \"X\"\n[audio]\nhost_api = \"JACK\"\n[zones]\n"
+       "a = { device = \"card\", channels = [1] }\nb = { device = \"card\" }\n",
+       "loaxa.toml:7:5: zone \"b\": every channel of JACK / card is already zone \"a\"'s"},
   };
   for (const auto& c : cases) {
     std::string err = error_of(c.text);

@@ -18,7 +18,7 @@ StationConfig config_in(const std::filesystem::path& dir, const std::string& sta
   c.station_name = station;
   c.database = dir / "loaxa.db";
   c.keys = dir / "keys";
-  c.zones = {{"thon-dong", {1}}, {"thon-tay", {2}}};
+  c.zones = {{.name = "thon-dong", .channels = {1}}, {.name = "thon-tay", .channels = {2}}};
   return c;
 }
 

@@ -174,6 +174,26 @@ json Station::wait_for_log(const std::function<bool(const json&)>& done,
   return last;
 }
 
+json Station::wait_for_outcome(const std::string& programme, std::int64_t at_us,
+                               std::chrono::milliseconds timeout) {
+  return wait_for_log(
+      [&](const json& l) {
+        const std::string o = outcome_of(entry_at(l, programme, at_us));
+        return !o.empty() && o != "playing";
+      },
+      timeout);
+}
+
+bool Station::wait_on_air(std::int64_t frames, std::chrono::milliseconds timeout) {
+  return wait_until(
+      [&] {
+        auto s = status();
+        return s && s->contains("playing") && (*s)["playing"].is_object() &&
+               int_field((*s)["playing"], "frames_delivered") > frames;
+      },
+      timeout, 50ms);
+}
+
 std::vector<std::chrono::sys_seconds> times_ahead(std::chrono::seconds lead,
                                                   std::vector<std::chrono::seconds> offsets,
                                                   std::chrono::seconds span) {

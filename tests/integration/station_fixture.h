@@ -79,6 +79,13 @@ class Station {
   /// Polls the log until `done(log)`, at most `timeout`; returns the last log read.
   json wait_for_log(const std::function<bool(const json&)>& done,
                     std::chrono::milliseconds timeout);
+  /// Polls the log until the entry of `programme` scheduled at `at_us` has an outcome other than
+  /// "playing", at most `timeout`; returns the last log read.
+  json wait_for_outcome(const std::string& programme, std::int64_t at_us,
+                        std::chrono::milliseconds timeout);
+  /// Polls `loaxa status` until a broadcast is on air with more than `frames` delivered; false
+  /// after `timeout`.
+  bool wait_on_air(std::int64_t frames, std::chrono::milliseconds timeout);
 
  private:
   TempDir dir_;
