@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -233,6 +236,23 @@ ExportResult write_bundle(SQLite::Database& db, const StationConfig& config,
   return result;
 }
 
+namespace {
+
+/// An integer field of a bundle line. nlohmann's get<std::int64_t>() would convert a
+/// floating-point value (1e300) with undefined behaviour; a bundle from anywhere must get a
+/// clear refusal instead (the caller's catch names the line). Found by loaxa_fuzz_bundle.
+std::int64_t integer_at(const nlohmann::json& j, const char* key) {
+  const auto& v = j.at(key);
+  if (!v.is_number_integer() ||
+      (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+    throw nlohmann::json::type_error::create(
+        302, fmt::format("{} is not a whole number in range: {}", key, v.dump()), &v);
+  }
+  return v.get<std::int64_t>();
+}
+
+}  // namespace
+
 AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& pin) {
   std::ifstream f(file, std::ios::binary);
   if (!f) {
@@ -281,7 +301,7 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         }
         if (j.at("from").is_string()) source.from = j["from"].get<std::string>();
         if (j.at("to").is_string()) source.to = j["to"].get<std::string>();
-        header_first_seq = j.at("first_seq").get<std::int64_t>();
+        header_first_seq = integer_at(j, "first_seq");
         const auto previous = sha256_from_hex(j.at("previous_hash").get<std::string>());
         if (!previous) bad_bundle(file, number, "previous_hash hỏng", "damaged previous_hash");
         if (j.contains("compliance")) {
@@ -294,18 +314,19 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         verifier.emplace(*previous, header_first_seq, pin);
       } else if (j.contains("segment")) {
         const auto& s = j["segment"];
-        source.segments.push_back(
-            {s.at("id").get<std::string>(), s.at("title").get<std::string>(),
-             s.at("sha256").get<std::string>(), s.at("tag").get<std::string>(),
-             s.at("frames").get<std::int64_t>(), s.at("sample_rate").get<int>()});
+        source.segments.push_back({s.at("id").get<std::string>(), s.at("title").get<std::string>(),
+                                   s.at("sha256").get<std::string>(),
+                                   s.at("tag").get<std::string>(), integer_at(s, "frames"),
+                                   static_cast<int>(std::clamp<std::int64_t>(
+                                       integer_at(s, "sample_rate"), 0, INT32_MAX))});
         ++segment_lines;
       } else if (j.contains("event")) {
         const auto& ev = j["event"];
         ChainEvent e;
-        e.seq = ev.at("seq").get<std::int64_t>();
+        e.seq = integer_at(ev, "seq");
         e.table = ev.at("table").get<std::string>();
-        e.row_id = ev.at("row_id").get<std::int64_t>();
-        e.at = Instant{std::chrono::microseconds{ev.at("at_us").get<std::int64_t>()}};
+        e.row_id = integer_at(ev, "row_id");
+        e.at = Instant{std::chrono::microseconds{integer_at(ev, "at_us")}};
         e.payload = ev.at("payload").get<std::string>();
         const auto hash = sha256_from_hex(ev.at("hash").get<std::string>());
         if (!hash) bad_bundle(file, number, "mã băm hỏng", "damaged hash");
@@ -314,9 +335,8 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         source.events.push_back(std::move(e));
       } else if (j.contains("end")) {
         const auto& end = j["end"];
-        if (end.at("events").get<std::int64_t>() !=
-                static_cast<std::int64_t>(source.events.size()) ||
-            end.at("segments").get<std::int64_t>() != segment_lines) {
+        if (integer_at(end, "events") != static_cast<std::int64_t>(source.events.size()) ||
+            integer_at(end, "segments") != segment_lines) {
           bad_bundle(file, number,
                      fmt::format("dòng kết thúc ghi {} sự kiện, {} đoạn; tệp có {}, {}",
                                  end["events"].dump(), end["segments"].dump(), source.events.size(),

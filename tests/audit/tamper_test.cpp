@@ -398,6 +398,18 @@ TEST_F(TamperTest, DamagedBundlesGiveAClearErrorNeverACrash) {
       {"bad_field",
        [](std::string& s) { s.replace(s.find("\"seq\":"), 6, "\"seq\":\"x\",\"old\":"); },
        "missing or wrong field"},
+      // A float where an integer belongs: converting 1e300 to an integer is undefined
+      // behaviour in the JSON library (found by loaxa_fuzz_bundle under UBSan).
+      {"huge_float",
+       [](std::string& s) { s.replace(s.find("\"at_us\":"), 8, "\"at_us\":1e300,\"old\":"); },
+       "at_us is not a whole number in range: 1e+300"},
+      {"fraction", [](std::string& s) { s.replace(s.find("\"seq\":"), 6, "\"seq\":1.5,\"old\":"); },
+       "seq is not a whole number in range"},
+      {"past_int64",
+       [](std::string& s) {
+         s.replace(s.find("\"row_id\":"), 9, "\"row_id\":18446744073709551615,\"old\":");
+       },
+       "row_id is not a whole number in range"},
   };
   for (const auto& d : damages) {
     std::string text = good;
