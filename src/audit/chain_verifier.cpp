@@ -50,6 +50,14 @@ std::string field_changes(const std::string& then, const std::string& now) {
   return out;
 }
 
+/// The finding for checkpoint `e` whose signature is bad.
+Text bad_signature_text(const ChainEvent& e) {
+  return {fmt::format("{}: chữ ký không hợp lệ — chuỗi trước nó đã bị viết lại",
+                      describe_event(e, Lang::kVi)),
+          fmt::format("{}: bad signature — the chain before it was rewritten",
+                      describe_event(e, Lang::kEn))};
+}
+
 }  // namespace
 
 std::string describe_event(const ChainEvent& e, Lang lang) {
@@ -160,13 +168,23 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
                     fmt::format("{}: the checkpoint does not cover the event just before it", en)});
     return;
   }
-  if (!verify_signature(*key, checkpoint_message(head_seq, to_hex(previous_), at_us), *signature)) {
+  Signed s{e.seq,
+           e.table,
+           e.row_id,
+           e.at,
+           *key,
+           *signature,
+           checkpoint_message(head_seq, to_hex(previous_), at_us)};
+  // A checkpoint refused for its key below is refused for its signature first when that is
+  // bad too, as a check in the order of the fields would.
+  auto bad_signature = [&] {
+    if (signature_good(s)) return false;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: chữ ký không hợp lệ — chuỗi trước nó đã bị viết lại", vi),
-                    fmt::format("{}: bad signature — the chain before it was rewritten", en)});
-    return;
-  }
+    problem(e.seq, bad_signature_text(e));
+    return true;
+  };
   if (pin_ && !matches_pin(*key, *pin_)) {
+    if (bad_signature()) return;
     broken_ = true;
     problem(e.seq, {fmt::format("{}: ký bằng khoá {} chứ không phải khoá đã đăng ký {}", vi,
                                 key->fingerprint(), *pin_),
@@ -175,6 +193,7 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
     return;
   }
   if (v_.key && !(*v_.key == *key)) {
+    if (bad_signature()) return;
     broken_ = true;
     problem(e.seq, {fmt::format("{}: ký bằng khoá khác ({}) với các điểm ký trước ({})", vi,
                                 key->fingerprint(), v_.key->fingerprint()),
@@ -186,9 +205,35 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
   ++v_.checkpoints;
   v_.signed_through = e.seq;
   v_.last_checkpoint_at = e.at;
+  signed_.push_back(std::move(s));
+}
+
+bool ChainVerifier::signature_good(const Signed& s) const {
+  return verify_signature(s.key, s.message, s.signature);
+}
+
+void ChainVerifier::check_signatures() {
+  if (signed_.empty() || signature_good(signed_.back())) return;
+  std::size_t bad = 0;
+  while (signature_good(signed_[bad])) ++bad;
+  const Signed& s = signed_[bad];
+  // Verifying in order would have stopped here: what was found after it is not a finding.
+  v_.problems.clear();
+  broken_ = true;
+  problem(s.seq, bad_signature_text({s.seq, s.table, s.row_id, s.at, {}, {}}));
+  v_.checkpoints = static_cast<std::int64_t>(bad);
+  if (bad == 0) {
+    v_.key.reset();
+    v_.signed_through = 0;
+    v_.last_checkpoint_at.reset();
+  } else {
+    v_.signed_through = signed_[bad - 1].seq;
+    v_.last_checkpoint_at = signed_[bad - 1].at;
+  }
 }
 
 Verification ChainVerifier::finish() {
+  check_signatures();
   if (!broken_ && pending_shutdown_) {
     problem(pending_shutdown_->seq + 1,
             {fmt::format("thiếu điểm ký khi dừng lúc {} — điểm ký cuối đã bị xoá",
@@ -227,7 +272,8 @@ Verification ChainVerifier::finish() {
 }
 
 Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin,
-                             std::vector<ChainEvent>* events) {
+                             std::vector<ChainEvent>* events,
+                             const std::function<void(const ChainEvent&)>& each) {
   if (!AuditChain(db).exists()) {
     Verification v;
     v.problems.push_back({0,
@@ -242,7 +288,7 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
   std::vector<ChainProblem> row_problems;
   SQLite::Statement q(db, std::string(kChainEventSelect) + "ORDER BY seq");
   while (q.executeStep()) {
-    const ChainEvent e = read_chain_event(q);
+    ChainEvent e = read_chain_event(q);
     const auto& tables = chained_tables();
     if (std::find(tables.begin(), tables.end(), e.table) == tables.end()) {
       row_problems.push_back(
@@ -271,7 +317,8 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
       }
     }
     verifier.add(e);
-    if (events != nullptr) events->push_back(e);
+    if (each) each(e);
+    if (events != nullptr) events->push_back(std::move(e));
   }
   Verification v = verifier.finish();
   for (const auto& r : unchained_rows(db)) {
