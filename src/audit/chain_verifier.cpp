@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <date/date.h>
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,74 @@ std::string field_changes(const std::string& then, const std::string& now) {
   std::string out;
   for (const auto& c : changes) out += (out.empty() ? "" : "; ") + c;
   return out;
+}
+
+// The payload fields verification reads. simdjson reads the plain JSON loaxa writes; anything
+// else (not JSON, a field of another type) is read by nlohmann as before, the reference: the
+// same values, the same exceptions.
+thread_local simdjson::dom::parser payload_parser;
+
+/// row.`key` as a string, `missing` when absent; none for another type.
+std::optional<std::string_view> fast_text(simdjson::dom::object row, std::string_view key,
+                                          std::string_view missing) {
+  auto value = row.at_key(key);
+  if (value.error() == simdjson::NO_SUCH_FIELD) return missing;
+  std::string_view text;
+  if (value.get_string().get(text)) return std::nullopt;
+  return text;
+}
+
+/// row.`key` as an integer, `missing` when absent; none for another type.
+std::optional<std::int64_t> fast_integer(simdjson::dom::object row, std::string_view key,
+                                         std::int64_t missing) {
+  auto value = row.at_key(key);
+  if (value.error() == simdjson::NO_SUCH_FIELD) return missing;
+  std::int64_t n = 0;
+  if (value.get_int64().get(n)) return std::nullopt;
+  return n;
+}
+
+std::optional<simdjson::dom::object> fast_row(const std::string& payload) {
+  simdjson::dom::object row;
+  if (payload_parser.parse(payload).at_key("row").get_object().get(row)) return std::nullopt;
+  return row;
+}
+
+/// What check_checkpoint reads of a checkpoint's row ("" and -1, 0 where it has none).
+struct CheckpointRow {
+  std::string public_key;
+  std::string signature;
+  std::string head_hash;
+  std::int64_t head_seq = -1;
+  std::int64_t at_us = 0;
+};
+
+CheckpointRow checkpoint_row(const std::string& payload) {
+  if (const auto row = fast_row(payload)) {
+    const auto key = fast_text(*row, "public_key", "");
+    const auto signature = fast_text(*row, "signature", "");
+    const auto head_hash = fast_text(*row, "head_hash", "");
+    const auto head_seq = fast_integer(*row, "head_seq", -1);
+    const auto at_us = fast_integer(*row, "at_us", 0);
+    if (key && signature && head_hash && head_seq && at_us) {
+      return {std::string(*key), std::string(*signature), std::string(*head_hash), *head_seq,
+              *at_us};
+    }
+  }
+  auto p = nlohmann::json::parse(payload, nullptr, false);
+  const auto& row = p.is_discarded() ? nlohmann::json() : p["row"];
+  if (!row.is_object()) return {};
+  return {row.value("public_key", ""), row.value("signature", ""), row.value("head_hash", ""),
+          row.value("head_seq", std::int64_t{-1}), row.value("at_us", std::int64_t{0})};
+}
+
+/// row.kind of a station event's payload ("" where it has none).
+std::string station_event_kind(const std::string& payload) {
+  if (const auto row = fast_row(payload)) {
+    if (const auto kind = fast_text(*row, "kind", "")) return std::string(*kind);
+  }
+  auto p = nlohmann::json::parse(payload, nullptr, false);
+  return p.is_discarded() ? "" : p["row"].value("kind", "");
 }
 
 /// The finding for checkpoint `e` whose signature is bad.
@@ -138,34 +207,31 @@ void ChainVerifier::add(const ChainEvent& e) {
   if (e.table == "checkpoints") {
     check_checkpoint(e);
   } else if (e.table == "station_events") {
-    auto payload = nlohmann::json::parse(e.payload, nullptr, false);
-    if (!payload.is_discarded() && payload["row"].value("kind", "") == "daemon_stopped") {
-      pending_shutdown_ = e;
-    }
+    if (station_event_kind(e.payload) == "daemon_stopped") pending_shutdown_ = e;
   }
   previous_ = e.hash;
 }
 
 void ChainVerifier::check_checkpoint(const ChainEvent& e) {
-  const std::string vi = describe_event(e, Lang::kVi);
-  const std::string en = describe_event(e, Lang::kEn);
-  auto payload = nlohmann::json::parse(e.payload, nullptr, false);
-  const auto& row = payload.is_discarded() ? nlohmann::json() : payload["row"];
-  auto str = [&](const char* k) { return row.is_object() ? row.value(k, "") : ""; };
-  const auto key = public_key_from_hex(str("public_key"));
-  const auto signature = signature_from_hex(str("signature"));
-  const std::int64_t head_seq = row.is_object() ? row.value("head_seq", std::int64_t{-1}) : -1;
-  const std::int64_t at_us = row.is_object() ? row.value("at_us", std::int64_t{0}) : 0;
+  // Described only when something is wrong: a log has a checkpoint every few events.
+  const auto vi = [&] { return describe_event(e, Lang::kVi); };
+  const auto en = [&] { return describe_event(e, Lang::kEn); };
+  const CheckpointRow row = checkpoint_row(e.payload);
+  const auto key = public_key_from_hex(row.public_key);
+  const auto signature = signature_from_hex(row.signature);
+  const std::int64_t head_seq = row.head_seq;
+  const std::int64_t at_us = row.at_us;
   if (!key || !signature) {
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: điểm ký hỏng (thiếu khoá hoặc chữ ký)", vi),
-                    fmt::format("{}: damaged checkpoint (no key or signature)", en)});
+    problem(e.seq, {fmt::format("{}: điểm ký hỏng (thiếu khoá hoặc chữ ký)", vi()),
+                    fmt::format("{}: damaged checkpoint (no key or signature)", en())});
     return;
   }
-  if (head_seq != e.seq - 1 || str("head_hash") != to_hex(previous_)) {
+  if (head_seq != e.seq - 1 || row.head_hash != to_hex(previous_)) {
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: điểm ký không trỏ tới sự kiện ngay trước nó", vi),
-                    fmt::format("{}: the checkpoint does not cover the event just before it", en)});
+    problem(e.seq,
+            {fmt::format("{}: điểm ký không trỏ tới sự kiện ngay trước nó", vi()),
+             fmt::format("{}: the checkpoint does not cover the event just before it", en())});
     return;
   }
   Signed s{e.seq,
@@ -186,19 +252,19 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
   if (pin_ && !matches_pin(*key, *pin_)) {
     if (bad_signature()) return;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: ký bằng khoá {} chứ không phải khoá đã đăng ký {}", vi,
+    problem(e.seq, {fmt::format("{}: ký bằng khoá {} chứ không phải khoá đã đăng ký {}", vi(),
                                 key->fingerprint(), *pin_),
-                    fmt::format("{}: signed with key {}, not the registered key {}", en,
+                    fmt::format("{}: signed with key {}, not the registered key {}", en(),
                                 key->fingerprint(), *pin_)});
     return;
   }
   if (v_.key && !(*v_.key == *key)) {
     if (bad_signature()) return;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: ký bằng khoá khác ({}) với các điểm ký trước ({})", vi,
+    problem(e.seq, {fmt::format("{}: ký bằng khoá khác ({}) với các điểm ký trước ({})", vi(),
                                 key->fingerprint(), v_.key->fingerprint()),
                     fmt::format("{}: signed with another key ({}) than earlier checkpoints ({})",
-                                en, key->fingerprint(), v_.key->fingerprint())});
+                                en(), key->fingerprint(), v_.key->fingerprint())});
     return;
   }
   v_.key = key;

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -75,13 +76,20 @@ ChainEvent read_chain_event(SQLite::Statement& q) {
 }
 
 Sha256 chain_hash(const Sha256& previous, std::string_view payload) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, previous.data(), previous.size());
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(payload.data()),
-                            payload.size());
+  // OpenSSL rather than libsodium for this hash: libsodium's SHA-256 is portable C, OpenSSL's
+  // uses the CPU's SHA instructions where it has them (x86 SHA-NI, ARMv8), several times as
+  // fast, and a verification hashes every payload of the log. The digest is the same.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                                 EVP_MD_CTX_free);
   Sha256 out{};
-  crypto_hash_sha256_final(&state, out.data());
+  unsigned int size = 0;
+  if (md == nullptr || ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), previous.data(), previous.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), payload.data(), payload.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &size) != 1 || size != out.size()) {
+    throw std::runtime_error("SHA-256 (OpenSSL) failed");
+  }
   return out;
 }
 

@@ -264,11 +264,10 @@ std::unique_ptr<SQLite::Database> open_database_readonly(const std::filesystem::
                                  file.string())});
   }
   try {
-    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY);
+    // One thread per read-only connection (the CLI's): SQLite's own locking is not needed.
+    auto db = std::make_unique<SQLite::Database>(file.string(),
+                                                 SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
     db->exec("PRAGMA busy_timeout = 5000");
-    // Readers (audit verify, reports) walk the whole log: pages mapped rather than copied out
-    // of the page cache one read() at a time. A no-op where SQLite has no mmap.
-    db->exec("PRAGMA mmap_size = 2147418112");
     if (db->execAndGet("PRAGMA application_id").getInt() != kApplicationId) {
       not_ours(file, "application_id");
     }
