@@ -132,7 +132,7 @@ bundles=("$province"/commune-*.loaxa)
 merged=$data/province-$communes.merged.db
 n=$(cat "${bundles[@]}" | grep -c '^{"event"')
 echo "audit_scale: merge and report, $communes communes ($reps runs each)" >&2
-merge=(sh -c 'rm -f "$0" && exec "$1" --lang en audit merge --out "$0" "${@:2}"' "$merged" "$loaxa"
+merge=(bash -c 'rm -f "$0" && exec "$1" --lang en audit merge --out "$0" "${@:2}"' "$merged" "$loaxa"
   "${bundles[@]}")
 sha_all=(sha256sum "${bundles[@]}")
 pair merge sha_all

@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "audit/payload_fields.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "store/segment_repository.h"
@@ -112,25 +113,6 @@ std::vector<SegmentInfo> segments_of(SQLite::Database& db) {
   return out;
 }
 
-/// The row of a chained payload as simdjson reads it; none when the payload is not plain JSON
-/// with a "row" object (the nlohmann reading then decides).
-std::optional<simdjson::dom::object> row_of(simdjson::dom::parser& parser,
-                                            const std::string& payload) {
-  simdjson::dom::object row;
-  if (parser.parse(payload).at_key("row").get_object().get(row)) return std::nullopt;
-  return row;
-}
-
-/// row.`key` when it is a string, "" when it is missing; none for another type.
-std::optional<std::string_view> text_field(simdjson::dom::object row, std::string_view key,
-                                           std::string_view missing) {
-  auto value = row.at_key(key);
-  if (value.error() == simdjson::NO_SUCH_FIELD) return missing;
-  std::string_view text;
-  if (value.get_string().get(text)) return std::nullopt;
-  return text;
-}
-
 /// The strings of a JSON array of strings (other elements as none); none for anything else.
 std::optional<std::vector<std::optional<std::string_view>>> strings_of(
     simdjson::dom::parser& parser, std::string_view json) {
@@ -201,18 +183,18 @@ void SegmentCheck::check_played(std::int64_t seq, std::string_view id, std::stri
 }
 
 bool SegmentCheck::add_fast(const ChainEvent& e) {
-  const auto row = row_of(payloads_, e.payload);
+  const auto row = payload_row(payloads_, e.payload);
   if (!row) return false;
   if (e.table == "segments") {
-    const auto id = text_field(*row, "id", "");
-    const auto sha256 = text_field(*row, "sha256", "");
-    const auto title = text_field(*row, "title", "");
+    const auto id = row_text(*row, "id", "");
+    const auto sha256 = row_text(*row, "sha256", "");
+    const auto title = row_text(*row, "title", "");
     if (!id || !sha256 || !title) return false;
     check_imported(e.seq, *id, *sha256, *title);
     return true;
   }
-  const auto ids_text = text_field(*row, "segment_ids", "[]");
-  const auto hashes_text = text_field(*row, "segment_hashes", "[]");
+  const auto ids_text = row_text(*row, "segment_ids", "[]");
+  const auto hashes_text = row_text(*row, "segment_hashes", "[]");
   if (!ids_text || !hashes_text) return false;
   const auto ids = strings_of(ids_, *ids_text);
   const auto hashes = strings_of(hashes_, *hashes_text);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/checkpoint.h"
+#include "audit/payload_fields.h"
 
 namespace loaxa {
 namespace {
@@ -56,32 +57,6 @@ std::string field_changes(const std::string& then, const std::string& now) {
 // same values, the same exceptions.
 thread_local simdjson::dom::parser payload_parser;
 
-/// row.`key` as a string, `missing` when absent; none for another type.
-std::optional<std::string_view> fast_text(simdjson::dom::object row, std::string_view key,
-                                          std::string_view missing) {
-  auto value = row.at_key(key);
-  if (value.error() == simdjson::NO_SUCH_FIELD) return missing;
-  std::string_view text;
-  if (value.get_string().get(text)) return std::nullopt;
-  return text;
-}
-
-/// row.`key` as an integer, `missing` when absent; none for another type.
-std::optional<std::int64_t> fast_integer(simdjson::dom::object row, std::string_view key,
-                                         std::int64_t missing) {
-  auto value = row.at_key(key);
-  if (value.error() == simdjson::NO_SUCH_FIELD) return missing;
-  std::int64_t n = 0;
-  if (value.get_int64().get(n)) return std::nullopt;
-  return n;
-}
-
-std::optional<simdjson::dom::object> fast_row(const std::string& payload) {
-  simdjson::dom::object row;
-  if (payload_parser.parse(payload).at_key("row").get_object().get(row)) return std::nullopt;
-  return row;
-}
-
 /// What check_checkpoint reads of a checkpoint's row ("" and -1, 0 where it has none).
 struct CheckpointRow {
   std::string public_key;
@@ -92,12 +67,12 @@ struct CheckpointRow {
 };
 
 CheckpointRow checkpoint_row(const std::string& payload) {
-  if (const auto row = fast_row(payload)) {
-    const auto key = fast_text(*row, "public_key", "");
-    const auto signature = fast_text(*row, "signature", "");
-    const auto head_hash = fast_text(*row, "head_hash", "");
-    const auto head_seq = fast_integer(*row, "head_seq", -1);
-    const auto at_us = fast_integer(*row, "at_us", 0);
+  if (const auto row = payload_row(payload_parser, payload)) {
+    const auto key = row_text(*row, "public_key", "");
+    const auto signature = row_text(*row, "signature", "");
+    const auto head_hash = row_text(*row, "head_hash", "");
+    const auto head_seq = row_integer(*row, "head_seq", -1);
+    const auto at_us = row_integer(*row, "at_us", 0);
     if (key && signature && head_hash && head_seq && at_us) {
       return {std::string(*key), std::string(*signature), std::string(*head_hash), *head_seq,
               *at_us};
@@ -112,8 +87,8 @@ CheckpointRow checkpoint_row(const std::string& payload) {
 
 /// row.kind of a station event's payload ("" where it has none).
 std::string station_event_kind(const std::string& payload) {
-  if (const auto row = fast_row(payload)) {
-    if (const auto kind = fast_text(*row, "kind", "")) return std::string(*kind);
+  if (const auto row = payload_row(payload_parser, payload)) {
+    if (const auto kind = row_text(*row, "kind", "")) return std::string(*kind);
   }
   auto p = nlohmann::json::parse(payload, nullptr, false);
   return p.is_discarded() ? "" : p["row"].value("kind", "");

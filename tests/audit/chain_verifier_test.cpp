@@ -107,6 +107,22 @@ TEST_F(ChainTest, APinnedFingerprintRejectsAnotherKey) {
       << v.problems[0].what.en;
 }
 
+/// Recomputes the hashes from events[from] on, each checkpoint pointed at its new head, as a
+/// forger without the key would: only the signatures are left wrong.
+void rechain(std::vector<ChainEvent>& events, std::size_t from) {
+  Sha256 previous = from == 0 ? Sha256{} : events[from - 1].hash;
+  for (std::size_t i = from; i < events.size(); ++i) {
+    auto& e = events[i];
+    if (e.table == "checkpoints") {
+      auto p = nlohmann::json::parse(e.payload);
+      p["row"]["head_hash"] = to_hex(previous);
+      e.payload = p.dump();
+    }
+    e.hash = chain_hash(previous, e.payload);
+    previous = e.hash;
+  }
+}
+
 /// Someone without the key edits an event between two checkpoints and rebuilds everything after
 /// it, each later checkpoint pointed at its new head: every link and head checks out, and only
 /// the signatures tell. The verifier checks the last signature; finding it bad, it reports the
@@ -132,17 +148,7 @@ TEST_F(ChainTest, ARehashedRewriteIsReportedAtTheFirstCheckpointItInvalidates) {
   const auto at = rewritten[4].payload.find("\"outcome\":\"missed\"");
   ASSERT_NE(at, std::string::npos);
   rewritten[4].payload.replace(at, 18, "\"outcome\":\"completed\"");
-  Sha256 previous = rewritten[3].hash;
-  for (std::size_t i = 4; i < rewritten.size(); ++i) {
-    auto& e = rewritten[i];
-    if (e.table == "checkpoints") {
-      auto p = nlohmann::json::parse(e.payload);
-      p["row"]["head_hash"] = to_hex(previous);
-      e.payload = p.dump();
-    }
-    e.hash = chain_hash(previous, e.payload);
-    previous = e.hash;
-  }
+  rechain(rewritten, 4);
   auto v = feed(rewritten);
   ASSERT_EQ(v.problems.size(), 1u);
   EXPECT_EQ(v.problems[0].seq, 6);
@@ -163,16 +169,7 @@ TEST_F(ChainTest, ARehashedRewriteIsReportedAtTheFirstCheckpointItInvalidates) {
 
   // Rewritten from the start: no signature holds, and none is counted.
   events[0].payload += " ";
-  previous = Sha256{};
-  for (auto& e : events) {
-    if (e.table == "checkpoints") {
-      auto p = nlohmann::json::parse(e.payload);
-      p["row"]["head_hash"] = to_hex(previous);
-      e.payload = p.dump();
-    }
-    e.hash = chain_hash(previous, e.payload);
-    previous = e.hash;
-  }
+  rechain(events, 0);
   v = feed(events);
   ASSERT_EQ(v.problems.size(), 1u);
   EXPECT_EQ(v.problems[0].seq, 3);
