@@ -2,11 +2,11 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -59,8 +59,25 @@ bool from_hex(std::string_view hex, unsigned char* out, std::size_t size) {
 }
 
 std::optional<Sha256> sha256_from_hex(std::string_view hex) {
+  // Hashes are public: no need for sodium_hex2bin's constant time, and every event has one.
+  static constexpr auto kDigit = [] {
+    std::array<signed char, 256> t{};
+    t.fill(-1);
+    for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<signed char>(c);
+    for (int c = 0; c < 6; ++c) {
+      t['a' + c] = static_cast<signed char>(10 + c);
+      t['A' + c] = static_cast<signed char>(10 + c);
+    }
+    return t;
+  }();
   Sha256 out{};
-  if (!from_hex(hex, out.data(), out.size())) return std::nullopt;
+  if (hex.size() != 2 * out.size()) return std::nullopt;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = kDigit[static_cast<unsigned char>(hex[2 * i])];
+    const int lo = kDigit[static_cast<unsigned char>(hex[2 * i + 1])];
+    if ((hi | lo) < 0) return std::nullopt;
+    out[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
   return out;
 }
 
@@ -76,20 +93,16 @@ ChainEvent read_chain_event(SQLite::Statement& q) {
 }
 
 Sha256 chain_hash(const Sha256& previous, std::string_view payload) {
-  // OpenSSL rather than libsodium for this hash: libsodium's SHA-256 is portable C, OpenSSL's
-  // uses the CPU's SHA instructions where it has them (x86 SHA-NI, ARMv8), several times as
-  // fast, and a verification hashes every payload of the log. The digest is the same.
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                                 EVP_MD_CTX_free);
+  // libsodium's SHA-256 is portable C; OpenSSL's, with the CPU's SHA instructions, made a
+  // verification ~15% cheaper but mapped 3.4 MB of libcrypto into the idle daemon
+  // (BENCHMARKS.md, rows 4 and 5).
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, previous.data(), previous.size());
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(payload.data()),
+                            payload.size());
   Sha256 out{};
-  unsigned int size = 0;
-  if (md == nullptr || ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), previous.data(), previous.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), payload.data(), payload.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), out.data(), &size) != 1 || size != out.size()) {
-    throw std::runtime_error("SHA-256 (OpenSSL) failed");
-  }
+  crypto_hash_sha256_final(&state, out.data());
   return out;
 }
 
@@ -130,6 +143,12 @@ void append_string(std::string& out, std::string_view s) {
     out += c;
   }
   out += '"';
+}
+
+void append_integer(std::string& out, std::int64_t n) {
+  char digits[24];
+  const auto end = std::to_chars(std::begin(digits), std::end(digits), n).ptr;
+  out.append(digits, end);
 }
 
 }  // namespace
@@ -185,7 +204,7 @@ std::optional<std::string> CanonicalRows::encode(std::string_view table, std::in
     const SQLite::Column c = q.getColumn(found->order[k]);
     switch (c.getType()) {
       case SQLITE_INTEGER:
-        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(c.getInt64()));
+        append_integer(out, c.getInt64());
         break;
       case SQLITE_FLOAT:
         out += nlohmann::json(c.getDouble()).dump();
@@ -205,7 +224,9 @@ std::optional<std::string> CanonicalRows::encode(std::string_view table, std::in
         out += "null";
     }
   }
-  fmt::format_to(std::back_inserter(out), "}},\"seq\":{},\"table\":", seq);
+  out += "},\"seq\":";
+  append_integer(out, seq);
+  out += ",\"table\":";
   append_string(out, t.name);
   out += '}';
   return out;
