@@ -2,19 +2,24 @@
 // system, from wait4's rusage). CPU time, unlike wall time, hardly moves when other work shares
 // the machine, so two programs measured this way in one run compare fairly.
 //
-//   loaxa_bench_cpu COMMAND [ARG...]      prints `cpu_s=<seconds> maxrss_kb=<kB>`
+//   loaxa_bench_cpu COMMAND [ARG...]      prints `cpu_s=<seconds> maxrss_kb=<kB> wall_s=<seconds>`
+//
+// wall_s (monotonic clock, fork to reaping) is for the few goals that are wall times.
 
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s COMMAND [ARG...]\n", argv[0]);
     return 2;
   }
+  timespec start{};
+  clock_gettime(CLOCK_MONOTONIC, &start);
   const pid_t pid = fork();
   if (pid < 0) {
     std::perror("fork");
@@ -34,12 +39,16 @@ int main(int argc, char** argv) {
     std::perror("wait4");
     return 1;
   }
+  timespec end{};
+  clock_gettime(CLOCK_MONOTONIC, &end);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::fprintf(stderr, "%s failed (status %d)\n", argv[1], status);
     return 1;
   }
   const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  std::printf("cpu_s=%.3f maxrss_kb=%ld\n", cpu, usage.ru_maxrss);
+  const double wall = static_cast<double>(end.tv_sec - start.tv_sec) +
+                      static_cast<double>(end.tv_nsec - start.tv_nsec) / 1e9;
+  std::printf("cpu_s=%.3f maxrss_kb=%ld wall_s=%.3f\n", cpu, usage.ru_maxrss, wall);
   return 0;
 }

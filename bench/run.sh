@@ -8,7 +8,8 @@
 # machine) of loaxa and of the reference tool on the same file, interleaved, median of
 # BENCH_REPS runs; timing figures come from a JACK capture of what was played. Knobs:
 # BENCH_STARTS (50), BENCH_REPS (3), BENCH_IDLE_SECONDS (60), LOAXA_BENCH_JACK_SERVER
-# (loaxabench). Work files and the table (latest.md) go to var/bench/.
+# (loaxabench), and row 4's AUDIT_EVENTS (1000000) and AUDIT_COMMUNES (20; 100 for the whole
+# province) of bench/audit_scale.sh. Work files and the table (latest.md) go to var/bench/.
 set -euo pipefail
 
 build=$(cd "${1:-build}" && pwd)
@@ -69,8 +70,10 @@ mapfile -t t < <(cpu_pair loaxa_import sox_stats)
 row "3 import: SHA-256 + decode + EBU R128 (loudness, true peak), 10 min FLAC, CPU s" "${t[0]}" \
   "${t[1]} (sox -n stats)" "$(ratio "${t[0]}" "${t[1]}")" "≤ 1.5" "$(verdict "$(ratio "${t[0]}" "${t[1]}")" 1.5)"
 
-row "4 audit at scale: merge and report a province's year (100 communes)" \
-  "bench/audit_scale.sh (run apart: it generates ~400 MB)" "—" "—" "seconds, not minutes" "see BENCHMARKS.md"
+echo "bench: audit at scale (bench/audit_scale.sh; its data is generated once)" >&2
+BENCH_REPS=$reps "$src/bench/audit_scale.sh" "$build" >"$out/audit_rows.md"
+mapfile -t audit_rows <"$out/audit_rows.md"
+rows+=("${audit_rows[@]}")
 
 # The real-time rows play through a JACK dummy server of their own.
 "$src/scripts/jack-test-server.sh" start "$out/jack" "$server" >&2
@@ -113,7 +116,8 @@ row "5 idle daemon: wake-ups per minute (context switches of all threads, ${idle
   "$wake ($(field threads "$i") threads)" "—" "—" "≤ 60" "$(verdict "$wake" 60)"
 
 {
-  echo "Command: \`make bench\` ($starts starts, $reps runs per CPU figure, ${idle_seconds} s idle)"
+  echo "Command: \`make bench\` ($starts starts, $reps runs per CPU figure, ${idle_seconds} s idle," \
+    "AUDIT_EVENTS=${AUDIT_EVENTS:-1000000} AUDIT_COMMUNES=${AUDIT_COMMUNES:-20})"
   echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "Machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores," \
     "$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM," \

@@ -4,7 +4,11 @@
 // export bundle. Deterministic for a given seed.
 //
 //   loaxa_bench_audit_gen --out DIR [--communes 100] [--days 365] [--start 2025-12-01]
-//                         [--seed 1]
+//                         [--seed 1] [--events N] [--keep-db 1]
+//
+// --events N writes days until a commune's chain holds at least N events (the days that takes,
+// at the same daily shape, not --days). --keep-db 1 keeps each commune's database and keys as
+// DIR/commune-NNN/{loaxa.db,keys/}, which `loaxa audit verify --db` reads.
 //
 // A day of a commune: CCHC at 05:30 and 17:00, news at 11:00 (three broadcasts), a daily
 // checkpoint; about 3% of broadcasts fall short, for each of the reasons the daemon writes;
@@ -47,6 +51,8 @@ struct Options {
   int days = 365;
   std::string start = "2025-12-01";
   unsigned seed = 1;
+  std::int64_t events = 0;  ///< 0: exactly `days` days
+  bool keep_db = false;
 };
 
 struct Shortfall {
@@ -111,7 +117,9 @@ void generate_commune(const Options& o, int index, const fs::path& work) {
   int imported = 0;
   const char* programmes[] = {"cchc", "tin-tuc", "cchc"};
   const int times[][2] = {{5, 30}, {11, 0}, {17, 0}};
-  for (int d = 0; d < o.days; ++d) {
+  std::int64_t chained = 0;
+  int d = 0;
+  for (; o.events > 0 ? chained < o.events : d < o.days; ++d) {
     const date::sys_days day = first + date::days{d};
     const Instant midnight = local_midnight(date::year_month_day{day}, zone);
     SQLite::Transaction tx(*db);
@@ -190,13 +198,20 @@ void generate_commune(const Options& o, int index, const fs::path& work) {
     }
     write_checkpoint(*db, key, midnight + hours(23) + minutes(59), "daily");
     tx.commit();
+    chained = db->execAndGet("SELECT max(seq) FROM audit_chain").getInt64();
   }
-  const auto last = date::year_month_day{first + date::days{o.days - 1}};
+  const auto last = date::year_month_day{first + date::days{d - 1}};
   write_bundle(*db, config,
                {o.start, format_iso(local_midnight(last, zone), zone).substr(0, 10),
                 o.out / fmt::format("commune-{:03}.loaxa", index + 1)});
   db.reset();
-  fs::remove_all(work);
+  if (o.keep_db) {
+    const fs::path kept = o.out / fmt::format("commune-{:03}", index + 1);
+    fs::remove_all(kept);
+    fs::rename(work, kept);
+  } else {
+    fs::remove_all(work);
+  }
 }
 
 }  // namespace
@@ -216,6 +231,10 @@ int main(int argc, char** argv) {
       o.start = v;
     } else if (a == "--seed") {
       o.seed = static_cast<unsigned>(std::stoul(v));
+    } else if (a == "--events") {
+      o.events = std::stoll(v);
+    } else if (a == "--keep-db") {
+      o.keep_db = v != "0";
     } else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -223,7 +242,7 @@ int main(int argc, char** argv) {
   }
   if (o.out.empty() || !parse_date(o.start) || o.communes < 1 || o.days < 1) {
     std::cerr << "usage: loaxa_bench_audit_gen --out DIR [--communes N] [--days D] "
-                 "[--start YYYY-MM-DD] [--seed S]\n";
+                 "[--start YYYY-MM-DD] [--seed S] [--events N] [--keep-db 1]\n";
     return 2;
   }
   try {

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "audit/payload_fields.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "store/segment_repository.h"
@@ -56,6 +58,56 @@ StationInfo station_of(const StationConfig& config) {
   return s;
 }
 
+/// An event line exactly as write_bundle writes it, read by simdjson (its DOM parser, whose SIMD
+/// kernel the library picks for the CPU at run time) rather than nlohmann: most of a
+/// bundle's bytes are such lines. False for anything else, with `e` partly filled: the caller
+/// reads that line again with nlohmann, whose acceptance and messages are the reference (the
+/// lines taken here are a subset of those, read to the same values).
+bool read_event_line(simdjson::dom::parser& parser, std::string& line, ChainEvent& e) {
+  // \u escapes (control characters, surrogates) are where two parsers may disagree.
+  if (line.find("\\u") != std::string::npos) return false;
+  line.reserve(line.size() + simdjson::SIMDJSON_PADDING);  // parsed in place, not copied
+  simdjson::dom::object root;
+  if (parser.parse(line.data(), line.size(), false).get_object().get(root) || root.size() != 1) {
+    return false;
+  }
+  simdjson::dom::object ev;
+  const auto top = *root.begin();
+  if (top.key != "event" || top.value.get_object().get(ev)) return false;
+  int fields = 0;
+  std::int64_t at_us = 0;
+  for (const auto field : ev) {
+    const std::string_view name = field.key;
+    std::string_view text;
+    if (name == "seq" || name == "row_id" || name == "at_us") {
+      std::int64_t n = 0;
+      if (field.value.get_int64().get(n)) return false;
+      (name == "seq" ? e.seq : name == "row_id" ? e.row_id : at_us) = n;
+    } else if (name == "table" || name == "payload" || name == "hash") {
+      if (field.value.get_string().get(text)) return false;
+      if (name == "hash") {
+        const auto hash = sha256_from_hex(text);
+        if (!hash) return false;
+        e.hash = *hash;
+      } else {
+        (name == "table" ? e.table : e.payload).assign(text);
+      }
+    } else {
+      return false;  // not a field loaxa writes
+    }
+    // A repeated field: the last one counts, as in nlohmann's reading.
+    fields |= name == "seq"       ? 1
+              : name == "row_id"  ? 2
+              : name == "at_us"   ? 4
+              : name == "table"   ? 8
+              : name == "payload" ? 16
+                                  : 32;
+  }
+  if (fields != 63) return false;
+  e.at = Instant{std::chrono::microseconds{at_us}};
+  return true;
+}
+
 std::vector<SegmentInfo> segments_of(SQLite::Database& db) {
   std::vector<SegmentInfo> out;
   for (const auto& s : SegmentRepository(db).all()) {
@@ -64,49 +116,121 @@ std::vector<SegmentInfo> segments_of(SQLite::Database& db) {
   return out;
 }
 
+/// The strings of a JSON array of strings (other elements as none); none for anything else.
+std::optional<std::vector<std::optional<std::string_view>>> strings_of(
+    simdjson::dom::parser& parser, std::string_view json) {
+  simdjson::dom::array array;
+  if (parser.parse(json.data(), json.size()).get_array().get(array)) return std::nullopt;
+  std::vector<std::optional<std::string_view>> out;
+  for (auto element : array) {
+    std::string_view text;
+    out.push_back(element.get_string().get(text) ? std::nullopt
+                                                 : std::optional<std::string_view>(text));
+  }
+  return out;
+}
+
 /// Checks the segment list against what the chain says of segments: the rows chained at
-/// import, and the hashes every broadcast recorded for the ids it played.
-void check_segments(AuditSource& source) {
-  std::map<std::string, const SegmentInfo*> by_id;
-  for (const auto& s : source.segments) by_id[s.id] = &s;
-  auto mismatch = [&](std::int64_t seq, const std::string& id, const char* what_vi,
-                      const char* what_en) {
-    source.verification.problems.push_back(
-        {seq,
-         {fmt::format("đoạn {}: {} trong danh sách đoạn khác với bản ghi trong chuỗi (sự kiện #{})",
-                      id, what_vi, seq),
-          fmt::format("segment {}: the {} in the segment list differs from the chained record "
-                      "(event #{})",
-                      id, what_en, seq)}});
-  };
-  for (const auto& e : source.events) {
-    if (e.table != "segments" && e.table != "broadcasts") continue;
-    auto p = nlohmann::json::parse(e.payload, nullptr, false);
-    if (p.is_discarded() || !p["row"].is_object()) continue;
-    const auto& row = p["row"];
-    if (e.table == "segments") {
-      const std::string id = row.value("id", "");
-      auto it = by_id.find(id);
-      if (it == by_id.end()) {
-        mismatch(e.seq, id, "(thiếu)", "entry (missing)");
-      } else if (it->second->sha256 != row.value("sha256", "") ||
-                 it->second->title != row.value("title", "")) {
-        mismatch(e.seq, id, "tiêu đề hoặc mã băm", "title or hash");
-      }
-    } else {
-      auto ids = nlohmann::json::parse(row.value("segment_ids", "[]"), nullptr, false);
-      auto hashes = nlohmann::json::parse(row.value("segment_hashes", "[]"), nullptr, false);
-      if (!ids.is_array() || !hashes.is_array() || ids.size() != hashes.size()) continue;
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (!ids[i].is_string() || !hashes[i].is_string()) continue;
-        auto it = by_id.find(ids[i].get<std::string>());
-        if (it != by_id.end() && it->second->sha256 != hashes[i].get<std::string>()) {
-          mismatch(e.seq, it->first, "mã băm", "hash");
-        }
-      }
+/// import, and the hashes every broadcast recorded for the ids it played. Fed the events one
+/// by one, so that a bundle is checked as it is read.
+class SegmentCheck {
+ public:
+  /// `segments` must outlive the check and not change.
+  explicit SegmentCheck(const std::vector<SegmentInfo>& segments) {
+    for (const auto& s : segments) by_id_[s.id] = &s;
+  }
+  void add(const ChainEvent& e);
+  /// The mismatches found, in the order of the events.
+  std::vector<ChainProblem>& problems() { return problems_; }
+
+ private:
+  void mismatch(std::int64_t seq, std::string_view id, const char* what_vi, const char* what_en);
+  void check_imported(std::int64_t seq, std::string_view id, std::string_view sha256,
+                      std::string_view title);
+  void check_played(std::int64_t seq, std::string_view id, std::string_view sha256);
+  bool add_fast(const ChainEvent& e);
+
+  std::map<std::string, const SegmentInfo*, std::less<>> by_id_;
+  std::vector<ChainProblem> problems_;
+  // simdjson for the many payloads of a long log; nlohmann, the reference, for any payload
+  // simdjson does not read as plain loaxa JSON.
+  simdjson::dom::parser payloads_, ids_, hashes_;
+};
+
+void SegmentCheck::mismatch(std::int64_t seq, std::string_view id, const char* what_vi,
+                            const char* what_en) {
+  problems_.push_back(
+      {seq,
+       {fmt::format("đoạn {}: {} trong danh sách đoạn khác với bản ghi trong chuỗi (sự kiện #{})",
+                    id, what_vi, seq),
+        fmt::format("segment {}: the {} in the segment list differs from the chained record "
+                    "(event #{})",
+                    id, what_en, seq)}});
+}
+
+void SegmentCheck::check_imported(std::int64_t seq, std::string_view id, std::string_view sha256,
+                                  std::string_view title) {
+  auto it = by_id_.find(id);
+  if (it == by_id_.end()) {
+    mismatch(seq, id, "(thiếu)", "entry (missing)");
+  } else if (it->second->sha256 != sha256 || it->second->title != title) {
+    mismatch(seq, id, "tiêu đề hoặc mã băm", "title or hash");
+  }
+}
+
+void SegmentCheck::check_played(std::int64_t seq, std::string_view id, std::string_view sha256) {
+  auto it = by_id_.find(id);
+  if (it != by_id_.end() && it->second->sha256 != sha256) {
+    mismatch(seq, it->first, "mã băm", "hash");
+  }
+}
+
+bool SegmentCheck::add_fast(const ChainEvent& e) {
+  const auto row = payload_row(payloads_, e.payload);
+  if (!row) return false;
+  if (e.table == "segments") {
+    const auto id = row_text(*row, "id", "");
+    const auto sha256 = row_text(*row, "sha256", "");
+    const auto title = row_text(*row, "title", "");
+    if (!id || !sha256 || !title) return false;
+    check_imported(e.seq, *id, *sha256, *title);
+    return true;
+  }
+  const auto ids_text = row_text(*row, "segment_ids", "[]");
+  const auto hashes_text = row_text(*row, "segment_hashes", "[]");
+  if (!ids_text || !hashes_text) return false;
+  const auto ids = strings_of(ids_, *ids_text);
+  const auto hashes = strings_of(hashes_, *hashes_text);
+  if (!ids || !hashes) return false;
+  if (ids->size() != hashes->size()) return true;
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    if ((*ids)[i] && (*hashes)[i]) check_played(e.seq, *(*ids)[i], *(*hashes)[i]);
+  }
+  return true;
+}
+
+void SegmentCheck::add(const ChainEvent& e) {
+  if (e.table != "segments" && e.table != "broadcasts") return;
+  if (add_fast(e)) return;
+  auto p = nlohmann::json::parse(e.payload, nullptr, false);
+  if (p.is_discarded() || !p["row"].is_object()) return;
+  const auto& row = p["row"];
+  if (e.table == "segments") {
+    check_imported(e.seq, row.value("id", ""), row.value("sha256", ""), row.value("title", ""));
+  } else {
+    auto ids = nlohmann::json::parse(row.value("segment_ids", "[]"), nullptr, false);
+    auto hashes = nlohmann::json::parse(row.value("segment_hashes", "[]"), nullptr, false);
+    if (!ids.is_array() || !hashes.is_array() || ids.size() != hashes.size()) return;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (!ids[i].is_string() || !hashes[i].is_string()) continue;
+      check_played(e.seq, ids[i].get<std::string>(), hashes[i].get<std::string>());
     }
   }
 }
+
+/// check_bundle_source() with the segment check already fed.
+void check_bundle_source(AuditSource& source, const std::optional<std::string>& pin,
+                         SegmentCheck& segments);
 
 }  // namespace
 
@@ -253,7 +377,8 @@ std::int64_t integer_at(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
-AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& pin) {
+AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& pin,
+                        bool keep_events) {
   std::ifstream f(file, std::ios::binary);
   if (!f) {
     throw UserError({fmt::format("{}: không mở được ({})", file.string(), std::strerror(errno)),
@@ -267,10 +392,29 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
   std::optional<ChainVerifier> verifier;
   std::int64_t header_first_seq = 0;
   std::int64_t segment_lines = 0;
+  std::int64_t events = 0;
+  simdjson::dom::parser parser;
+  // Over the segment lines, which loaxa writes before the events; started at the first event.
+  std::optional<SegmentCheck> segments;
+  bool late_segments = false;  // a segment line after an event: checked once all are read
+  auto add_event = [&](ChainEvent&& e) {
+    verifier->add(e);
+    ++events;
+    if (!segments && !late_segments) segments.emplace(source.segments);
+    if (segments) segments->add(e);
+    if (keep_events) source.events.push_back(std::move(e));
+  };
   while (std::getline(f, line)) {
     ++number;
     if (line.size() > kMaxLine) bad_bundle(file, number, "dòng quá dài", "line too long");
     if (ended) bad_bundle(file, number, "còn dữ liệu sau dòng kết thúc", "data after the end line");
+    if (number > 1 && verifier) {
+      ChainEvent e;
+      if (read_event_line(parser, line, e)) {
+        add_event(std::move(e));
+        continue;
+      }
+    }
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
       bad_bundle(file, number, "không phải JSON (tệp hỏng hoặc bị cắt?)",
@@ -292,8 +436,17 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         source.station.name = st.at("name").get<std::string>();
         source.station.timezone = st.at("timezone").get<std::string>();
         for (const auto& z : st.at("zones")) {
-          source.station.zones.push_back(
-              {z.at("name").get<std::string>(), z.at("channels").get<std::vector<int>>()});
+          std::vector<int> channels;
+          for (const auto& c : z.at("channels")) {
+            const nlohmann::json one = {{"channel", c}};
+            const std::int64_t n = integer_at(one, "channel");
+            if (n < 1 || n > 1024) {
+              throw nlohmann::json::out_of_range::create(
+                  401, fmt::format("channel {} is not between 1 and 1024", n), &c);
+            }
+            channels.push_back(static_cast<int>(n));
+          }
+          source.station.zones.push_back({z.at("name").get<std::string>(), std::move(channels)});
         }
         if (j.at("public_key").is_string()) {
           source.key = public_key_from_hex(j["public_key"].get<std::string>());
@@ -320,6 +473,10 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
                                    static_cast<int>(std::clamp<std::int64_t>(
                                        integer_at(s, "sample_rate"), 0, INT32_MAX))});
         ++segment_lines;
+        if (segments) {
+          late_segments = true;
+          segments.reset();
+        }
       } else if (j.contains("event")) {
         const auto& ev = j["event"];
         ChainEvent e;
@@ -331,19 +488,16 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         const auto hash = sha256_from_hex(ev.at("hash").get<std::string>());
         if (!hash) bad_bundle(file, number, "mã băm hỏng", "damaged hash");
         e.hash = *hash;
-        verifier->add(e);
-        source.events.push_back(std::move(e));
+        add_event(std::move(e));
       } else if (j.contains("end")) {
         const auto& end = j["end"];
-        if (integer_at(end, "events") != static_cast<std::int64_t>(source.events.size()) ||
-            integer_at(end, "segments") != segment_lines) {
-          bad_bundle(file, number,
-                     fmt::format("dòng kết thúc ghi {} sự kiện, {} đoạn; tệp có {}, {}",
-                                 end["events"].dump(), end["segments"].dump(), source.events.size(),
-                                 segment_lines),
-                     fmt::format("the end line says {} events, {} segments; the file has {}, {}",
-                                 end["events"].dump(), end["segments"].dump(), source.events.size(),
-                                 segment_lines));
+        if (integer_at(end, "events") != events || integer_at(end, "segments") != segment_lines) {
+          bad_bundle(
+              file, number,
+              fmt::format("dòng kết thúc ghi {} sự kiện, {} đoạn; tệp có {}, {}",
+                          end["events"].dump(), end["segments"].dump(), events, segment_lines),
+              fmt::format("the end line says {} events, {} segments; the file has {}, {}",
+                          end["events"].dump(), end["segments"].dump(), events, segment_lines));
         }
         ended = true;
       } else {
@@ -360,11 +514,28 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
                "no end line — the file was cut short");
   }
   source.verification = verifier->finish();
-  check_bundle_source(source, pin);
+  if (late_segments) {
+    // Not a bundle loaxa wrote, but a readable one: its events are checked against every
+    // segment line, which takes them all.
+    if (!keep_events) return read_bundle(file, pin, true);
+    check_bundle_source(source, pin);
+  } else {
+    if (!segments) segments.emplace(source.segments);
+    check_bundle_source(source, pin, *segments);
+  }
   return source;
 }
 
 void check_bundle_source(AuditSource& source, const std::optional<std::string>& pin) {
+  SegmentCheck segments(source.segments);
+  for (const auto& e : source.events) segments.add(e);
+  check_bundle_source(source, pin, segments);
+}
+
+namespace {
+
+void check_bundle_source(AuditSource& source, const std::optional<std::string>& pin,
+                         SegmentCheck& segments) {
   auto& v = source.verification;
   if (v.intact() && v.unsigned_events > 0) {
     v.problems.push_back(
@@ -391,8 +562,10 @@ void check_bundle_source(AuditSource& source, const std::optional<std::string>& 
                                        source.key->fingerprint(), *pin)}});
   }
   if (!source.key && v.key) source.key = v.key;
-  check_segments(source);
+  v.problems.insert(v.problems.end(), segments.problems().begin(), segments.problems().end());
 }
+
+}  // namespace
 
 nlohmann::json compliance_to_json(const std::vector<ComplianceRule>& rules) {
   nlohmann::json j = nlohmann::json::object();
@@ -430,14 +603,28 @@ std::optional<std::vector<ComplianceRule>> compliance_from_json(const nlohmann::
 }
 
 AuditSource read_database(SQLite::Database& db, const StationConfig& config,
-                          const std::optional<std::string>& pin) {
+                          const std::optional<std::string>& pin, bool keep_events) {
   AuditSource source;
   source.label = config.database.string();
   source.station = station_of(config);
   source.key = StationKey::load_public(config.keys);
   source.compliance = config.compliance;
-  // The events are read once, by the verification, and kept.
-  source.verification = verify_database(db, pin, &source.events);
+  // The station's name as the daemon recorded it at its last start: the name of a database
+  // read without its station's config.
+  std::string recorded;
+  auto station_name = [&](const ChainEvent& e) {
+    if (e.table != "station_events" || !source.station.name.empty()) return;
+    auto p = nlohmann::json::parse(e.payload, nullptr, false);
+    if (p.is_discarded() || p["row"].value("kind", "") != "daemon_started") return;
+    auto detail = nlohmann::json::parse(p["row"].value("detail", "{}"), nullptr, false);
+    if (detail.is_object() && detail.contains("station") && detail["station"].is_string()) {
+      recorded = detail["station"].get<std::string>();
+    }
+  };
+  // The events are read once, by the verification, and kept when asked.
+  source.verification =
+      verify_database(db, pin, keep_events ? &source.events : nullptr, station_name);
+  if (source.station.name.empty()) source.station.name = recorded;
   if (source.key && source.verification.key && !(*source.key == *source.verification.key)) {
     source.verification.problems.push_back(
         {0,

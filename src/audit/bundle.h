@@ -40,12 +40,17 @@ ExportResult write_bundle(SQLite::Database& db, const StationConfig& config,
                           const ExportRequest& request);
 
 /// Reads and verifies a bundle. Throws UserError naming the file and line for anything that
-/// is not a well-formed bundle (cut short, damaged, foreign).
-AuditSource read_bundle(const std::filesystem::path& file, const std::optional<std::string>& pin);
+/// is not a well-formed bundle (cut short, damaged, foreign). Without `keep_events` the events
+/// are verified and checked as they are read and not kept (`audit verify`: a long log need
+/// not fit in memory).
+AuditSource read_bundle(const std::filesystem::path& file, const std::optional<std::string>& pin,
+                        bool keep_events = true);
 
-/// The station's database as an audit source, verified (station facts from its config).
+/// The station's database as an audit source, verified (station facts from its config; with
+/// no station name there, the name the daemon recorded at its last start). `keep_events` as
+/// for read_bundle().
 AuditSource read_database(SQLite::Database& db, const StationConfig& config,
-                          const std::optional<std::string>& pin);
+                          const std::optional<std::string>& pin, bool keep_events = true);
 
 /// The checks of a bundle beyond its chain, once the verifier has finished: an unsigned tail
 /// (a cut end), a header key that did not sign, a key that is not the pinned one, segment

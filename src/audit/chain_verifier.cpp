@@ -3,11 +3,13 @@
 #include <SQLiteCpp/Statement.h>
 #include <date/date.h>
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "audit/checkpoint.h"
+#include "audit/payload_fields.h"
 
 namespace loaxa {
 namespace {
@@ -48,6 +50,56 @@ std::string field_changes(const std::string& then, const std::string& now) {
   std::string out;
   for (const auto& c : changes) out += (out.empty() ? "" : "; ") + c;
   return out;
+}
+
+// The payload fields verification reads. simdjson reads the plain JSON loaxa writes; anything
+// else (not JSON, a field of another type) is read by nlohmann as before, the reference: the
+// same values, the same exceptions.
+thread_local simdjson::dom::parser payload_parser;
+
+/// What check_checkpoint reads of a checkpoint's row ("" and -1, 0 where it has none).
+struct CheckpointRow {
+  std::string public_key;
+  std::string signature;
+  std::string head_hash;
+  std::int64_t head_seq = -1;
+  std::int64_t at_us = 0;
+};
+
+CheckpointRow checkpoint_row(const std::string& payload) {
+  if (const auto row = payload_row(payload_parser, payload)) {
+    const auto key = row_text(*row, "public_key", "");
+    const auto signature = row_text(*row, "signature", "");
+    const auto head_hash = row_text(*row, "head_hash", "");
+    const auto head_seq = row_integer(*row, "head_seq", -1);
+    const auto at_us = row_integer(*row, "at_us", 0);
+    if (key && signature && head_hash && head_seq && at_us) {
+      return {std::string(*key), std::string(*signature), std::string(*head_hash), *head_seq,
+              *at_us};
+    }
+  }
+  auto p = nlohmann::json::parse(payload, nullptr, false);
+  const auto& row = p.is_discarded() ? nlohmann::json() : p["row"];
+  if (!row.is_object()) return {};
+  return {row.value("public_key", ""), row.value("signature", ""), row.value("head_hash", ""),
+          row.value("head_seq", std::int64_t{-1}), row.value("at_us", std::int64_t{0})};
+}
+
+/// row.kind of a station event's payload ("" where it has none).
+std::string station_event_kind(const std::string& payload) {
+  if (const auto row = payload_row(payload_parser, payload)) {
+    if (const auto kind = row_text(*row, "kind", "")) return std::string(*kind);
+  }
+  auto p = nlohmann::json::parse(payload, nullptr, false);
+  return p.is_discarded() ? "" : p["row"].value("kind", "");
+}
+
+/// The finding for checkpoint `e` whose signature is bad.
+Text bad_signature_text(const ChainEvent& e) {
+  return {fmt::format("{}: chữ ký không hợp lệ — chuỗi trước nó đã bị viết lại",
+                      describe_event(e, Lang::kVi)),
+          fmt::format("{}: bad signature — the chain before it was rewritten",
+                      describe_event(e, Lang::kEn))};
 }
 
 }  // namespace
@@ -130,65 +182,99 @@ void ChainVerifier::add(const ChainEvent& e) {
   if (e.table == "checkpoints") {
     check_checkpoint(e);
   } else if (e.table == "station_events") {
-    auto payload = nlohmann::json::parse(e.payload, nullptr, false);
-    if (!payload.is_discarded() && payload["row"].value("kind", "") == "daemon_stopped") {
-      pending_shutdown_ = e;
-    }
+    if (station_event_kind(e.payload) == "daemon_stopped") pending_shutdown_ = e;
   }
   previous_ = e.hash;
 }
 
 void ChainVerifier::check_checkpoint(const ChainEvent& e) {
-  const std::string vi = describe_event(e, Lang::kVi);
-  const std::string en = describe_event(e, Lang::kEn);
-  auto payload = nlohmann::json::parse(e.payload, nullptr, false);
-  const auto& row = payload.is_discarded() ? nlohmann::json() : payload["row"];
-  auto str = [&](const char* k) { return row.is_object() ? row.value(k, "") : ""; };
-  const auto key = public_key_from_hex(str("public_key"));
-  const auto signature = signature_from_hex(str("signature"));
-  const std::int64_t head_seq = row.is_object() ? row.value("head_seq", std::int64_t{-1}) : -1;
-  const std::int64_t at_us = row.is_object() ? row.value("at_us", std::int64_t{0}) : 0;
+  // Described only when something is wrong: a log has a checkpoint every few events.
+  const auto vi = [&] { return describe_event(e, Lang::kVi); };
+  const auto en = [&] { return describe_event(e, Lang::kEn); };
+  const CheckpointRow row = checkpoint_row(e.payload);
+  const auto key = public_key_from_hex(row.public_key);
+  const auto signature = signature_from_hex(row.signature);
+  const std::int64_t head_seq = row.head_seq;
+  const std::int64_t at_us = row.at_us;
   if (!key || !signature) {
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: điểm ký hỏng (thiếu khoá hoặc chữ ký)", vi),
-                    fmt::format("{}: damaged checkpoint (no key or signature)", en)});
+    problem(e.seq, {fmt::format("{}: điểm ký hỏng (thiếu khoá hoặc chữ ký)", vi()),
+                    fmt::format("{}: damaged checkpoint (no key or signature)", en())});
     return;
   }
-  if (head_seq != e.seq - 1 || str("head_hash") != to_hex(previous_)) {
+  if (head_seq != e.seq - 1 || row.head_hash != to_hex(previous_)) {
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: điểm ký không trỏ tới sự kiện ngay trước nó", vi),
-                    fmt::format("{}: the checkpoint does not cover the event just before it", en)});
+    problem(e.seq,
+            {fmt::format("{}: điểm ký không trỏ tới sự kiện ngay trước nó", vi()),
+             fmt::format("{}: the checkpoint does not cover the event just before it", en())});
     return;
   }
-  if (!verify_signature(*key, checkpoint_message(head_seq, to_hex(previous_), at_us), *signature)) {
+  Signed s{e.seq,
+           e.table,
+           e.row_id,
+           e.at,
+           *key,
+           *signature,
+           checkpoint_message(head_seq, to_hex(previous_), at_us)};
+  // A checkpoint refused for its key below is refused for its signature first when that is
+  // bad too, as a check in the order of the fields would.
+  auto bad_signature = [&] {
+    if (signature_good(s)) return false;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: chữ ký không hợp lệ — chuỗi trước nó đã bị viết lại", vi),
-                    fmt::format("{}: bad signature — the chain before it was rewritten", en)});
-    return;
-  }
+    problem(e.seq, bad_signature_text(e));
+    return true;
+  };
   if (pin_ && !matches_pin(*key, *pin_)) {
+    if (bad_signature()) return;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: ký bằng khoá {} chứ không phải khoá đã đăng ký {}", vi,
+    problem(e.seq, {fmt::format("{}: ký bằng khoá {} chứ không phải khoá đã đăng ký {}", vi(),
                                 key->fingerprint(), *pin_),
-                    fmt::format("{}: signed with key {}, not the registered key {}", en,
+                    fmt::format("{}: signed with key {}, not the registered key {}", en(),
                                 key->fingerprint(), *pin_)});
     return;
   }
   if (v_.key && !(*v_.key == *key)) {
+    if (bad_signature()) return;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: ký bằng khoá khác ({}) với các điểm ký trước ({})", vi,
+    problem(e.seq, {fmt::format("{}: ký bằng khoá khác ({}) với các điểm ký trước ({})", vi(),
                                 key->fingerprint(), v_.key->fingerprint()),
                     fmt::format("{}: signed with another key ({}) than earlier checkpoints ({})",
-                                en, key->fingerprint(), v_.key->fingerprint())});
+                                en(), key->fingerprint(), v_.key->fingerprint())});
     return;
   }
   v_.key = key;
   ++v_.checkpoints;
   v_.signed_through = e.seq;
   v_.last_checkpoint_at = e.at;
+  signed_.push_back(std::move(s));
+}
+
+bool ChainVerifier::signature_good(const Signed& s) const {
+  return verify_signature(s.key, s.message, s.signature);
+}
+
+void ChainVerifier::check_signatures() {
+  if (signed_.empty() || signature_good(signed_.back())) return;
+  std::size_t bad = 0;
+  while (signature_good(signed_[bad])) ++bad;
+  const Signed& s = signed_[bad];
+  // Verifying in order would have stopped here: what was found after it is not a finding.
+  v_.problems.clear();
+  broken_ = true;
+  problem(s.seq, bad_signature_text({s.seq, s.table, s.row_id, s.at, {}, {}}));
+  v_.checkpoints = static_cast<std::int64_t>(bad);
+  if (bad == 0) {
+    v_.key.reset();
+    v_.signed_through = 0;
+    v_.last_checkpoint_at.reset();
+  } else {
+    v_.signed_through = signed_[bad - 1].seq;
+    v_.last_checkpoint_at = signed_[bad - 1].at;
+  }
 }
 
 Verification ChainVerifier::finish() {
+  check_signatures();
   if (!broken_ && pending_shutdown_) {
     problem(pending_shutdown_->seq + 1,
             {fmt::format("thiếu điểm ký khi dừng lúc {} — điểm ký cuối đã bị xoá",
@@ -227,7 +313,8 @@ Verification ChainVerifier::finish() {
 }
 
 Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin,
-                             std::vector<ChainEvent>* events) {
+                             std::vector<ChainEvent>* events,
+                             const std::function<void(const ChainEvent&)>& each) {
   if (!AuditChain(db).exists()) {
     Verification v;
     v.problems.push_back({0,
@@ -242,7 +329,7 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
   std::vector<ChainProblem> row_problems;
   SQLite::Statement q(db, std::string(kChainEventSelect) + "ORDER BY seq");
   while (q.executeStep()) {
-    const ChainEvent e = read_chain_event(q);
+    ChainEvent e = read_chain_event(q);
     const auto& tables = chained_tables();
     if (std::find(tables.begin(), tables.end(), e.table) == tables.end()) {
       row_problems.push_back(
@@ -271,7 +358,8 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
       }
     }
     verifier.add(e);
-    if (events != nullptr) events->push_back(e);
+    if (each) each(e);
+    if (events != nullptr) events->push_back(std::move(e));
   }
   Verification v = verifier.finish();
   for (const auto& r : unchained_rows(db)) {

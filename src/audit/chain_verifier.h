@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,15 @@ struct Verification {
 
 /// Feeds events in stored order; stops hashing at the first break (what follows cannot be
 /// trusted) but keeps counting.
+///
+/// Every checkpoint is checked as it comes (it covers the event just before it, carries the
+/// pinned key, the same key as the others); its Ed25519 signature is checked in finish(), and
+/// only the last one's when that one is good: it signs the head hash, which commits through
+/// SHA-256 to every event before it, earlier checkpoints and their signatures included, so a
+/// good last signature vouches for all of them as one per checkpoint would (an Ed25519
+/// verification costs as much as hashing ~25 KiB, and a log has one checkpoint every few
+/// events). When it is bad, the signatures are checked in order and the first bad one is
+/// reported, as a checkpoint-by-checkpoint verification reports it.
 class ChainVerifier {
  public:
   /// `previous` is the hash before `first_seq` (zeros from the start of a log); `pin` a
@@ -52,6 +62,18 @@ class ChainVerifier {
  private:
   void problem(std::int64_t seq, Text what);
   void check_checkpoint(const ChainEvent& e);
+  /// A checkpoint whose signature finish() checks.
+  struct Signed {
+    std::int64_t seq = 0;
+    std::string table;
+    std::int64_t row_id = 0;
+    Instant at{};
+    PublicKey key;
+    SignatureBytes signature{};
+    std::string message;
+  };
+  bool signature_good(const Signed& s) const;
+  void check_signatures();
 
   Verification v_;
   Sha256 previous_;
@@ -59,13 +81,16 @@ class ChainVerifier {
   std::optional<std::string> pin_;
   bool broken_ = false;
   std::optional<ChainEvent> pending_shutdown_;  ///< a clean stop waiting for its checkpoint
+  std::vector<Signed> signed_;  ///< the checkpoints counted so far, signatures not yet checked
 };
 
 /// Verifies the station's database: the chain, the signatures, and that every chained row
 /// still says what was chained and that no row was added outside the chain. The events read
-/// are appended to `events` when given (reports use them without reading the chain again).
+/// are appended to `events` when given (reports use them without reading the chain again),
+/// and shown to `each` when given.
 Verification verify_database(SQLite::Database& db, const std::optional<std::string>& pin,
-                             std::vector<ChainEvent>* events = nullptr);
+                             std::vector<ChainEvent>* events = nullptr,
+                             const std::function<void(const ChainEvent&)>& each = nullptr);
 
 /// "event #12 (broadcasts 7, 2026-11-20 07:00:00)": how problems name an event.
 std::string describe_event(const ChainEvent& e, Lang lang);

@@ -186,7 +186,7 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
   verify->callback([&ctx] {
     const std::optional<std::string> pin =
         verify_pin.empty() ? std::nullopt : std::optional<std::string>(verify_pin);
-    const auto sources = read_audit_input(ctx, verify_input, pin);
+    const auto sources = read_audit_input(ctx, verify_input, pin, /*keep_events=*/false);
     const AuditSource& s = sources.front();
     print_verification(ctx, s, verify_json);
     if (!s.verification.intact()) ctx.exit_code = kExitBroken;

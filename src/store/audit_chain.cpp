@@ -5,6 +5,8 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -57,8 +59,25 @@ bool from_hex(std::string_view hex, unsigned char* out, std::size_t size) {
 }
 
 std::optional<Sha256> sha256_from_hex(std::string_view hex) {
+  // Hashes are public: no need for sodium_hex2bin's constant time, and every event has one.
+  static constexpr auto kDigit = [] {
+    std::array<signed char, 256> t{};
+    t.fill(-1);
+    for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<signed char>(c);
+    for (int c = 0; c < 6; ++c) {
+      t['a' + c] = static_cast<signed char>(10 + c);
+      t['A' + c] = static_cast<signed char>(10 + c);
+    }
+    return t;
+  }();
   Sha256 out{};
-  if (!from_hex(hex, out.data(), out.size())) return std::nullopt;
+  if (hex.size() != 2 * out.size()) return std::nullopt;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = kDigit[static_cast<unsigned char>(hex[2 * i])];
+    const int lo = kDigit[static_cast<unsigned char>(hex[2 * i + 1])];
+    if ((hi | lo) < 0) return std::nullopt;
+    out[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
   return out;
 }
 
@@ -74,6 +93,9 @@ ChainEvent read_chain_event(SQLite::Statement& q) {
 }
 
 Sha256 chain_hash(const Sha256& previous, std::string_view payload) {
+  // libsodium's SHA-256 is portable C; OpenSSL's, with the CPU's SHA instructions, made a
+  // verification ~15% cheaper but mapped 3.4 MB of libcrypto into the idle daemon
+  // (BENCHMARKS.md, rows 4 and 5).
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
   crypto_hash_sha256_update(&state, previous.data(), previous.size());
@@ -102,54 +124,112 @@ std::optional<std::string> canonical_row(SQLite::Database& db, std::string_view 
   return CanonicalRows(db).encode(table, row_id, seq);
 }
 
+namespace {
+
+/// Appends `s` as nlohmann's dump() writes a string (ensure_ascii off, invalid UTF-8 replaced).
+/// ASCII text is escaped here; anything else goes through nlohmann itself, so the output is
+/// the same byte for byte.
+void append_string(std::string& out, std::string_view s) {
+  for (const unsigned char c : s) {
+    if (c < 0x20 || c >= 0x80) {
+      out += nlohmann::json(std::string(s))
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+void append_integer(std::string& out, std::int64_t n) {
+  char digits[24];
+  const auto end = std::to_chars(std::begin(digits), std::end(digits), n).ptr;
+  out.append(digits, end);
+}
+
+}  // namespace
+
+struct CanonicalRows::Table {
+  std::string name;
+  std::unique_ptr<SQLite::Statement> query;
+  std::vector<int> order;         ///< column indexes, by column name
+  std::vector<std::string> keys;  ///< "\"name\":" of each, in that order
+};
+
 CanonicalRows::CanonicalRows(SQLite::Database& db) : db_(db) {}
 CanonicalRows::~CanonicalRows() = default;
 
 std::optional<std::string> CanonicalRows::encode(std::string_view table, std::int64_t row_id,
                                                  std::int64_t seq) {
   const TableInfo& t = info(table);
-  SQLite::Statement* found = nullptr;
-  for (auto& [name, statement] : statements_) {
-    if (name == t.name) found = statement.get();
+  Table* found = nullptr;
+  for (auto& candidate : tables_) {
+    if (candidate.name == t.name) found = &candidate;
   }
   if (!found) {
-    statements_.emplace_back(t.name,
-                             std::make_unique<SQLite::Statement>(
-                                 db_, fmt::format("SELECT * FROM {} WHERE {} = ?", t.name, t.key)));
-    found = statements_.back().second.get();
+    Table fresh{t.name,
+                std::make_unique<SQLite::Statement>(
+                    db_, fmt::format("SELECT * FROM {} WHERE {} = ?", t.name, t.key)),
+                {},
+                {}};
+    const int columns = fresh.query->getColumnCount();
+    for (int i = 0; i < columns; ++i) fresh.order.push_back(i);
+    // The order of nlohmann's object (a std::map): one text for one row, whoever computes it.
+    std::sort(fresh.order.begin(), fresh.order.end(), [&](int a, int b) {
+      return std::string(fresh.query->getColumnName(a)) <
+             std::string(fresh.query->getColumnName(b));
+    });
+    for (const int i : fresh.order) {
+      std::string key;
+      append_string(key, fresh.query->getColumnName(i));
+      fresh.keys.push_back(key + ':');
+    }
+    tables_.push_back(std::move(fresh));
+    found = &tables_.back();
   }
-  SQLite::Statement& q = *found;
+  SQLite::Statement& q = *found->query;
   q.reset();
   q.bind(1, static_cast<int64_t>(row_id));
   if (!q.executeStep()) return std::nullopt;
-  nlohmann::json row = nlohmann::json::object();
-  for (int i = 0; i < q.getColumnCount(); ++i) {
-    const SQLite::Column c = q.getColumn(i);
-    const std::string name = c.getName();
+  // Written directly rather than through a JSON tree, as nlohmann's dump(): compact, keys
+  // sorted. Each row is encoded once at write and once per verification.
+  std::string out = "{\"row\":{";
+  for (std::size_t k = 0; k < found->order.size(); ++k) {
+    if (k > 0) out += ',';
+    out += found->keys[k];
+    const SQLite::Column c = q.getColumn(found->order[k]);
     switch (c.getType()) {
       case SQLITE_INTEGER:
-        row[name] = static_cast<std::int64_t>(c.getInt64());
+        append_integer(out, c.getInt64());
         break;
       case SQLITE_FLOAT:
-        row[name] = c.getDouble();
+        out += nlohmann::json(c.getDouble()).dump();
         break;
-      case SQLITE_TEXT:
-        row[name] = c.getString();
+      case SQLITE_TEXT: {
+        const char* text = c.getText();  // before getBytes(), as SQLite asks
+        append_string(out, std::string_view(text, static_cast<std::size_t>(c.getBytes())));
         break;
+      }
       case SQLITE_BLOB:
-        row[name] = "x'" +
-                    to_hex(static_cast<const unsigned char*>(c.getBlob()),
-                           static_cast<std::size_t>(c.getBytes())) +
-                    "'";
+        append_string(out, "x'" +
+                               to_hex(static_cast<const unsigned char*>(c.getBlob()),
+                                      static_cast<std::size_t>(c.getBytes())) +
+                               "'");
         break;
       default:
-        row[name] = nullptr;
+        out += "null";
     }
   }
-  nlohmann::json event = {{"row", std::move(row)}, {"seq", seq}, {"table", t.name}};
-  // Keys come out sorted (nlohmann's object is a std::map) and without whitespace: one text
-  // for one row, whoever computes it.
-  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += "},\"seq\":";
+  append_integer(out, seq);
+  out += ",\"table\":";
+  append_string(out, t.name);
+  out += '}';
+  return out;
 }
 
 bool AuditChain::exists() const {

@@ -79,8 +79,9 @@ class CanonicalRows {
   std::optional<std::string> encode(std::string_view table, std::int64_t row_id, std::int64_t seq);
 
  private:
+  struct Table;
   SQLite::Database& db_;
-  std::vector<std::pair<std::string, std::unique_ptr<SQLite::Statement>>> statements_;
+  std::vector<Table> tables_;
 };
 
 /// For each chained table: the keys of rows that should be chained but have no event.

@@ -264,7 +264,9 @@ std::unique_ptr<SQLite::Database> open_database_readonly(const std::filesystem::
                                  file.string())});
   }
   try {
-    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY);
+    // One thread per read-only connection (the CLI's): SQLite's own locking is not needed.
+    auto db = std::make_unique<SQLite::Database>(file.string(),
+                                                 SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
     db->exec("PRAGMA busy_timeout = 5000");
     if (db->execAndGet("PRAGMA application_id").getInt() != kApplicationId) {
       not_ours(file, "application_id");

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "audit/checkpoint.h"
 #include "audit/station_key.h"
@@ -104,6 +105,77 @@ TEST_F(ChainTest, APinnedFingerprintRejectsAnotherKey) {
   ASSERT_FALSE(v.intact());
   EXPECT_NE(v.problems[0].what.en.find("not the registered key"), std::string::npos)
       << v.problems[0].what.en;
+}
+
+/// Recomputes the hashes from events[from] on, each checkpoint pointed at its new head, as a
+/// forger without the key would: only the signatures are left wrong.
+void rechain(std::vector<ChainEvent>& events, std::size_t from) {
+  Sha256 previous = from == 0 ? Sha256{} : events[from - 1].hash;
+  for (std::size_t i = from; i < events.size(); ++i) {
+    auto& e = events[i];
+    if (e.table == "checkpoints") {
+      auto p = nlohmann::json::parse(e.payload);
+      p["row"]["head_hash"] = to_hex(previous);
+      e.payload = p.dump();
+    }
+    e.hash = chain_hash(previous, e.payload);
+    previous = e.hash;
+  }
+}
+
+/// Someone without the key edits an event between two checkpoints and rebuilds everything after
+/// it, each later checkpoint pointed at its new head: every link and head checks out, and only
+/// the signatures tell. The verifier checks the last signature; finding it bad, it reports the
+/// first bad one, where the rewrite begins, and what was signed before it.
+TEST_F(ChainTest, ARehashedRewriteIsReportedAtTheFirstCheckpointItInvalidates) {
+  const auto key = StationKey::load_or_create(dir_ / "keys");
+  broadcast(1000, Outcome::kCompleted);
+  write_checkpoint(*db_, key, Instant{std::chrono::seconds{1500}}, "daily");  // seq 3
+  broadcast(2000, Outcome::kMissed);                                          // seq 4, 5
+  write_checkpoint(*db_, key, Instant{std::chrono::seconds{2500}}, "daily");  // seq 6
+  broadcast(3000, Outcome::kCompleted);
+  write_checkpoint(*db_, key, Instant{std::chrono::seconds{3500}}, "daily");  // seq 9
+  std::vector<ChainEvent> events;
+  ASSERT_TRUE(verify_database(*db_, std::nullopt, &events).intact());
+  ASSERT_EQ(events.size(), 9u);
+
+  auto feed = [](const std::vector<ChainEvent>& events) {
+    ChainVerifier verifier(Sha256{}, 1, std::nullopt);
+    for (const auto& e : events) verifier.add(e);
+    return verifier.finish();
+  };
+  auto rewritten = events;
+  const auto at = rewritten[4].payload.find("\"outcome\":\"missed\"");
+  ASSERT_NE(at, std::string::npos);
+  rewritten[4].payload.replace(at, 18, "\"outcome\":\"completed\"");
+  rechain(rewritten, 4);
+  auto v = feed(rewritten);
+  ASSERT_EQ(v.problems.size(), 1u);
+  EXPECT_EQ(v.problems[0].seq, 6);
+  EXPECT_NE(v.problems[0].what.en.find("event #6 (checkpoints 2"), std::string::npos)
+      << v.problems[0].what.en;
+  EXPECT_NE(v.problems[0].what.en.find("bad signature"), std::string::npos)
+      << v.problems[0].what.en;
+  EXPECT_EQ(v.checkpoints, 1);
+  EXPECT_EQ(v.signed_through, 3);
+  EXPECT_EQ(v.events, 9);
+
+  // The same rewrite cut after its first bad checkpoint: the last checkpoint is the bad one.
+  rewritten.resize(6);
+  v = feed(rewritten);
+  ASSERT_EQ(v.problems.size(), 1u);
+  EXPECT_EQ(v.problems[0].seq, 6);
+  EXPECT_EQ(v.signed_through, 3);
+
+  // Rewritten from the start: no signature holds, and none is counted.
+  events[0].payload += " ";
+  rechain(events, 0);
+  v = feed(events);
+  ASSERT_EQ(v.problems.size(), 1u);
+  EXPECT_EQ(v.problems[0].seq, 3);
+  EXPECT_EQ(v.checkpoints, 0);
+  EXPECT_EQ(v.signed_through, 0);
+  EXPECT_FALSE(v.key.has_value());
 }
 
 TEST_F(ChainTest, KeyIsCreatedOnceWithPrivateFileMode0600) {
