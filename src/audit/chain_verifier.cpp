@@ -82,7 +82,7 @@ CheckpointRow checkpoint_row(const std::string& payload) {
   const auto& row = p.is_discarded() ? nlohmann::json() : p["row"];
   if (!row.is_object()) return {};
   return {row.value("public_key", ""), row.value("signature", ""), row.value("head_hash", ""),
-          row.value("head_seq", std::int64_t{-1}), row.value("at_us", std::int64_t{0})};
+          integer_or(row, "head_seq", -1), integer_or(row, "at_us", 0)};
 }
 
 /// row.kind of a station event's payload ("" where it has none).

@@ -14,6 +14,7 @@
 
 #include "audit/bundle.h"
 #include "audit/chain_verifier.h"
+#include "audit/payload_fields.h"
 
 namespace loaxa {
 namespace fs = std::filesystem;
@@ -80,7 +81,8 @@ StationInfo station_from(const nlohmann::json& j) {
   s.timezone = j.value("timezone", "Asia/Ho_Chi_Minh");
   if (j.contains("zones") && j["zones"].is_array()) {
     for (const auto& z : j["zones"]) {
-      s.zones.push_back({z.value("name", ""), z.value("channels", std::vector<int>{})});
+      s.zones.push_back({z.value("name", ""), z.contains("channels") ? channel_list(z["channels"])
+                                                                     : std::vector<int>{}});
     }
   }
   return s;
@@ -291,6 +293,9 @@ std::vector<AuditSource> read_merged(const fs::path& file, const std::optional<s
       check_bundle_source(source, pin);
     }
   } catch (const SQLite::Exception& e) {
+    throw UserError({fmt::format("{}: tệp gộp hỏng ({})", file.string(), e.what()),
+                     fmt::format("{}: damaged merged file ({})", file.string(), e.what())});
+  } catch (const nlohmann::json::exception& e) {
     throw UserError({fmt::format("{}: tệp gộp hỏng ({})", file.string(), e.what()),
                      fmt::format("{}: damaged merged file ({})", file.string(), e.what())});
   }

@@ -1,5 +1,9 @@
 #include "audit/payload_fields.h"
 
+#include <fmt/format.h>
+
+#include <climits>
+
 namespace loaxa {
 
 std::optional<simdjson::dom::object> payload_row(simdjson::dom::parser& parser,
@@ -25,6 +29,34 @@ std::optional<std::int64_t> row_integer(simdjson::dom::object row, std::string_v
   std::int64_t n = 0;
   if (value.get_int64().get(n)) return std::nullopt;
   return n;
+}
+
+std::int64_t checked_integer(const nlohmann::json& v, std::string_view what) {
+  if (!v.is_number_integer() ||
+      (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+    throw nlohmann::json::type_error::create(
+        302, fmt::format("{} is not a whole number in range: {}", what, v.dump()), &v);
+  }
+  return v.get<std::int64_t>();
+}
+
+std::int64_t integer_or(const nlohmann::json& j, const char* key, std::int64_t missing) {
+  const auto it = j.find(key);
+  return it == j.end() ? missing : checked_integer(*it, key);
+}
+
+std::vector<int> channel_list(const nlohmann::json& v) {
+  if (!v.is_array()) throw nlohmann::json::type_error::create(302, "channels is not a list", &v);
+  std::vector<int> out;
+  for (const auto& c : v) {
+    const std::int64_t n = checked_integer(c, "channel");
+    if (n < 1 || n > 1024) {
+      throw nlohmann::json::out_of_range::create(
+          401, fmt::format("channel {} is not between 1 and 1024", n), &c);
+    }
+    out.push_back(static_cast<int>(n));
+  }
+  return out;
 }
 
 }  // namespace loaxa

@@ -7,9 +7,11 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace loaxa {
 
@@ -23,5 +25,17 @@ std::optional<std::string_view> row_text(simdjson::dom::object row, std::string_
 /// row.`key` as an integer, `missing` where the row has no such key.
 std::optional<std::int64_t> row_integer(simdjson::dom::object row, std::string_view key,
                                         std::int64_t missing);
+
+// nlohmann's get<std::int64_t>() converts a floating-point value (1e300) with undefined
+// behaviour, and get<int>() truncates a large one: a file from anywhere is read through these
+// instead (found by loaxa_fuzz_bundle).
+
+/// `v` as an integer; nlohmann's type_error naming `what` for a float, a string or a number
+/// past int64 (the readers turn it into a message naming the file and line).
+std::int64_t checked_integer(const nlohmann::json& v, std::string_view what);
+/// j[`key`] through checked_integer, `missing` where `j` has no such key.
+std::int64_t integer_or(const nlohmann::json& j, const char* key, std::int64_t missing);
+/// A zone's "channels": channel numbers from 1 to 1024, else nlohmann's out_of_range/type_error.
+std::vector<int> channel_list(const nlohmann::json& v);
 
 }  // namespace loaxa

@@ -410,6 +410,9 @@ TEST_F(TamperTest, DamagedBundlesGiveAClearErrorNeverACrash) {
          s.replace(s.find("\"row_id\":"), 9, "\"row_id\":18446744073709551615,\"old\":");
        },
        "row_id is not a whole number in range"},
+      {"channel_fraction",
+       [](std::string& s) { s.replace(s.find("\"channels\":["), 12, "\"channels\":[0.5,"); },
+       "channel is not a whole number in range: 0.5"},
   };
   for (const auto& d : damages) {
     std::string text = good;
