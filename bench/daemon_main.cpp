@@ -13,6 +13,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "station_fixture.h"
 #include "test_support.h"
@@ -63,6 +66,42 @@ Sample sample(pid_t pid) {
   return s;
 }
 
+/// Where the resident memory is: kB per mapped file (or [heap], [stack], anonymous), largest
+/// first, from /proc/PID/smaps; for the finding when the row moves.
+std::string rss_by_mapping(pid_t pid) {
+  std::ifstream smaps(fs::path("/proc") / std::to_string(pid) / "smaps");
+  std::vector<std::pair<std::string, long>> by_name;
+  std::string name;
+  for (std::string line; std::getline(smaps, line);) {
+    if (line.rfind("Rss:", 0) == 0) {
+      const long kb = std::atol(line.c_str() + 4);
+      auto it = std::find_if(by_name.begin(), by_name.end(),
+                             [&](const auto& e) { return e.first == name; });
+      if (it == by_name.end()) {
+        by_name.emplace_back(name, kb);
+      } else {
+        it->second += kb;
+      }
+    } else if (const auto first = line.substr(0, line.find(' '));
+               first.find('-') != std::string::npos && first.back() != ':') {
+      // A mapping's header: "start-end perms offset dev inode [path]".
+      std::istringstream f(line);
+      std::string skip;
+      for (int i = 0; i < 5; ++i) f >> skip;
+      std::getline(f >> std::ws, name);
+      if (name.empty()) name = "(anonymous)";
+      name = name.substr(name.rfind('/') + 1);
+    }
+  }
+  std::sort(by_name.begin(), by_name.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (const auto& [n, kb] : by_name) {
+    if (kb >= 100) out += "  " + std::to_string(kb) + " kB " + n + "\n";
+  }
+  return out;
+}
+
 int run_idle(int seconds) {
   Station station("loaxa-bench-idle-");
   station.import_chirp("chirp", 1.0, "b");
@@ -83,12 +122,14 @@ int run_idle(int seconds) {
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
   const Sample after = sample(pid);
   const long rss = status_field(fs::path("/proc") / std::to_string(pid) / "status", "VmRSS");
+  const std::string where = rss_by_mapping(pid);
   const bool alive = station.daemon_running();
   station.stop_daemon();
   if (!alive) {
     std::fprintf(stderr, "loaxad died\n%s\n", station.daemon().transcript().c_str());
     return 1;
   }
+  std::fprintf(stderr, "idle: resident memory by mapping (>= 100 kB):\n%s", where.c_str());
   std::printf("idle rss_kb=%ld wakeups_per_min=%.1f threads=%d cpu_s=%.3f\n", rss,
               static_cast<double>(after.switches - before.switches) * 60.0 / seconds, after.threads,
               after.cpu_s - before.cpu_s);

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libboost-dev portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev
-  libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libtomlplusplus-dev libcli11-dev
+  libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev nettle-dev libtomlplusplus-dev libcli11-dev
   nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev
   libsystemd-dev

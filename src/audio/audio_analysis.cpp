@@ -18,6 +18,7 @@
 
 #include "audio/sound_file.h"
 #include "audio/true_peak_meter.h"
+#include "core/sha256.h"
 
 namespace loaxa {
 namespace {
@@ -132,24 +133,19 @@ std::string to_hex(const unsigned char* bytes, std::size_t n) {
 
 std::optional<std::string> hash_file(const fs::path& file, std::uintmax_t size,
                                      const ProgressFn& progress, std::string& error) {
-  if (sodium_init() < 0) {
-    error = "libsodium";
-    return std::nullopt;
-  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     error = std::strerror(errno);
     return std::nullopt;
   }
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  Sha256Hasher hasher;
   std::vector<char> buf(kHashChunkBytes);
   std::uintmax_t done = 0;
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
     if (got == 0) break;
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()), got);
+    hasher.update(buf.data(), got);
     done += got;
     if (progress && size > 0) progress(kHashShare * static_cast<double>(done) / size);
   }
@@ -157,8 +153,7 @@ std::optional<std::string> hash_file(const fs::path& file, std::uintmax_t size,
     error = std::strerror(errno);
     return std::nullopt;
   }
-  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256_final(&state, digest.data());
+  const Sha256 digest = hasher.finish();
   return to_hex(digest.data(), digest.size());
 }
 

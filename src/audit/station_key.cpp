@@ -67,10 +67,9 @@ std::string PublicKey::hex() const {
 }
 
 std::string PublicKey::fingerprint() const {
-  ensure_sodium();
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, bytes.data(), bytes.size());
-  std::string hex = to_hex(digest, 8);
+  Sha256Hasher h;
+  h.update(bytes.data(), bytes.size());
+  const std::string hex = to_hex(h.finish().data(), 8);
   std::string out;
   for (std::size_t i = 0; i < hex.size(); ++i) {
     if (i && i % 4 == 0) out += '-';

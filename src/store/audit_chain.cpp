@@ -93,17 +93,10 @@ ChainEvent read_chain_event(SQLite::Statement& q) {
 }
 
 Sha256 chain_hash(const Sha256& previous, std::string_view payload) {
-  // libsodium's SHA-256 is portable C; OpenSSL's, with the CPU's SHA instructions, made a
-  // verification ~15% cheaper but mapped 3.4 MB of libcrypto into the idle daemon
-  // (BENCHMARKS.md, rows 4 and 5).
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, previous.data(), previous.size());
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(payload.data()),
-                            payload.size());
-  Sha256 out{};
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  Sha256Hasher h;
+  h.update(previous.data(), previous.size());
+  h.update(payload);
+  return h.finish();
 }
 
 const std::vector<std::string>& chained_tables() {

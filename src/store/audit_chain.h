@@ -25,11 +25,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/sha256.h"
 #include "core/time.h"
 
 namespace loaxa {
-
-using Sha256 = std::array<unsigned char, 32>;
 
 /// Lowercase hex (libsodium's sodium_bin2hex).
 std::string to_hex(const unsigned char* data, std::size_t size);

@@ -91,7 +91,7 @@ deb=$(ls "$work"/deb/loaxa_*.deb)
 echo "$deb"
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
 depends=$(dpkg-deb --field "$deb" Depends)
-for lib in libportaudio2 libsndfile1 libsqlite3-0 libsodium23 libsimdjson14 libsystemd0 \
+for lib in libportaudio2 libsndfile1 libsqlite3-0 libsodium23 libnettle8 libsimdjson14 libsystemd0 \
   libsoxr0; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib (dpkg-shlibdeps): $depends"
 done
