@@ -48,6 +48,10 @@ World& world() {
                                          << "[schedules]\ndir = \"schedules\"\n"
                                          << "[zones]\na = { channels = [1] }\n"
                                          << "[control]\nsocket = \"c.sock\"\n";
+    // loaxad refuses to start without a programme; this one's tag has no segment yet.
+    std::ofstream(w->dir / "schedules" / "cchc.toml")
+        << "[programme]\nid = \"cchc\"\ntitle = \"CCHC\"\n"
+        << "[[slot]]\ndays = [\"daily\"]\nat = [\"12:00\"]\nplay = { tag = \"cchc\" }\n";
     loaxa::StationConfig config = loaxa::load_config(w->dir / "loaxa.toml");
     w->socket = config.control_socket;
     loaxa::DaemonOptions options;
