@@ -211,14 +211,15 @@ bool SegmentCheck::add_fast(const ChainEvent& e) {
 void SegmentCheck::add(const ChainEvent& e) {
   if (e.table != "segments" && e.table != "broadcasts") return;
   if (add_fast(e)) return;
-  auto p = nlohmann::json::parse(e.payload, nullptr, false);
-  if (p.is_discarded() || !p["row"].is_object()) return;
-  const auto& row = p["row"];
+  const auto p = nlohmann::json::parse(e.payload, nullptr, false);
+  const auto& row = row_of(p);
+  if (!row.is_object()) return;
   if (e.table == "segments") {
-    check_imported(e.seq, row.value("id", ""), row.value("sha256", ""), row.value("title", ""));
+    check_imported(e.seq, text_or(row, "id", ""), text_or(row, "sha256", ""),
+                   text_or(row, "title", ""));
   } else {
-    auto ids = nlohmann::json::parse(row.value("segment_ids", "[]"), nullptr, false);
-    auto hashes = nlohmann::json::parse(row.value("segment_hashes", "[]"), nullptr, false);
+    auto ids = nlohmann::json::parse(text_or(row, "segment_ids", "[]"), nullptr, false);
+    auto hashes = nlohmann::json::parse(text_or(row, "segment_hashes", "[]"), nullptr, false);
     if (!ids.is_array() || !hashes.is_array() || ids.size() != hashes.size()) return;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (!ids[i].is_string() || !hashes[i].is_string()) continue;
@@ -398,19 +399,19 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
     ++number;
     if (line.size() > kMaxLine) bad_bundle(file, number, "dòng quá dài", "line too long");
     if (ended) bad_bundle(file, number, "còn dữ liệu sau dòng kết thúc", "data after the end line");
-    if (number > 1 && verifier) {
-      ChainEvent e;
-      if (read_event_line(parser, line, e)) {
-        add_event(std::move(e));
-        continue;
-      }
-    }
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      bad_bundle(file, number, "không phải JSON (tệp hỏng hoặc bị cắt?)",
-                 "not JSON (damaged or cut short?)");
-    }
     try {
+      if (number > 1 && verifier) {
+        ChainEvent e;
+        if (read_event_line(parser, line, e)) {
+          add_event(std::move(e));
+          continue;
+        }
+      }
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) {
+        bad_bundle(file, number, "không phải JSON (tệp hỏng hoặc bị cắt?)",
+                   "not JSON (damaged or cut short?)");
+      }
       if (number == 1) {
         if (j.value("format", "") != kFormat) {
           bad_bundle(file, number, "không phải gói xuất của loaxa", "not a loaxa export bundle");
@@ -595,9 +596,9 @@ AuditSource read_database(SQLite::Database& db, const StationConfig& config,
   std::string recorded;
   auto station_name = [&](const ChainEvent& e) {
     if (e.table != "station_events" || !source.station.name.empty()) return;
-    auto p = nlohmann::json::parse(e.payload, nullptr, false);
-    if (p.is_discarded() || p["row"].value("kind", "") != "daemon_started") return;
-    auto detail = nlohmann::json::parse(p["row"].value("detail", "{}"), nullptr, false);
+    const auto p = nlohmann::json::parse(e.payload, nullptr, false);
+    if (text_or(row_of(p), "kind", "") != "daemon_started") return;
+    auto detail = nlohmann::json::parse(text_or(row_of(p), "detail", "{}"), nullptr, false);
     if (detail.is_object() && detail.contains("station") && detail["station"].is_string()) {
       recorded = detail["station"].get<std::string>();
     }

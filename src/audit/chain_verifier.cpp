@@ -78,11 +78,12 @@ CheckpointRow checkpoint_row(const std::string& payload) {
               *at_us};
     }
   }
-  auto p = nlohmann::json::parse(payload, nullptr, false);
-  const auto& row = p.is_discarded() ? nlohmann::json() : p["row"];
+  const auto p = nlohmann::json::parse(payload, nullptr, false);
+  const auto& row = row_of(p);
   if (!row.is_object()) return {};
-  return {row.value("public_key", ""), row.value("signature", ""), row.value("head_hash", ""),
-          integer_or(row, "head_seq", -1), integer_or(row, "at_us", 0)};
+  return {text_or(row, "public_key", ""), text_or(row, "signature", ""),
+          text_or(row, "head_hash", ""), integer_or(row, "head_seq", -1),
+          integer_or(row, "at_us", 0)};
 }
 
 /// row.kind of a station event's payload ("" where it has none).
@@ -90,8 +91,7 @@ std::string station_event_kind(const std::string& payload) {
   if (const auto row = payload_row(payload_parser, payload)) {
     if (const auto kind = row_text(*row, "kind", "")) return std::string(*kind);
   }
-  auto p = nlohmann::json::parse(payload, nullptr, false);
-  return p.is_discarded() ? "" : p["row"].value("kind", "");
+  return text_or(row_of(nlohmann::json::parse(payload, nullptr, false)), "kind", "");
 }
 
 /// The finding for checkpoint `e` whose signature is bad.

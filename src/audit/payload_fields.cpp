@@ -45,6 +45,20 @@ std::int64_t integer_or(const nlohmann::json& j, const char* key, std::int64_t m
   return it == j.end() ? missing : checked_integer(*it, key);
 }
 
+std::string text_or(const nlohmann::json& j, const char* key, std::string_view missing) {
+  if (!j.is_object()) return std::string(missing);
+  const auto it = j.find(key);
+  if (it == j.end()) return std::string(missing);
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+const nlohmann::json& row_of(const nlohmann::json& payload) {
+  static const nlohmann::json kNone;
+  if (!payload.is_object()) return kNone;
+  const auto it = payload.find("row");
+  return it == payload.end() ? kNone : *it;
+}
+
 std::vector<int> channel_list(const nlohmann::json& v) {
   if (!v.is_array()) throw nlohmann::json::type_error::create(302, "channels is not a list", &v);
   std::vector<int> out;

@@ -335,6 +335,27 @@ TEST_F(TamperTest, BundleWithAnEditedEventIsBroken) {
   EXPECT_NE(r.out.find("content does not match its hash"), std::string::npos) << r.out;
 }
 
+// A chained field of another type than loaxa writes (a number where the segment's id belongs)
+// is an altered event like any other, not a crash: the JSON library's value() threw on it,
+// out of the reader (found by loaxa_fuzz_bundle).
+TEST_F(TamperTest, BundleWithAFieldOfAnotherTypeIsBroken) {
+  const fs::path b = bundle("retyped.loaxa");
+  auto lines = lines_of(b);
+  int edited = 0;
+  for (auto& l : lines) {
+    const auto p = l.find("\\\"id\\\":\\\"");
+    if (l.rfind("{\"event\"", 0) == 0 && p != std::string::npos) {
+      l.replace(p, 9, "\\\"id\\\":7,\\\"was\\\":\\\"");
+      ++edited;
+    }
+  }
+  ASSERT_GT(edited, 0);
+  write_lines(b, lines);
+  const auto r = verify({b.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("content does not match its hash"), std::string::npos) << r.out;
+}
+
 TEST_F(TamperTest, BundleWithADeletedEventIsBroken) {
   const fs::path b = bundle("deleted.loaxa");
   auto lines = lines_of(b);
