@@ -54,7 +54,7 @@ std::string field_changes(const std::string& then, const std::string& now) {
 
 // The payload fields verification reads. simdjson reads the plain JSON loaxa writes; anything
 // else (not JSON, a field of another type) is read by nlohmann as before, the reference: the
-// same values, the same exceptions.
+// same values.
 thread_local simdjson::dom::parser payload_parser;
 
 /// What check_checkpoint reads of a checkpoint's row ("" and -1, 0 where it has none).
@@ -81,9 +81,20 @@ CheckpointRow checkpoint_row(const std::string& payload) {
   const auto p = nlohmann::json::parse(payload, nullptr, false);
   const auto& row = row_of(p);
   if (!row.is_object()) return {};
-  return {text_or(row, "public_key", ""), text_or(row, "signature", ""),
-          text_or(row, "head_hash", ""), integer_or(row, "head_seq", -1),
-          integer_or(row, "at_us", 0)};
+  CheckpointRow out{text_or(row, "public_key", ""), text_or(row, "signature", ""),
+                    text_or(row, "head_hash", "")};
+  // A head_seq or at_us that is not a whole number keeps its default: the checkpoint then covers
+  // no event, or its signature fails, and is reported as such, rather than as an error out of
+  // `audit verify --db` naming no row.
+  try {
+    out.head_seq = integer_or(row, "head_seq", -1);
+  } catch (const nlohmann::json::exception&) {
+  }
+  try {
+    out.at_us = integer_or(row, "at_us", 0);
+  } catch (const nlohmann::json::exception&) {
+  }
+  return out;
 }
 
 /// row.kind of a station event's payload ("" where it has none).

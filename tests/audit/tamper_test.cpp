@@ -288,6 +288,24 @@ TEST_F(TamperTest, AReSignedLogFailsAgainstThePinnedKeyAndTheStationKey) {
   EXPECT_NE(r.out.find("is not the key that signed the log"), std::string::npos) << r.out;
 }
 
+/// The same forger, with a checkpoint whose head_seq is not a whole number: the chain is
+/// consistent, so the checkpoint's fields are read, and a float there is a finding, not an error
+/// out of the command naming no row.
+TEST_F(TamperTest, ARechainedCheckpointWithAFloatIsAFinding) {
+  const fs::path db_file = copy("float_checkpoint");
+  sql(db_file,
+      "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_update; "
+      "UPDATE checkpoints SET head_seq = head_seq + 0.5 WHERE id = 1; DELETE FROM audit_chain;");
+  {
+    SQLite::Database db(db_file.string(), SQLite::OPEN_READWRITE);
+    chain_existing_rows(db);
+  }
+  const auto r = verify({"--db", db_file.string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("the checkpoint does not cover the event just before it"), std::string::npos)
+      << r.out << r.err;
+}
+
 // --- bundles ------------------------------------------------------------------------------
 
 std::vector<std::string> lines_of(const fs::path& f) {
