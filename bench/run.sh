@@ -8,8 +8,8 @@
 # machine) of loaxa and of the reference tool on the same file, interleaved, median of
 # BENCH_REPS runs; timing figures come from a JACK capture of what was played. Knobs:
 # BENCH_ROWS (which rows: "1 2 3 4 5"), BENCH_STARTS (50), BENCH_REPS (3), BENCH_IDLE_SECONDS
-# (60), LOAXA_BENCH_JACK_SERVER (loaxabench), and row 4's AUDIT_EVENTS (1000000) and AUDIT_COMMUNES (20; 100 for the whole
-# province) of bench/audit_scale.sh. Work files and the table (latest.md) go to var/bench/.
+# (60), LOAXA_BENCH_JACK_SERVER (loaxabench), and row 4's AUDIT_EVENTS (1000000) and
+# AUDIT_COMMUNES (20; 100 for the whole province) of bench/audit_scale.sh. Work files and the table (latest.md) go to var/bench/.
 set -euo pipefail
 
 build=$(cd "${1:-build}" && pwd)
@@ -22,6 +22,9 @@ idle_seconds=${BENCH_IDLE_SECONDS:-60}
 server=${LOAXA_BENCH_JACK_SERVER:-loaxabench}
 rows_wanted=" ${BENCH_ROWS:-1 2 3 4 5} "
 want() { [[ $rows_wanted == *" $1 "* ]]; }
+for r in $rows_wanted; do
+  [[ $r =~ ^[1-5]$ ]] || { echo "bench: BENCH_ROWS: no row '$r' (rows are 1 to 5)" >&2; exit 1; }
+done
 mkdir -p "$out"
 
 for tool in sox jackd; do
@@ -83,12 +86,14 @@ if want 4; then
   rows+=("${audit_rows[@]}")
 fi
 
-# The real-time rows play through a JACK dummy server of their own.
-"$src/scripts/jack-test-server.sh" start "$out/jack" "$server" >&2
-trap '"$src/scripts/jack-test-server.sh" stop "$out/jack" "$server" >&2' EXIT
-export JACK_DEFAULT_SERVER=$server LOAXA_BIN_DIR=$bin LOAXA_BENCH_BIN_DIR=$bin \
-  LOAXA_SOURCE_DIR=$src LOAXA_JACK_STATE_DIR=$out/jack
-jackd_pid=$(cat "$out/jack/jackd.pid")
+# The real-time rows (1, 2's broadcast, 5) play through a JACK dummy server of their own.
+if want 1 || want 2 || want 5; then
+  "$src/scripts/jack-test-server.sh" start "$out/jack" "$server" >&2
+  trap '"$src/scripts/jack-test-server.sh" stop "$out/jack" "$server" >&2' EXIT
+  export JACK_DEFAULT_SERVER=$server LOAXA_BIN_DIR=$bin LOAXA_BENCH_BIN_DIR=$bin \
+    LOAXA_SOURCE_DIR=$src LOAXA_JACK_STATE_DIR=$out/jack
+  jackd_pid=$(cat "$out/jack/jackd.pid")
+fi
 
 if want 1; then
   echo "bench: start accuracy, $starts starts by loaxad and by the reference" >&2

@@ -3,7 +3,6 @@
 #include <ebur128.h>
 #include <fmt/format.h>
 #include <sndfile.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <array>
@@ -18,7 +17,7 @@
 
 #include "audio/sound_file.h"
 #include "audio/true_peak_meter.h"
-#include "core/sha256.h"
+#include "hash/sha256.h"
 
 namespace loaxa {
 namespace {
@@ -122,13 +121,6 @@ bool wav_is_cut_short(const fs::path& file) {
     }
   }
   return false;
-}
-
-std::string to_hex(const unsigned char* bytes, std::size_t n) {
-  std::string hex(n * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
-  hex.pop_back();
-  return hex;
 }
 
 std::optional<std::string> hash_file(const fs::path& file, std::uintmax_t size,

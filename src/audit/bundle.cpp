@@ -472,14 +472,17 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         e.hash = *hash;
         add_event(std::move(e));
       } else if (j.contains("end")) {
+        // Both read before either is compared: a missing one is a refusal naming it, not a
+        // lookup of an absent key in a const object (undefined behaviour in nlohmann).
         const auto& end = j["end"];
-        if (integer_at(end, "events") != events || integer_at(end, "segments") != segment_lines) {
-          bad_bundle(
-              file, number,
-              fmt::format("dòng kết thúc ghi {} sự kiện, {} đoạn; tệp có {}, {}",
-                          end["events"].dump(), end["segments"].dump(), events, segment_lines),
-              fmt::format("the end line says {} events, {} segments; the file has {}, {}",
-                          end["events"].dump(), end["segments"].dump(), events, segment_lines));
+        const std::int64_t said_events = integer_at(end, "events");
+        const std::int64_t said_segments = integer_at(end, "segments");
+        if (said_events != events || said_segments != segment_lines) {
+          bad_bundle(file, number,
+                     fmt::format("dòng kết thúc ghi {} sự kiện, {} đoạn; tệp có {}, {}",
+                                 said_events, said_segments, events, segment_lines),
+                     fmt::format("the end line says {} events, {} segments; the file has {}, {}",
+                                 said_events, said_segments, events, segment_lines));
         }
         ended = true;
       } else {

@@ -81,20 +81,11 @@ CheckpointRow checkpoint_row(const std::string& payload) {
   const auto p = nlohmann::json::parse(payload, nullptr, false);
   const auto& row = row_of(p);
   if (!row.is_object()) return {};
-  CheckpointRow out{text_or(row, "public_key", ""), text_or(row, "signature", ""),
-                    text_or(row, "head_hash", "")};
-  // A head_seq or at_us that is not a whole number keeps its default: the checkpoint then covers
-  // no event, or its signature fails, and is reported as such, rather than as an error out of
-  // `audit verify --db` naming no row.
-  try {
-    out.head_seq = integer_or(row, "head_seq", -1);
-  } catch (const nlohmann::json::exception&) {
-  }
-  try {
-    out.at_us = integer_or(row, "at_us", 0);
-  } catch (const nlohmann::json::exception&) {
-  }
-  return out;
+  // A head_seq or at_us that is not a whole number stays at its default: the checkpoint then
+  // covers no event, or its signature fails, and is reported as such.
+  return {text_or(row, "public_key", ""), text_or(row, "signature", ""),
+          text_or(row, "head_hash", ""), integer_if(row, "head_seq", -1).value_or(-1),
+          integer_if(row, "at_us", 0).value_or(0)};
 }
 
 /// row.kind of a station event's payload ("" where it has none).
@@ -102,7 +93,8 @@ std::string station_event_kind(const std::string& payload) {
   if (const auto row = payload_row(payload_parser, payload)) {
     if (const auto kind = row_text(*row, "kind", "")) return std::string(*kind);
   }
-  return text_or(row_of(nlohmann::json::parse(payload, nullptr, false)), "kind", "");
+  const auto p = nlohmann::json::parse(payload, nullptr, false);
+  return text_or(row_of(p), "kind", "");
 }
 
 /// The finding for checkpoint `e` whose signature is bad.

@@ -31,9 +31,17 @@ std::optional<std::int64_t> row_integer(simdjson::dom::object row, std::string_v
   return n;
 }
 
+namespace {
+
+bool whole_number(const nlohmann::json& v) {
+  return v.is_number_integer() && !(v.is_number_unsigned() &&
+                                    v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX));
+}
+
+}  // namespace
+
 std::int64_t checked_integer(const nlohmann::json& v, std::string_view what) {
-  if (!v.is_number_integer() ||
-      (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+  if (!whole_number(v)) {
     throw nlohmann::json::type_error::create(
         302, fmt::format("{} is not a whole number in range: {}", what, v.dump()), &v);
   }
@@ -43,6 +51,15 @@ std::int64_t checked_integer(const nlohmann::json& v, std::string_view what) {
 std::int64_t integer_or(const nlohmann::json& j, const char* key, std::int64_t missing) {
   const auto it = j.find(key);
   return it == j.end() ? missing : checked_integer(*it, key);
+}
+
+std::optional<std::int64_t> integer_if(const nlohmann::json& j, const char* key,
+                                       std::int64_t missing) {
+  if (!j.is_object()) return missing;
+  const auto it = j.find(key);
+  if (it == j.end()) return missing;
+  if (!whole_number(*it)) return std::nullopt;
+  return it->get<std::int64_t>();
 }
 
 std::string text_or(const nlohmann::json& j, const char* key, std::string_view missing) {

@@ -35,13 +35,21 @@ std::optional<std::int64_t> row_integer(simdjson::dom::object row, std::string_v
 std::int64_t checked_integer(const nlohmann::json& v, std::string_view what);
 /// j[`key`] through checked_integer, `missing` where `j` has no such key.
 std::int64_t integer_or(const nlohmann::json& j, const char* key, std::int64_t missing);
+/// j[`key`] as an integer, `missing` where `j` is not an object or has no such key; none for a
+/// float, a string or a number past int64 (for readers that report a damaged field as a finding
+/// rather than refusing the file).
+std::optional<std::int64_t> integer_if(const nlohmann::json& j, const char* key,
+                                       std::int64_t missing);
 /// j.`key` as text for the checks that compare it: `missing` where `j` is not an object or has
-/// no such key, the string itself, and for any other type its JSON text (which matches no string
-/// loaxa writes, so the check it feeds reports it). Never throws, where nlohmann's value() throws
-/// type_error for a field of another type (found by loaxa_fuzz_bundle).
+/// no such key, the string itself, and for any other type its JSON text. For a field loaxa
+/// writes as a plain string (an id, a hash, a kind) that text matches nothing it could hold, so
+/// the check reports it; for one that holds JSON text (segment_ids, detail), an array or object
+/// in its place is read as if it had been written as text. Never throws, where nlohmann's
+/// value() throws type_error for a field of another type (found by loaxa_fuzz_bundle).
 std::string text_or(const nlohmann::json& j, const char* key, std::string_view missing);
 /// The "row" object of a parsed payload; null where the payload has none.
 const nlohmann::json& row_of(const nlohmann::json& payload);
+const nlohmann::json& row_of(nlohmann::json&&) = delete;  // would dangle
 /// A zone's "channels": channel numbers from 1 to 1024, else nlohmann's out_of_range/type_error.
 std::vector<int> channel_list(const nlohmann::json& v);
 

@@ -44,13 +44,6 @@ std::int64_t us(Instant t) {
 
 }  // namespace
 
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, size);
-  out.pop_back();
-  return out;
-}
-
 bool from_hex(std::string_view hex, unsigned char* out, std::size_t size) {
   std::size_t len = 0;
   return hex.size() == 2 * size &&

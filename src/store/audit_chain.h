@@ -25,16 +25,11 @@
 #include <string_view>
 #include <vector>
 
-#include "core/sha256.h"
 #include "core/time.h"
+#include "hash/sha256.h"
 
 namespace loaxa {
 
-/// Lowercase hex (libsodium's sodium_bin2hex).
-std::string to_hex(const unsigned char* data, std::size_t size);
-inline std::string to_hex(const Sha256& h) {
-  return to_hex(h.data(), h.size());
-}
 /// Parses exactly 2 × `size` hex digits into `out`; false for anything else.
 bool from_hex(std::string_view hex, unsigned char* out, std::size_t size);
 /// Parses 64 hex digits; none for anything else.

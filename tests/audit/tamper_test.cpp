@@ -288,22 +288,45 @@ TEST_F(TamperTest, AReSignedLogFailsAgainstThePinnedKeyAndTheStationKey) {
   EXPECT_NE(r.out.find("is not the key that signed the log"), std::string::npos) << r.out;
 }
 
-/// The same forger, with a checkpoint whose head_seq is not a whole number: the chain is
-/// consistent, so the checkpoint's fields are read, and a float there is a finding, not an error
-/// out of the command naming no row.
+/// The forger of the test above, with a float in an integer field of their checkpoint and the
+/// chain rebuilt over it: the chain is consistent, so the checkpoint's fields are read, and the
+/// float is a finding at that checkpoint, not a JSON library error out of the command naming no
+/// row. The same forgery without the float verifies (no key pinned), so the finding is the
+/// float's.
 TEST_F(TamperTest, ARechainedCheckpointWithAFloatIsAFinding) {
-  const fs::path db_file = copy("float_checkpoint");
-  sql(db_file,
-      "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_update; "
-      "UPDATE checkpoints SET head_seq = head_seq + 0.5 WHERE id = 1; DELETE FROM audit_chain;");
-  {
-    SQLite::Database db(db_file.string(), SQLite::OPEN_READWRITE);
-    chain_existing_rows(db);
+  struct Case {
+    const char* name;
+    const char* set;  ///< SQL assignment to the forged checkpoint, or "" for none
+    const char* expected;
+  };
+  const std::vector<Case> cases = {
+      {"forged", "", "INTACT"},
+      {"float_head_seq", "head_seq = head_seq + 0.5",
+       "the checkpoint does not cover the event just before it"},
+      {"float_at_us", "at_us = at_us + 0.5", "bad signature"},
+  };
+  for (const auto& c : cases) {
+    const fs::path db_file = copy(c.name);
+    sql(db_file,
+        "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_delete; "
+        "DROP TRIGGER checkpoints_no_update; DELETE FROM audit_chain; DELETE FROM checkpoints;");
+    {
+      SQLite::Database db(db_file.string(), SQLite::OPEN_READWRITE);
+      chain_existing_rows(db);
+      const auto forger = StationKey::load_or_create(dir_ / "forger-keys");
+      write_checkpoint(db, forger, at_minute(9000), "shutdown");
+      if (*c.set) {
+        db.exec(std::string("UPDATE checkpoints SET ") + c.set + "; DELETE FROM audit_chain;");
+        chain_existing_rows(db);
+      }
+    }
+    const auto r = verify({"--db", db_file.string()});
+    EXPECT_EQ(r.exit_code, *c.set ? 2 : 0) << c.name << ": " << r.out << r.err;
+    const auto line = r.out.find(*c.set ? "BROKEN: " : "INTACT");
+    ASSERT_NE(line, std::string::npos) << c.name << ": " << r.out << r.err;
+    EXPECT_NE(r.out.find(c.expected, line), std::string::npos) << c.name << ": " << r.out;
+    if (*c.set) EXPECT_NE(r.out.find("(checkpoints ", line), std::string::npos) << r.out;
   }
-  const auto r = verify({"--db", db_file.string(), "--key", fingerprint_});
-  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.out.find("the checkpoint does not cover the event just before it"), std::string::npos)
-      << r.out << r.err;
 }
 
 // --- bundles ------------------------------------------------------------------------------
@@ -371,6 +394,11 @@ TEST_F(TamperTest, BundleWithAFieldOfAnotherTypeIsBroken) {
   write_lines(b, lines);
   const auto r = verify({b.string()});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  // The segment check reads the number as what it is, and names it.
+  EXPECT_NE(r.out.find("segment 7: the entry (missing) in the segment list differs from the "
+                       "chained record (event #1)"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("content does not match its hash"), std::string::npos) << r.out;
 }
 
@@ -449,6 +477,13 @@ TEST_F(TamperTest, DamagedBundlesGiveAClearErrorNeverACrash) {
          s.replace(s.find("\"row_id\":"), 9, "\"row_id\":18446744073709551615,\"old\":");
        },
        "row_id is not a whole number in range"},
+      // A wrong count without the other: its message used to look up the absent key in a
+      // const object, undefined behaviour in the JSON library.
+      {"end_without_segments",
+       [](std::string& s) {
+         s.replace(s.rfind("{\"end\""), std::string::npos, "{\"end\":{\"events\":5}}\n");
+       },
+       "missing or wrong field"},
       {"channel_fraction",
        [](std::string& s) { s.replace(s.find("\"channels\":["), 12, "\"channels\":[0.5,"); },
        "channel is not a whole number in range: 0.5"},

@@ -1,13 +1,12 @@
 // Known answers from FIPS 180-2 (appendix B): a different hash here would make every existing
 // log fail verification and every imported segment look altered.
 
-#include "core/sha256.h"
+#include "hash/sha256.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
-
-#include "store/audit_chain.h"
 
 namespace loaxa {
 namespace {
