@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <sstream>
 
 #include "audit/bundle.h"
@@ -131,6 +133,20 @@ class TamperTest : public ::testing::Test {
   void sql(const fs::path& db, const std::string& statements) {
     const CommandResult r = run_command({"sqlite3", db.string(), statements}, dir_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  /// What someone with the database but not the station's key can do: run `edit` (SQL), throw
+  /// the chain and the checkpoints away, chain every row again and sign the head with a key of
+  /// their own. Returns the open database, for edits after the forgery.
+  std::unique_ptr<SQLite::Database> forge(const fs::path& db_file, const std::string& edit) {
+    sql(db_file, edit +
+                     "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_delete; "
+                     "DELETE FROM audit_chain; DELETE FROM checkpoints;");
+    auto db = std::make_unique<SQLite::Database>(db_file.string(), SQLite::OPEN_READWRITE);
+    chain_existing_rows(*db);
+    const auto forger = StationKey::load_or_create(dir_ / "forger-keys");
+    write_checkpoint(*db, forger, at_minute(9000), "shutdown");
+    return db;
   }
 
   CommandResult verify(const std::vector<std::string>& args) {
@@ -263,17 +279,9 @@ TEST_F(TamperTest, EventsAfterTheLastCheckpointAreReportedUnsigned) {
 /// and signs it with a key of their own: it verifies only against itself.
 TEST_F(TamperTest, AReSignedLogFailsAgainstThePinnedKeyAndTheStationKey) {
   const fs::path db_file = copy("resigned");
-  sql(db_file,
-      "DROP TRIGGER outcomes_no_update; DROP TRIGGER audit_chain_no_delete; "
-      "DROP TRIGGER checkpoints_no_delete; "
-      "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; "
-      "DELETE FROM audit_chain; DELETE FROM checkpoints;");
-  {
-    SQLite::Database db(db_file.string(), SQLite::OPEN_READWRITE);
-    chain_existing_rows(db);
-    const auto forger = StationKey::load_or_create(dir_ / "forger-keys");
-    write_checkpoint(db, forger, at_minute(9000), "shutdown");
-  }
+  forge(db_file,
+        "DROP TRIGGER outcomes_no_update; "
+        "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; ");
   auto r = verify({"--db", db_file.string()});
   EXPECT_EQ(r.exit_code, 0) << "without a pinned key the forgery is self-consistent: " << r.out;
 
@@ -307,17 +315,11 @@ TEST_F(TamperTest, ARechainedCheckpointWithAFloatIsAFinding) {
   };
   for (const auto& c : cases) {
     const fs::path db_file = copy(c.name);
-    sql(db_file,
-        "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_delete; "
-        "DROP TRIGGER checkpoints_no_update; DELETE FROM audit_chain; DELETE FROM checkpoints;");
     {
-      SQLite::Database db(db_file.string(), SQLite::OPEN_READWRITE);
-      chain_existing_rows(db);
-      const auto forger = StationKey::load_or_create(dir_ / "forger-keys");
-      write_checkpoint(db, forger, at_minute(9000), "shutdown");
+      const auto db = forge(db_file, "DROP TRIGGER checkpoints_no_update; ");
       if (*c.set) {
-        db.exec(std::string("UPDATE checkpoints SET ") + c.set + "; DELETE FROM audit_chain;");
-        chain_existing_rows(db);
+        db->exec(std::string("UPDATE checkpoints SET ") + c.set + "; DELETE FROM audit_chain;");
+        chain_existing_rows(*db);
       }
     }
     const auto r = verify({"--db", db_file.string()});
