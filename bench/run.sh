@@ -9,7 +9,8 @@
 # BENCH_REPS runs; timing figures come from a JACK capture of what was played. Knobs:
 # BENCH_ROWS (which rows: "1 2 3 4 5"), BENCH_STARTS (50), BENCH_REPS (3), BENCH_IDLE_SECONDS
 # (60), LOAXA_BENCH_JACK_SERVER (loaxabench), and row 4's AUDIT_EVENTS (1000000) and
-# AUDIT_COMMUNES (20; 100 for the whole province) of bench/audit_scale.sh. Work files and the table (latest.md) go to var/bench/.
+# AUDIT_COMMUNES (20; 100 for the whole province) of bench/audit_scale.sh. Work files and the
+# table (latest.md) go to var/bench/.
 set -euo pipefail
 
 build=$(cd "${1:-build}" && pwd)

@@ -48,11 +48,6 @@ std::int64_t checked_integer(const nlohmann::json& v, std::string_view what) {
   return v.get<std::int64_t>();
 }
 
-std::int64_t integer_or(const nlohmann::json& j, const char* key, std::int64_t missing) {
-  const auto it = j.find(key);
-  return it == j.end() ? missing : checked_integer(*it, key);
-}
-
 std::optional<std::int64_t> integer_if(const nlohmann::json& j, const char* key,
                                        std::int64_t missing) {
   if (!j.is_object()) return missing;

@@ -33,8 +33,6 @@ std::optional<std::int64_t> row_integer(simdjson::dom::object row, std::string_v
 /// `v` as an integer; nlohmann's type_error naming `what` for a float, a string or a number
 /// past int64 (the readers turn it into a message naming the file and line).
 std::int64_t checked_integer(const nlohmann::json& v, std::string_view what);
-/// j[`key`] through checked_integer, `missing` where `j` has no such key.
-std::int64_t integer_or(const nlohmann::json& j, const char* key, std::int64_t missing);
 /// j[`key`] as an integer, `missing` where `j` is not an object or has no such key; none for a
 /// float, a string or a number past int64 (for readers that report a damaged field as a finding
 /// rather than refusing the file).

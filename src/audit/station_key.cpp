@@ -67,9 +67,7 @@ std::string PublicKey::hex() const {
 }
 
 std::string PublicKey::fingerprint() const {
-  Sha256Hasher h;
-  h.update(bytes.data(), bytes.size());
-  const std::string hex = to_hex(h.finish().data(), 8);
+  const std::string hex = to_hex(sha256(bytes.data(), bytes.size()).data(), 8);
   std::string out;
   for (std::size_t i = 0; i < hex.size(); ++i) {
     if (i && i % 4 == 0) out += '-';

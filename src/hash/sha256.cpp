@@ -32,9 +32,9 @@ Sha256 Sha256Hasher::finish() noexcept {
   return out;
 }
 
-Sha256 sha256(std::string_view bytes) noexcept {
+Sha256 sha256(const void* data, std::size_t size) noexcept {
   Sha256Hasher h;
-  h.update(bytes);
+  h.update(data, size);
   return h.finish();
 }
 

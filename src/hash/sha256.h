@@ -29,8 +29,11 @@ class Sha256Hasher {
   alignas(8) std::array<unsigned char, 128> ctx_;
 };
 
-/// The digest of `bytes`.
-Sha256 sha256(std::string_view bytes) noexcept;
+/// The digest of `size` bytes at `data`.
+Sha256 sha256(const void* data, std::size_t size) noexcept;
+inline Sha256 sha256(std::string_view bytes) noexcept {
+  return sha256(bytes.data(), bytes.size());
+}
 
 /// Lowercase hex.
 std::string to_hex(const unsigned char* data, std::size_t size);
