@@ -21,25 +21,50 @@ using boost::asio::local::stream_protocol;
 // that connects) cannot hold a connection open forever.
 constexpr std::chrono::seconds kIdleTimeout{10};
 
-class Session : public std::enable_shared_from_this<Session> {
+}  // namespace
+
+namespace detail {
+
+// Everything runs on the io_context's one thread. `server_` is valid while `stopped_` is false:
+// the server stops every session before it goes, and a completion queued before that (a request
+// already read) finds `stopped_` set and drops the request.
+class ControlSession : public std::enable_shared_from_this<ControlSession> {
  public:
-  Session(stream_protocol::socket socket, const ControlServer::Handler& handler)
+  ControlSession(stream_protocol::socket socket, ControlServer& server)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         buffer_(ControlServer::kMaxRequestBytes),
-        handler_(handler) {}
+        server_(&server) {}
 
   void start() { read(); }
 
+  /// Closes the connection without telling the server (it is the one asking).
+  void stop() noexcept {
+    stopped_ = true;
+    server_ = nullptr;
+    boost::system::error_code ignored;
+    timer_.cancel();
+    socket_.close(ignored);
+  }
+
  private:
+  /// Closes the connection and lets the server forget it.
+  void close() noexcept {
+    if (stopped_) return;
+    ControlServer* server = server_;
+    stop();
+    server->forget(this);  // may drop the server's reference; the caller's `self` keeps us
+  }
+
   void read() {
     auto self = shared_from_this();
     timer_.expires_after(kIdleTimeout);
     timer_.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) self->socket_.close();
+      if (!ec) self->close();
     });
     boost::asio::async_read_until(
         socket_, buffer_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
+          if (self->stopped_) return;
           self->timer_.cancel();
           if (ec == boost::asio::error::not_found) {
             self->reply(error_reply(fmt::format("yêu cầu quá dài (tối đa {} byte)",
@@ -49,7 +74,10 @@ class Session : public std::enable_shared_from_this<Session> {
                         false);
             return;
           }
-          if (ec) return;  // closed by the peer or timed out
+          if (ec) {  // closed by the peer or timed out
+            self->close();
+            return;
+          }
           std::string line(boost::asio::buffers_begin(self->buffer_.data()),
                            boost::asio::buffers_begin(self->buffer_.data()) + n);
           self->buffer_.consume(n);
@@ -64,7 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
                          "the request is not one JSON object on one line");
     }
     try {
-      return handler_(request);
+      return server_->handler_(request);
     } catch (const UserError& e) {
       return error_reply(e.text().vi, e.text().en);
     } catch (const std::exception& e) {
@@ -77,9 +105,9 @@ class Session : public std::enable_shared_from_this<Session> {
     out_ = body.dump() + "\n";
     boost::asio::async_write(socket_, boost::asio::buffer(out_),
                              [self, keep_open](const boost::system::error_code& ec, std::size_t) {
+                               if (self->stopped_) return;
                                if (ec || !keep_open) {
-                                 boost::system::error_code ignored;
-                                 self->socket_.close(ignored);
+                                 self->close();
                                  return;
                                }
                                self->read();
@@ -89,11 +117,12 @@ class Session : public std::enable_shared_from_this<Session> {
   stream_protocol::socket socket_;
   boost::asio::steady_timer timer_;
   boost::asio::streambuf buffer_;
-  const ControlServer::Handler& handler_;
+  ControlServer* server_;
+  bool stopped_ = false;
   std::string out_;
 };
 
-}  // namespace
+}  // namespace detail
 
 nlohmann::json error_reply(const std::string& vi, const std::string& en) {
   return {{"ok", false}, {"error", {{"vi", vi}, {"en", en}}}};
@@ -137,6 +166,8 @@ ControlServer::ControlServer(boost::asio::io_context& io, std::filesystem::path 
 ControlServer::~ControlServer() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  for (auto& [raw, session] : sessions_) session->stop();
+  sessions_.clear();
   std::error_code ec;
   std::filesystem::remove(path_, ec);
 }
@@ -145,7 +176,11 @@ void ControlServer::accept() {
   acceptor_.async_accept(
       [this](const boost::system::error_code& ec, stream_protocol::socket socket) {
         if (ec == boost::asio::error::operation_aborted) return;
-        if (!ec) std::make_shared<Session>(std::move(socket), handler_)->start();
+        if (!ec) {
+          auto session = std::make_shared<detail::ControlSession>(std::move(socket), *this);
+          sessions_.emplace(session.get(), session);
+          session->start();
+        }
         accept();
       });
 }

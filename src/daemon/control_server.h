@@ -6,10 +6,15 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 namespace loaxa {
+
+namespace detail {
+class ControlSession;
+}
 
 class ControlServer {
  public:
@@ -22,16 +27,25 @@ class ControlServer {
   /// Binds `path` (mode 0660). A stale socket file left by a crash is replaced; a socket that
   /// answers means another loaxad runs there: throws UserError.
   ControlServer(boost::asio::io_context& io, std::filesystem::path path, Handler handler);
+  /// Closes every open connection too: a request arriving after this never reaches the handler,
+  /// which may belong to an object that is going away (loaxad's shutdown fade).
   ~ControlServer();
+  ControlServer(const ControlServer&) = delete;
+  ControlServer& operator=(const ControlServer&) = delete;
 
   const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
   void accept();
+  friend class detail::ControlSession;
+  void forget(detail::ControlSession* session) noexcept { sessions_.erase(session); }
 
   std::filesystem::path path_;
   Handler handler_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
+  /// The open connections, as Asio's HTTP server example keeps them in its connection manager,
+  /// so that stopping the server closes them all.
+  std::map<detail::ControlSession*, std::shared_ptr<detail::ControlSession>> sessions_;
 };
 
 /// The error reply for a request that failed: {"ok": false, "error": {"vi": ..., "en": ...}}.

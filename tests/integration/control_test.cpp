@@ -470,5 +470,53 @@ TEST(Control, StatusStopAndBadRequests) {
   run_with_xrun_retries(status_stop_scenario);
 }
 
+// A connection left open across SIGTERM is closed when loaxad starts to stop: before, its session
+// outlived the control server, and a request sent during the shutdown fade reached a handler that
+// was gone (a heap use-after-free under ASan; the release build happened to answer).
+TEST(Control, ShutdownClosesOpenConnections) {
+  Station st("loaxa-control-shutdown-");
+  const ImportedSegment seg = st.import_chirp("long", 8.0, kTag);
+  // loaxad needs a programme; this one is hours away.
+  const auto later = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                     std::chrono::hours(6);
+  write_schedule(st.dir(), kProgramme, kTag, {local_time_of_day(later, kStationZone)});
+  st.start_daemon({"--output", "rehearsal"});
+  RunResult play = st.loaxa({"play", seg.id});
+  ASSERT_TRUE(play.ok()) << play.describe();
+  ASSERT_TRUE(st.wait_on_air(kStationRate / 2, 10s)) << st.daemon().transcript();
+
+  ControlConnection conn(st.socket());
+  ASSERT_TRUE(conn.connected());
+  std::string reply;
+  ASSERT_EQ(conn.exchange(R"({"cmd":"status"})", 5s, &reply), ControlConnection::Result::kReply);
+  ASSERT_NE(reply.find("\"ok\":true"), std::string::npos) << reply;
+
+  st.daemon().send_signal(SIGTERM);
+  // Requests keep coming on the open connection through the fade; the daemon must close it
+  // while it is still stopping, not leave it to the process's exit.
+  ControlConnection::Result last = ControlConnection::Result::kReply;
+  bool running_at_close = false;
+  const bool closed = wait_until(
+      [&] {
+        last = conn.exchange(R"({"cmd":"status"})", 200ms);
+        if (last != ControlConnection::Result::kClosed) return false;
+        running_at_close = st.daemon_running();
+        return true;
+      },
+      5s, 10ms);
+  EXPECT_TRUE(closed) << "the open connection was not closed after SIGTERM\n"
+                      << st.daemon().transcript();
+  EXPECT_TRUE(running_at_close)
+      << "the connection was closed only when loaxad exited, not when it began to stop";
+  auto stopped = st.daemon().wait_for(10s);
+  ASSERT_TRUE(stopped.has_value()) << st.daemon().transcript();
+  EXPECT_TRUE(stopped->exited && stopped->code == 0) << st.daemon().transcript();
+  const auto log = st.log();
+  ASSERT_TRUE(log.has_value());
+  const auto ops = entries_of(*log, "operator");
+  ASSERT_EQ(ops.size(), 1u) << summarize_log(*log);
+  EXPECT_EQ(outcome_of(&ops.front()), "stopped") << summarize_log(*log);
+}
+
 }  // namespace
 }  // namespace loaxa::it

@@ -337,6 +337,50 @@ IdleClient::~IdleClient() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+ControlConnection::ControlConnection(const fs::path& path) {
+  fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+ControlConnection::~ControlConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+ControlConnection::Result ControlConnection::exchange(const std::string& line,
+                                                      std::chrono::milliseconds timeout,
+                                                      std::string* reply) {
+  if (fd_ < 0) return Result::kClosed;
+  const std::string out = line + "\n";
+  // A peer that has closed makes the send fail (EPIPE) or the read below see the end.
+  if (::send(fd_, out.data(), out.size(), MSG_NOSIGNAL) < 0) return Result::kClosed;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (auto nl = in_.find('\n'); nl != std::string::npos) {
+      if (reply != nullptr) *reply = in_.substr(0, nl);
+      in_.erase(0, nl + 1);
+      return Result::kReply;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return Result::kTimeout;
+    pollfd p{fd_, POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return Result::kTimeout;
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return Result::kClosed;
+    in_.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 std::string ms_text(std::int64_t us) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.3f ms", static_cast<double>(us) / 1000.0);

@@ -133,6 +133,26 @@ class IdleClient {
   bool connected_ = false;
 };
 
+/// A control connection kept open across requests, as `loaxa` and the web console use it.
+class ControlConnection {
+ public:
+  /// Connects to `path`; connected() says whether it worked.
+  explicit ControlConnection(const fs::path& path);
+  ~ControlConnection();
+  ControlConnection(const ControlConnection&) = delete;
+  ControlConnection& operator=(const ControlConnection&) = delete;
+  bool connected() const noexcept { return fd_ >= 0; }
+
+  enum class Result { kReply, kClosed, kTimeout };
+  /// Sends `line` (a newline is added) and waits for one reply line or the peer's close.
+  Result exchange(const std::string& line, std::chrono::milliseconds timeout,
+                  std::string* reply = nullptr);
+
+ private:
+  int fd_ = -1;
+  std::string in_;
+};
+
 /// "+12.345 ms".
 std::string ms_text(std::int64_t us);
 
