@@ -57,12 +57,16 @@ chmod 755 "$work"
 daemon_pid=""
 jack_state=$work/jack
 jack_name=loaxa_deb_$$
+# The server runs as the loaxa user, who may not be able to enter the checkout (Debian 12 makes
+# home folders 0700, and a newcomer clones into ~/loaxa): it runs a copy from this test's folder.
+jack_script=$work/jack-test-server.sh
+install -m 755 "$source_dir/scripts/jack-test-server.sh" "$jack_script"
 
 cleanup() {
   set +e
   [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   if [ -f "$jack_state/jackd.pid" ]; then
-    "$source_dir/scripts/jack-test-server.sh" stop "$jack_state" "$jack_name" >/dev/null
+    "$jack_script" stop "$jack_state" "$jack_name" >/dev/null
   fi
   dpkg --purge loaxa >/dev/null 2>&1
   rm -rf /var/lib/loaxa /etc/loaxa /run/loaxa
@@ -154,7 +158,7 @@ cp /usr/share/loaxa/schedules/cchc.toml /etc/loaxa/schedules/
 # --- run loaxad as its unit does ---------------------------------------------------------------
 step "JACK dummy server as the loaxa user"
 install -d -o loaxa -g loaxa "$jack_state"
-as_loaxa env HOME=/var/lib/loaxa "$source_dir/scripts/jack-test-server.sh" start "$jack_state" "$jack_name"
+as_loaxa env HOME=/var/lib/loaxa "$jack_script" start "$jack_state" "$jack_name"
 
 user=$(unit_key User)
 group=$(unit_key Group)
