@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/station_config.h"
+#include "core/language.h"
 #include "core/text.h"
 
 namespace loaxa {
@@ -28,9 +29,6 @@ struct CliContext {
  private:
   std::optional<StationConfig> config_;
 };
-
-/// `--lang` wins; else LC_ALL / LC_MESSAGES / LANG starting with "en" picks English; else Vietnamese.
-Lang pick_lang(const std::string& flag);
 
 void add_segment_commands(CLI::App& app, CliContext& ctx);
 void add_schedule_commands(CLI::App& app, CliContext& ctx);

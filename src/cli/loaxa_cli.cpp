@@ -10,17 +10,6 @@ const StationConfig& CliContext::config() {
   return *config_;
 }
 
-Lang pick_lang(const std::string& flag) {
-  if (flag == "en") return Lang::kEn;
-  if (flag == "vi") return Lang::kVi;
-  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    const char* v = std::getenv(var);
-    if (v != nullptr && *v != '\0')
-      return std::string_view(v).starts_with("en") ? Lang::kEn : Lang::kVi;
-  }
-  return Lang::kVi;
-}
-
 int run_loaxa(int argc, char** argv) {
   CLI::App app{"loaxa — commune loudspeaker programme: segments, schedules, broadcast log"};
   app.set_help_all_flag("--help-all");

@@ -12,9 +12,10 @@
 #include <sstream>
 
 #include "cli/cli_context.h"
-#include "config/holiday_file.h"
 #include "config/schedule_file.h"
 #include "core/planner.h"
+#include "station/station_plan.h"
+#include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 
@@ -42,20 +43,6 @@ std::vector<Segment> load_catalogue(CliContext& ctx) {
   return all;
 }
 
-const date::time_zone* station_zone(CliContext& ctx) {
-  const std::string& name = ctx.config().timezone;
-  const date::time_zone* zone = find_zone(name);
-  if (zone == nullptr) {
-    throw UserError({fmt::format("múi giờ \"{}\" không tồn tại; dùng tên IANA như "
-                                 "\"Asia/Ho_Chi_Minh\"",
-                                 name),
-                     fmt::format("unknown time zone \"{}\"; use an IANA name such as "
-                                 "\"Asia/Ho_Chi_Minh\"",
-                                 name)});
-  }
-  return zone;
-}
-
 std::string plural(long n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -65,22 +52,6 @@ std::string plural(long n, const char* one, const char* many) {
 std::string mm_ss(double seconds) {
   auto s = static_cast<long>(std::floor(seconds));
   return fmt::format("{:02}:{:02}", s / 60, s % 60);
-}
-
-/// What the station's config adds to a schedule check: its window and its zones.
-ScheduleOptions schedule_options(CliContext& ctx) {
-  ScheduleOptions opt;
-  if (const auto& w = ctx.config().window) opt.window = BroadcastWindow{w->first, w->second};
-  for (const auto& z : ctx.config().zones) opt.known_zones.push_back(z.name);
-  return opt;
-}
-
-/// The holiday calendar; none when the file does not exist (a station may not keep one).
-Holidays station_holidays(CliContext& ctx) {
-  const fs::path& path = ctx.config().holidays;
-  std::error_code ec;
-  if (path.empty() || !fs::exists(path, ec)) return {};
-  return load_holidays(path);
 }
 
 /// Broadcasts a week for a weekday-only slot; nullopt when the rate varies (monthly rules,
@@ -99,19 +70,20 @@ void print_problems(const std::vector<ScheduleProblem>& problems, Lang lang) {
   for (const auto& p : problems) std::cerr << p.format(lang) << '\n';
 }
 
+/// The station's notes (no holiday file, ...) on stderr, as loaxad says them on its console.
+void print_notes(CliContext& ctx, const StationSchedules& loaded) {
+  for (const Text& note : loaded.notes) std::cerr << "loaxa: " << note.in(ctx.lang) << '\n';
+}
+
 void run_check(CliContext& ctx) {
   const fs::path& dir = ctx.config().schedules_dir;
   std::vector<Segment> catalogue = load_catalogue(ctx);
-  ScheduleSet set = load_schedules(dir, catalogue, schedule_options(ctx));
-  try {
-    station_holidays(ctx);
-  } catch (const UserError& e) {
-    std::cerr << e.text().in(ctx.lang) << '\n';
-    ctx.exit_code = 1;
-  }
-  if (!set.problems.empty()) {
-    print_problems(set.problems, ctx.lang);
-    auto n = static_cast<long>(set.problems.size());
+  StationSchedules loaded = load_station_schedules(ctx.config(), catalogue);
+  print_notes(ctx, loaded);
+  const std::vector<ScheduleProblem>& problems = loaded.problems;
+  if (!problems.empty()) {
+    print_problems(problems, ctx.lang);
+    auto n = static_cast<long>(problems.size());
     ctx.error({fmt::format("{} lỗi trong {}; sửa rồi chạy lại `loaxa schedule check`", n,
                            display_path(dir)),
                fmt::format("{} in {}; fix and run `loaxa schedule check` again",
@@ -120,7 +92,7 @@ void run_check(CliContext& ctx) {
     return;
   }
   long slots = 0;
-  for (const Programme& p : set.programmes) {
+  for (const Programme& p : loaded.programmes) {
     std::optional<int> per_week = 0;
     for (const Slot& s : p.slots) {
       auto w = broadcasts_per_week(s);
@@ -150,7 +122,7 @@ void run_check(CliContext& ctx) {
       for (std::string line; std::getline(lines, line);) std::cout << "  " << line << '\n';
     }
   }
-  auto np = static_cast<long>(set.programmes.size());
+  auto np = static_cast<long>(loaded.programmes.size());
   std::cout << ctx.say({fmt::format("Hợp lệ: {} chương trình, {} khung giờ.", np, slots),
                         fmt::format("OK: {}, {}.", plural(np, "programme", "programmes"),
                                     plural(slots, "slot", "slots"))})
@@ -247,7 +219,7 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
 }
 
 void run_preview(CliContext& ctx, const PreviewOptions& opt) {
-  const date::time_zone* zone = station_zone(ctx);
+  const date::time_zone* zone = station_time_zone(ctx.config());
   date::year_month_day first_day;
   if (opt.from.empty()) {
     // The CLI edge is where the clock may be read; the planner itself takes the period as input.
@@ -268,23 +240,26 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
   }
 
   std::vector<Segment> catalogue = load_catalogue(ctx);
-  ScheduleSet set = load_schedules(ctx.config().schedules_dir, catalogue, schedule_options(ctx));
-  PlanOptions plan_options;
-  plan_options.holidays = station_holidays(ctx);
-  plan_options.require_approval = ctx.config().require_approval;
+  StationSchedules loaded = load_station_schedules(ctx.config(), catalogue);
+  print_notes(ctx, loaded);
   // Unresolved tags and segments already show as "nothing to play" in the plan itself.
-  std::vector<ScheduleProblem> invalid;
-  for (const auto& p : set.problems) {
-    if (p.kind == ScheduleProblem::Kind::kInvalid) invalid.push_back(p);
-  }
+  const std::vector<ScheduleProblem> invalid = loaded.invalid();
 
   Instant from = local_midnight(first_day, zone);
   Instant to = local_midnight(date::sys_days{first_day} + date::days{opt.days}, zone);
-  std::vector<Occurrence> plan = expand(set.programmes, catalogue, from, to, zone, plan_options);
+  // Rotations continue from what the log says each slot played, exactly as loaxad plans.
+  PlayHistory history;
+  std::error_code ec;
+  if (fs::exists(ctx.config().database, ec)) {
+    auto db = open_database_readonly(ctx.config().database);
+    history = play_history(BroadcastLog(*db), from, to);
+  }
+  const StationPlan station_plan(loaded.programmes, loaded.options, zone);
+  std::vector<Occurrence> plan = station_plan.occurrences(catalogue, history, from, to);
   if (opt.json) {
     print_json(plan, zone);
   } else {
-    print_text(ctx, plan, set.programmes, first_day, opt.days, zone);
+    print_text(ctx, plan, loaded.programmes, first_day, opt.days, zone);
   }
 
   if (!invalid.empty()) {

@@ -178,12 +178,16 @@ nlohmann::json StationDaemon::reload() {
   } catch (const UserError& e) {
     return error_reply(e.text().vi, e.text().en);
   }
-  std::vector<Programme> programmes;
-  PlanOptions plan_options;
-  auto invalid = load_schedules_for(fresh, programmes, plan_options);
-  if (!invalid.empty()) {
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = station_time_zone(fresh);
+  } catch (const UserError& e) {
+    return error_reply(e.text().vi, e.text().en);
+  }
+  auto loaded = load_schedules_for(fresh);
+  if (!loaded.valid()) {
     std::string vi, en;
-    for (const auto& p : invalid) {
+    for (const auto& p : loaded.invalid()) {
       vi += (vi.empty() ? "" : "\n") + p.format(Lang::kVi);
       en += (en.empty() ? "" : "\n") + p.format(Lang::kEn);
     }
@@ -192,8 +196,7 @@ nlohmann::json StationDaemon::reload() {
     r["kept_old_schedule"] = true;
     return r;
   }
-  programmes_ = std::move(programmes);
-  plan_options_ = std::move(plan_options);
+  plan_ = StationPlan(std::move(loaded.programmes), std::move(loaded.options), zone);
   // Output, database and socket are opened once; changing them needs a restart.
   std::vector<std::string> needs_restart;
   if (fresh.database != config_.database) needs_restart.push_back("storage.database");
@@ -219,17 +222,17 @@ nlohmann::json StationDaemon::reload() {
   config_.control_socket = keep_socket;
   config_.host_api = keep_api;
   config_.device = keep_device;
-  zone_ = find_zone(config_.timezone);
+  zone_ = zone;
   // Re-plan at once, whether or not something is on air: the current broadcast continues, and
   // an occurrence of the new schedule that comes due meanwhile queues behind it.
   wake_timer_.cancel();
   plan_and_arm();
   int slots = 0;
-  for (const auto& p : programmes_) slots += static_cast<int>(p.slots.size());
+  for (const auto& p : plan_.programmes()) slots += static_cast<int>(p.slots.size());
   events_->append("schedule_reloaded", clock_.now(),
-                  {{"programmes", programmes_.size()}, {"slots", slots}});
+                  {{"programmes", plan_.programmes().size()}, {"slots", slots}});
   return {{"ok", true},
-          {"programmes", programmes_.size()},
+          {"programmes", plan_.programmes().size()},
           {"slots", slots},
           {"needs_restart", needs_restart}};
 }

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "cli/cli_context.h"
+#include "config/station_config.h"
+#include "core/language.h"
+#include "core/text.h"
 #include "daemon/log_priority.h"
 #include "daemon/service_notify.h"
 #include "daemon/station_daemon.h"

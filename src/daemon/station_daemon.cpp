@@ -50,7 +50,6 @@ constexpr seconds kLogRetryPeriod{5};
 // After downtime, occurrences this far before the last sign of life are checked too.
 constexpr std::chrono::minutes kCatchUpMargin{10};
 // Rotation continues from what the log shows for this long.
-constexpr auto kHistoryDepth = std::chrono::hours(24 * 400);
 // How far ahead the daemon plans.
 constexpr auto kPlanHorizon = std::chrono::hours(24 * 8);
 
@@ -145,7 +144,7 @@ void StationDaemon::say(const Text& t, LogPriority priority) const {
 }
 
 void StationDaemon::start() {
-  zone_ = find_zone(config_.timezone);
+  zone_ = station_time_zone(config_);
   db_ = open_database(config_.database);
   journal_ = std::make_unique<LogJournal>(*db_, [this] {
     say({"loaxad: không ghi được nhật ký (" + journal_->error() +
@@ -160,16 +159,17 @@ void StationDaemon::start() {
 
   events_ = std::make_unique<StationEvents>(*db_, *journal_);
   key_ = StationKey::load_or_create(config_.keys);
-  auto invalid_problems = load_schedules_for(config_, programmes_, plan_options_);
-  if (!invalid_problems.empty()) {
+  auto loaded = load_schedules_for(config_);
+  if (!loaded.valid()) {
     std::string vi, en;
-    for (const auto& p : invalid_problems) {
+    for (const auto& p : loaded.invalid()) {
       vi += "\n  " + p.format(Lang::kVi);
       en += "\n  " + p.format(Lang::kEn);
     }
     throw UserError({"lịch phát có lỗi, loaxad không khởi động:" + vi,
                      "the schedules have errors; loaxad does not start:" + en});
   }
+  plan_ = StationPlan(std::move(loaded.programmes), std::move(loaded.options), zone_);
 
   if (options_.rehearsal) {
     output_label_ = fmt::format("rehearsal → {}", config_.rehearsal_dir.string());
@@ -288,62 +288,23 @@ void StationDaemon::heartbeat() {
   });
 }
 
-std::vector<ScheduleProblem> StationDaemon::load_schedules_for(const StationConfig& config,
-                                                               std::vector<Programme>& programmes,
-                                                               PlanOptions& plan_options) {
-  std::vector<ScheduleProblem> invalid;
-  PlanOptions options;
-  options.require_approval = config.require_approval;
-  if (std::filesystem::exists(config.holidays)) {
-    try {
-      options.holidays = load_holidays(config.holidays);
-    } catch (const UserError& e) {
-      ScheduleProblem p;
-      p.message = e.text();
-      p.where.file = config.holidays.string();
-      invalid.push_back(p);
-      return invalid;
-    }
-  } else {
-    say({fmt::format("loaxad: cảnh báo: không có tệp ngày lễ {}; không bỏ qua ngày lễ nào",
-                     config.holidays.string()),
-         fmt::format("loaxad: warning: no holiday file {}; no day is skipped as a holiday",
-                     config.holidays.string())},
+StationSchedules StationDaemon::load_schedules_for(const StationConfig& config) {
+  StationSchedules loaded = load_station_schedules(config, segments_->all());
+  for (const Text& note : loaded.notes) {
+    say({"loaxad: " + note.vi, "loaxad: " + note.en}, LogPriority::kWarning);
+  }
+  if (!loaded.valid()) return loaded;
+  // A tag nobody carries yet is not fatal: that occurrence is logged as missed, with its
+  // reason, and the rest of the programme plays.
+  for (const auto& p : loaded.problems) {
+    say({"loaxad: cảnh báo: " + p.format(Lang::kVi), "loaxad: warning: " + p.format(Lang::kEn)},
         LogPriority::kWarning);
   }
-  ScheduleOptions schedule_options;
-  if (config.window) {
-    schedule_options.window = BroadcastWindow{config.window->first, config.window->second};
-  }
-  for (const auto& z : config.zones) schedule_options.known_zones.push_back(z.name);
-  auto loaded = load_schedules(config.schedules_dir, segments_->all(), schedule_options);
-  for (const auto& p : loaded.problems) {
-    if (p.kind == ScheduleProblem::Kind::kInvalid) {
-      invalid.push_back(p);
-    } else {
-      // A tag nobody carries yet is not fatal: that occurrence is logged as missed, with its
-      // reason, and the rest of the programme plays.
-      say({"loaxad: cảnh báo: " + p.format(Lang::kVi), "loaxad: warning: " + p.format(Lang::kEn)},
-          LogPriority::kWarning);
-    }
-  }
-  if (invalid.empty()) {
-    programmes = std::move(loaded.programmes);
-    plan_options = std::move(options);
-  }
-  return invalid;
+  return loaded;
 }
 
 std::vector<Occurrence> StationDaemon::plan(Instant from, Instant to) const {
-  PlayHistory history;
-  for (const auto& e : log_->between(from - kHistoryDepth, to)) {
-    if (!e.end || e.end->frames_delivered == 0) continue;
-    const Instant at = e.end->started_at.value_or(e.start.scheduled_at);
-    for (const auto& id : e.start.segment_ids) {
-      history.add(e.start.programme_id, e.start.slot_index, id, at);
-    }
-  }
-  return expand(programmes_, segments_->all(), from, to, zone_, plan_options_, history);
+  return plan_.occurrences(segments_->all(), *log_, from, to);
 }
 
 void StationDaemon::catch_up(Instant since) {

@@ -31,6 +31,7 @@
 #include "store/database.h"
 #include "store/segment_repository.h"
 #include "store/station_events.h"
+#include "station/station_plan.h"
 
 namespace loaxa {
 
@@ -90,10 +91,9 @@ class StationDaemon {
 
   /// The plan over [from, to) with the station's holidays, approval rule and play history.
   std::vector<Occurrence> plan(Instant from, Instant to) const;
-  /// Loads holidays and schedules for `config`; problems of kind kInvalid are returned.
-  std::vector<ScheduleProblem> load_schedules_for(const StationConfig& config,
-                                                  std::vector<Programme>& programmes,
-                                                  PlanOptions& plan_options);
+  /// Loads the schedules and calendar of `config` (station/station_plan), saying its warnings
+  /// and notes on the console; its `invalid` problems refuse them.
+  StationSchedules load_schedules_for(const StationConfig& config);
   void catch_up(Instant since);
   void heartbeat();
   /// Signs the audit chain's head (start, daily, shutdown, on request); a failure to write
@@ -167,8 +167,7 @@ class StationDaemon {
   boost::asio::steady_timer journal_timer_{io_};
   std::unique_ptr<BroadcastLog> log_;
   std::unique_ptr<SegmentRepository> segments_;
-  std::vector<Programme> programmes_;
-  PlanOptions plan_options_;
+  StationPlan plan_;
   std::unique_ptr<StationEvents> events_;
   std::optional<StationKey> key_;
   boost::asio::steady_timer heartbeat_timer_{io_};

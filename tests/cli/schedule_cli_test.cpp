@@ -130,6 +130,48 @@ TEST_F(ScheduleCli, CheckValidPrintsSummary) {
   EXPECT_NE(vi.out.find("Hợp lệ: 1 chương trình, 2 khung giờ."), std::string::npos) << vi.out;
 }
 
+// The holiday calendar is loaded as loaxad loads it (station/station_plan): a missing file is a
+// warning naming it, a broken one a problem with its position, and Tết is left out of the plan.
+TEST_F(ScheduleCli, HolidayFileAsLoaxadReadsIt) {
+  import_segments();
+  for (const char* cmd :
+       {"--lang en schedule check", "--lang en schedule preview --from 2026-02-16 --days 1"}) {
+    CliRun r = loaxa(cmd);
+    EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
+    EXPECT_NE(r.err.find("warning: no holiday file config/holidays.toml; no day is skipped as a "
+                         "holiday"),
+              std::string::npos)
+        << cmd << "\n"
+        << r.err;
+  }
+  CliRun vi = loaxa("--lang vi schedule check");
+  EXPECT_NE(vi.err.find("cảnh báo: không có tệp ngày lễ config/holidays.toml"), std::string::npos)
+      << vi.err;
+
+  // Monday 16 February 2026, in Tết: without the calendar the 06:00 slot airs.
+  CliRun before = loaxa("--lang en schedule preview --from 2026-02-16 --days 1 --json");
+  auto plan = nlohmann::json::parse(before.out, nullptr, false);
+  ASSERT_TRUE(plan.is_array()) << before.out;
+  EXPECT_EQ(plan.size(), 1u) << before.out;
+
+  write("config/holidays.toml",
+        "[[holiday]]\nname = \"Tết Nguyên Đán\"\nfrom = \"2026-02-14\"\nuntil = \"2026-02-22\"\n");
+  CliRun tet = loaxa("--lang en schedule preview --from 2026-02-16 --days 1 --json");
+  EXPECT_EQ(tet.exit_code, 0) << tet.err;
+  EXPECT_EQ(tet.err.find("holiday file"), std::string::npos) << tet.err;
+  plan = nlohmann::json::parse(tet.out, nullptr, false);
+  ASSERT_TRUE(plan.is_array()) << tet.out;
+  EXPECT_TRUE(plan.empty()) << "a Tết day previewed as a normal day: " << tet.out;
+
+  write("config/holidays.toml", "[[holiday]]\nname = \"Tết\"\ndate = \"2026-02-31\"\n");
+  for (const char* cmd :
+       {"--lang en schedule check", "--lang en schedule preview --from 2026-02-16 --days 1"}) {
+    CliRun broken = loaxa(cmd);
+    EXPECT_EQ(broken.exit_code, 1) << cmd << "\n" << broken.err;
+    EXPECT_NE(broken.err.find("holidays.toml:3:"), std::string::npos) << cmd << "\n" << broken.err;
+  }
+}
+
 TEST_F(ScheduleCli, CheckReportsEveryProblemWithPosition) {
   import_segments();
   write("schedules/bad.toml",
@@ -138,6 +180,8 @@ TEST_F(ScheduleCli, CheckReportsEveryProblemWithPosition) {
   CliRun r = loaxa("--lang en schedule check");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
+            "loaxa: warning: no holiday file config/holidays.toml; no day is skipped as a "
+            "holiday\n"
             "schedules/bad.toml:4:9: unknown weekday \"thu2\"; use mon..sun or \"daily\"\n"
             "schedules/bad.toml:5:7: invalid time \"25:00\"; use HH:MM or HH:MM:SS, from 00:00 "
             "to 23:59:59\n"
