@@ -7,6 +7,14 @@ namespace {
 
 using nlohmann::json;
 
+/// A reason's parameters as an object (null when there is no reason).
+json reason_params(const std::optional<Reason>& r) {
+  if (!r) return nullptr;
+  json o = json::object();
+  for (const auto& [name, value] : r->params) o[name] = value;
+  return o;
+}
+
 const char* cause_code(Cause c) {
   switch (c) {
     case Cause::kNone:
@@ -136,6 +144,9 @@ json commune(const CommuneReport& c, Lang lang) {
                            {"outcome", o.outcome},
                            {"outcome_text", outcome_text(o.outcome).in(lang)},
                            {"reason", o.reason},
+                           {"reason_code", o.why.reason ? json(to_string(o.why.reason->code))
+                                                        : json(nullptr)},
+                           {"reason_params", reason_params(o.why.reason)},
                            {"reason_text", o.why.text.in(lang)},
                            {"cause", cause_code(o.why.cause)},
                            {"zones", o.zones},

@@ -22,8 +22,8 @@ struct Entry {
 // The message catalogue of reasons. The English texts are those loaxa logged before reasons
 // had codes (the `reason` column still holds them, for older readers).
 constexpr Entry kEntries[] = {
-    {ReasonCode::kDaemonNotRunning, "daemon_not_running", Cause::kStationDown,
-     "daemon not running", "phần mềm phát thanh (loaxad) không chạy"},
+    {ReasonCode::kDaemonNotRunning, "daemon_not_running", Cause::kStationDown, "daemon not running",
+     "phần mềm phát thanh (loaxad) không chạy"},
     {ReasonCode::kDaemonCrashed, "daemon_crashed", Cause::kStationDown,
      "loaxad stopped while broadcasting (crash or power cut)",
      "phần mềm phát thanh (loaxad) dừng giữa buổi phát (sự cố hoặc mất điện)"},
@@ -234,8 +234,8 @@ const std::string* Reason::param(std::string_view name) const {
 std::string render(const Reason& reason, Lang lang) {
   const Entry& e = entry(reason.code);
   const bool variant = e.variant != nullptr && reason.param(e.variant) != nullptr;
-  const char* text = lang == Lang::kEn ? (variant ? e.en_variant : e.en)
-                                       : (variant ? e.vi_variant : e.vi);
+  const char* text =
+      lang == Lang::kEn ? (variant ? e.en_variant : e.en) : (variant ? e.vi_variant : e.vi);
   std::string out = fill(text, reason, lang);
   for (const auto& s : kSuffixes) {
     if (reason.param(s.param)) out += fill(lang == Lang::kEn ? s.en : s.vi, reason, lang);

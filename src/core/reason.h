@@ -29,14 +29,14 @@ enum class ReasonCode {
   kPastGrace,           ///< past_grace {late_s, grace}
   kReachedLate,         ///< reached_late {late_s} (wording of logs before 0.4)
   // The output device or the amplifier.
-  kOutputNotOpened,     ///< output_not_opened {detail}
-  kOutputNotStarted,    ///< output_not_started {detail}
-  kOutputStalled,       ///< output_stalled {seconds} [output]
-  kOutputLost,          ///< output_lost {output}
-  kNotPlayedOn,         ///< not_played_on {detail}
-  kAmplifierCancelled,  ///< amplifier_cancelled {detail}
-  kDeviceNotFound,      ///< device_not_found (station event device_lost)
-  kOutputCloseHung,     ///< output_close_hung (station event restart_required)
+  kOutputNotOpened,       ///< output_not_opened {detail}
+  kOutputNotStarted,      ///< output_not_started {detail}
+  kOutputStalled,         ///< output_stalled {seconds} [output]
+  kOutputLost,            ///< output_lost {output}
+  kNotPlayedOn,           ///< not_played_on {detail}
+  kAmplifierCancelled,    ///< amplifier_cancelled {detail}
+  kDeviceNotFound,        ///< device_not_found (station event device_lost)
+  kOutputCloseHung,       ///< output_close_hung (station event restart_required)
   kPortAudioReleaseHung,  ///< portaudio_release_hung (station event restart_required)
   // People.
   kOperatorStop,          ///< operator_stop

@@ -45,9 +45,8 @@ TEST(ReasonTest, EveryCodeRendersInBothLanguagesWithItsParameters) {
     // Parameters come from the English wording; the variant parameters (output) and the
     // endings (last_checkpoint, ...) are walked below.
     for (const auto& name :
-         {"signal", "grace", "late_s", "jump_s", "detail", "seconds", "programme",
-          "max_duration", "delivered", "expected", "file", "found", "error", "tag", "date",
-          "segment", "text"}) {
+         {"signal", "grace", "late_s", "jump_s", "detail", "seconds", "programme", "max_duration",
+          "delivered", "expected", "file", "found", "error", "tag", "date", "segment", "text"}) {
       r.with(name, value_of(name));
     }
     for (const bool variant : {false, true}) {
@@ -68,8 +67,8 @@ TEST(ReasonTest, EveryCodeRendersInBothLanguagesWithItsParameters) {
       for (const auto& [name, value] : x.params) {
         if (t.en.find(value) == std::string::npos) continue;
         const std::string shown = name == "date" ? "01/12/2026" : value;
-        EXPECT_NE(t.vi.find(shown), std::string::npos) << id << ": {" << name << "} lost in "
-                                                       << t.vi;
+        EXPECT_NE(t.vi.find(shown), std::string::npos)
+            << id << ": {" << name << "} lost in " << t.vi;
       }
     }
     // Without its parameters a reason still renders, showing what is missing.
@@ -81,7 +80,8 @@ TEST(ReasonTest, EndingsAndVariantsFollowTheirParameters) {
   EXPECT_EQ(render(Reason(ReasonCode::kDaemonStopped), Lang::kEn), "loaxad stopped ({signal})");
   Reason stalled(ReasonCode::kOutputStalled);
   stalled.with("seconds", "2");
-  EXPECT_EQ(render(stalled, Lang::kEn), "output stalled: no audio delivered for 2 s (device gone?)");
+  EXPECT_EQ(render(stalled, Lang::kEn),
+            "output stalled: no audio delivered for 2 s (device gone?)");
   stalled.with("output", "JACK / zone-b (zones thon-b)");
   EXPECT_EQ(render(stalled, Lang::kEn),
             "output JACK / zone-b (zones thon-b) stalled: no audio delivered for 2 s (device "
@@ -90,11 +90,13 @@ TEST(ReasonTest, EndingsAndVariantsFollowTheirParameters) {
             "thiết bị ra JACK / zone-b (vùng thon-b) bị treo: không có âm thanh ra trong 2 giây "
             "(mất thiết bị?)");
 
-  const Reason cut =
-      Reason(ReasonCode::kPreemptedByEmergency).with("programme", "bao-lu").with("before_start", "1");
+  const Reason cut = Reason(ReasonCode::kPreemptedByEmergency)
+                         .with("programme", "bao-lu")
+                         .with("before_start", "1");
   EXPECT_EQ(render(cut, Lang::kEn),
             "pre-empted by an emergency broadcast (bao-lu) (before the broadcast began)");
-  EXPECT_EQ(render(cut, Lang::kVi), "bị tin khẩn chen ngang (bao-lu) (trước khi buổi phát bắt đầu)");
+  EXPECT_EQ(render(cut, Lang::kVi),
+            "bị tin khẩn chen ngang (bao-lu) (trước khi buổi phát bắt đầu)");
 
   const Reason crash = Reason(ReasonCode::kDaemonCrashed).with("last_checkpoint", "06:00:10");
   EXPECT_EQ(render(crash, Lang::kEn),
@@ -112,26 +114,46 @@ TEST(ReasonTest, EndingsAndVariantsFollowTheirParameters) {
 TEST(ReasonTest, CauseIsAFunctionOfTheCode) {
   using C = ReasonCode;
   const std::pair<ReasonCode, Cause> table[] = {
-      {C::kDaemonNotRunning, Cause::kStationDown},  {C::kDaemonCrashed, Cause::kStationDown},
-      {C::kStoppedBeforePlay, Cause::kStationDown}, {C::kDaemonStopped, Cause::kStationDown},
-      {C::kWaitedPastGrace, Cause::kLate},          {C::kPastGraceClockJump, Cause::kLate},
-      {C::kPastGrace, Cause::kLate},                {C::kReachedLate, Cause::kLate},
-      {C::kOutputNotOpened, Cause::kDevice},        {C::kOutputNotStarted, Cause::kDevice},
-      {C::kOutputStalled, Cause::kDevice},          {C::kOutputLost, Cause::kDevice},
-      {C::kNotPlayedOn, Cause::kDevice},            {C::kAmplifierCancelled, Cause::kDevice},
-      {C::kDeviceNotFound, Cause::kDevice},         {C::kOutputCloseHung, Cause::kDevice},
-      {C::kPortAudioReleaseHung, Cause::kDevice},   {C::kOperatorStop, Cause::kOperator},
-      {C::kPreemptedByEmergency, Cause::kPreempted}, {C::kCutAtMaxDuration, Cause::kContent},
-      {C::kDeliveredShort, Cause::kContent},        {C::kSegmentFileMissing, Cause::kContent},
-      {C::kSegmentFileUnreadable, Cause::kContent}, {C::kContentHashMismatch, Cause::kContent},
-      {C::kCannotDecode, Cause::kContent},          {C::kDecodeError, Cause::kContent},
-      {C::kCannotResample, Cause::kContent},        {C::kResampleFailed, Cause::kContent},
-      {C::kPlayoutError, Cause::kContent},          {C::kNoSegmentWithTag, Cause::kNothingToPlay},
-      {C::kNoApprovedWithTag, Cause::kNothingToPlay}, {C::kNoValidWithTag, Cause::kNothingToPlay},
-      {C::kSegmentNotImported, Cause::kNothingToPlay}, {C::kSegmentRetired, Cause::kNothingToPlay},
-      {C::kSegmentNotApproved, Cause::kNothingToPlay}, {C::kSegmentNotValid, Cause::kNothingToPlay},
-      {C::kListNotImported, Cause::kNothingToPlay}, {C::kListNoneApproved, Cause::kNothingToPlay},
-      {C::kListNoneValid, Cause::kNothingToPlay},   {C::kNothingEligible, Cause::kNothingToPlay},
+      {C::kDaemonNotRunning, Cause::kStationDown},
+      {C::kDaemonCrashed, Cause::kStationDown},
+      {C::kStoppedBeforePlay, Cause::kStationDown},
+      {C::kDaemonStopped, Cause::kStationDown},
+      {C::kWaitedPastGrace, Cause::kLate},
+      {C::kPastGraceClockJump, Cause::kLate},
+      {C::kPastGrace, Cause::kLate},
+      {C::kReachedLate, Cause::kLate},
+      {C::kOutputNotOpened, Cause::kDevice},
+      {C::kOutputNotStarted, Cause::kDevice},
+      {C::kOutputStalled, Cause::kDevice},
+      {C::kOutputLost, Cause::kDevice},
+      {C::kNotPlayedOn, Cause::kDevice},
+      {C::kAmplifierCancelled, Cause::kDevice},
+      {C::kDeviceNotFound, Cause::kDevice},
+      {C::kOutputCloseHung, Cause::kDevice},
+      {C::kPortAudioReleaseHung, Cause::kDevice},
+      {C::kOperatorStop, Cause::kOperator},
+      {C::kPreemptedByEmergency, Cause::kPreempted},
+      {C::kCutAtMaxDuration, Cause::kContent},
+      {C::kDeliveredShort, Cause::kContent},
+      {C::kSegmentFileMissing, Cause::kContent},
+      {C::kSegmentFileUnreadable, Cause::kContent},
+      {C::kContentHashMismatch, Cause::kContent},
+      {C::kCannotDecode, Cause::kContent},
+      {C::kDecodeError, Cause::kContent},
+      {C::kCannotResample, Cause::kContent},
+      {C::kResampleFailed, Cause::kContent},
+      {C::kPlayoutError, Cause::kContent},
+      {C::kNoSegmentWithTag, Cause::kNothingToPlay},
+      {C::kNoApprovedWithTag, Cause::kNothingToPlay},
+      {C::kNoValidWithTag, Cause::kNothingToPlay},
+      {C::kSegmentNotImported, Cause::kNothingToPlay},
+      {C::kSegmentRetired, Cause::kNothingToPlay},
+      {C::kSegmentNotApproved, Cause::kNothingToPlay},
+      {C::kSegmentNotValid, Cause::kNothingToPlay},
+      {C::kListNotImported, Cause::kNothingToPlay},
+      {C::kListNoneApproved, Cause::kNothingToPlay},
+      {C::kListNoneValid, Cause::kNothingToPlay},
+      {C::kNothingEligible, Cause::kNothingToPlay},
       {C::kUnmappedText, Cause::kOther},
   };
   ASSERT_EQ(std::size(table), all_reason_codes().size()) << "a code has no expected cause here";
