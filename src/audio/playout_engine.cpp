@@ -130,9 +130,8 @@ void PlayoutEngine::decode_one(std::size_t index) {
     resampler.reset(
         soxr_create(file.sample_rate(), out_rate_, out_channels_, &err, &io, &q, nullptr));
     if (err != nullptr) {
-      throw ReasonError(Reason(ReasonCode::kCannotResample)
-                            .with("file", item.path.string())
-                            .with("error", err));
+      throw ReasonError(
+          Reason(ReasonCode::kCannotResample).with("file", item.path.string()).with("error", err));
     }
     const double ratio = static_cast<double>(out_rate_) / file.sample_rate();
     resampled.resize(static_cast<std::size_t>((kReadFrames * ratio + 64) * out_channels_));

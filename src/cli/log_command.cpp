@@ -149,9 +149,9 @@ void add_log_command(CLI::App& app, CliContext& ctx) {
       }
       std::string outcome = e.end ? to_string(e.end->outcome) : "playing";
       // From the code in the chosen language; a database not yet migrated has only the text.
-      const std::string why = !e.end            ? std::string()
-                              : e.end->why      ? render(*e.end->why, ctx.lang)
-                                                : e.end->reason;
+      const std::string why = !e.end       ? std::string()
+                              : e.end->why ? render(*e.end->why, ctx.lang)
+                                           : e.end->reason;
       std::cout << fmt::format("{}  {:<23}  {:>7}  {:<12}  {:<11}  {}{}\n",
                                format_local(e.start.scheduled_at, zone), started, delay,
                                e.start.programme_id, outcome, e.start.output,

@@ -191,9 +191,9 @@ void print_json(const std::vector<Occurrence>& plan, const date::time_zone* zone
                    {"zones", o.zones},
                    {"nothing_reason",
                     o.nothing_reason ? render(*o.nothing_reason, Lang::kEn) : std::string()},
-                   {"nothing_reason_code",
-                    o.nothing_reason ? nlohmann::json(to_string(o.nothing_reason->code))
-                                     : nlohmann::json()}});
+                   {"nothing_reason_code", o.nothing_reason
+                                               ? nlohmann::json(to_string(o.nothing_reason->code))
+                                               : nlohmann::json()}});
   }
   std::cout << out.dump(2) << '\n';
 }

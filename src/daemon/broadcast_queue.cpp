@@ -38,7 +38,8 @@ std::optional<PendingBroadcast> BroadcastQueue::pop(Instant now, std::vector<Dro
     items_.pop_front();
     if (now > item.deadline) {
       const auto grace = duration_cast<seconds>(item.deadline - item.occurrence.scheduled_at);
-      missed.push_back({std::move(item), Reason(ReasonCode::kWaitedPastGrace).with("grace", mm_ss(grace))});
+      missed.push_back(
+          {std::move(item), Reason(ReasonCode::kWaitedPastGrace).with("grace", mm_ss(grace))});
       continue;
     }
     return item;

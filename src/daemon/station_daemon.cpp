@@ -517,8 +517,9 @@ void StationDaemon::enqueue(Pending item) {
     return;
   }
   if (preempts(item.priority, current_->item.priority)) {
-    cut_current(Outcome::kPreempted, Reason(ReasonCode::kPreemptedByEmergency)
-                                         .with("programme", item.occurrence.programme_id));
+    cut_current(
+        Outcome::kPreempted,
+        Reason(ReasonCode::kPreemptedByEmergency).with("programme", item.occurrence.programme_id));
   }
   queue_.push(std::move(item));
 }
@@ -649,8 +650,9 @@ std::optional<Instant> StationDaemon::Broadcast::first_frame_at() const {
 
 void StationDaemon::begin(Pending item, Instant target) {
   if (item.occurrence.segments.empty()) {
-    log_without_playing(item, Outcome::kMissed,
-                        item.occurrence.nothing_reason.value_or(Reason(ReasonCode::kNothingEligible)));
+    log_without_playing(
+        item, Outcome::kMissed,
+        item.occurrence.nothing_reason.value_or(Reason(ReasonCode::kNothingEligible)));
     return;
   }
   auto b = std::make_unique<Broadcast>();
@@ -760,7 +762,8 @@ void StationDaemon::watch() {
       if (out.engine->finished()) continue;
       std::optional<Reason> why;
       if (out.stall.stalled(now >= b.target, out.engine->frames_delivered(), mono, kStallLimit)) {
-        why = Reason(ReasonCode::kOutputStalled).with("seconds", std::to_string(kStallLimit.count()));
+        why =
+            Reason(ReasonCode::kOutputStalled).with("seconds", std::to_string(kStallLimit.count()));
         if (!out.spec.zones.empty() || b.outputs.size() != 1) {
           why->with("output", output_name(out.spec));
         }

@@ -26,7 +26,8 @@ const std::vector<Pattern>& patterns() {
     using C = ReasonCode;
     return std::vector<Pattern>{
         {re(R"re(daemon not running)re"), C::kDaemonNotRunning, {}},
-        {re(R"re(loaxad stopped while broadcasting \(crash or power cut\))re"), C::kDaemonCrashed,
+        {re(R"re(loaxad stopped while broadcasting \(crash or power cut\))re"),
+         C::kDaemonCrashed,
          {}},
         {re(R"re(loaxad was stopped before it could play)re"), C::kStoppedBeforePlay, {}},
         {re(R"re(loaxad stopped \((.*)\))re"), C::kDaemonStopped, {"signal"}},
@@ -56,14 +57,17 @@ const std::vector<Pattern>& patterns() {
          C::kAmplifierCancelled,
          {"detail"}},
         {re(R"re(stopped by the operator \(loaxa stop\))re"), C::kOperatorStop, {}},
-        {re(R"re(pre-empted by an emergency broadcast \((.*)\))re"), C::kPreemptedByEmergency,
+        {re(R"re(pre-empted by an emergency broadcast \((.*)\))re"),
+         C::kPreemptedByEmergency,
          {"programme"}},
         {re(R"re(longer than the slot's max_duration \((.*)\); faded out)re"),
          C::kCutAtMaxDuration,
          {"max_duration"}},
-        {re(R"re(delivered (\d+) of (\d+) frames)re"), C::kDeliveredShort,
+        {re(R"re(delivered (\d+) of (\d+) frames)re"),
+         C::kDeliveredShort,
          {"delivered", "expected"}},
-        {re(R"re((.*): delivered (\d+) of (\d+) frames)re"), C::kDeliveredShort,
+        {re(R"re((.*): delivered (\d+) of (\d+) frames)re"),
+         C::kDeliveredShort,
          {"output", "delivered", "expected"}},
         {re(R"re((.*): the segment's file is missing from the library)re"),
          C::kSegmentFileMissing,
@@ -79,17 +83,21 @@ const std::vector<Pattern>& patterns() {
         {re(R"re((.*): cannot resample \((.*)\))re"), C::kCannotResample, {"file", "error"}},
         {re(R"re((.*): resampling failed \((.*)\))re"), C::kResampleFailed, {"file", "error"}},
         {re(R"re(no imported segment has tag "(.*)")re"), C::kNoSegmentWithTag, {"tag"}},
-        {re(R"re(no approved segment with tag "(.*)" valid on (\S+))re"), C::kNoApprovedWithTag,
+        {re(R"re(no approved segment with tag "(.*)" valid on (\S+))re"),
+         C::kNoApprovedWithTag,
          {"tag", "date"}},
-        {re(R"re(no segment with tag "(.*)" valid on (\S+))re"), C::kNoValidWithTag,
+        {re(R"re(no segment with tag "(.*)" valid on (\S+))re"),
+         C::kNoValidWithTag,
          {"tag", "date"}},
         {re(R"re(segment "(.*)" is not imported)re"), C::kSegmentNotImported, {"segment"}},
         {re(R"re(segment "(.*)" is retired)re"), C::kSegmentRetired, {"segment"}},
         {re(R"re(segment "(.*)" is not approved)re"), C::kSegmentNotApproved, {"segment"}},
-        {re(R"re(segment "(.*)" is not valid on (\S+))re"), C::kSegmentNotValid,
+        {re(R"re(segment "(.*)" is not valid on (\S+))re"),
+         C::kSegmentNotValid,
          {"segment", "date"}},
         {re(R"re(none of the listed segments is imported)re"), C::kListNotImported, {}},
-        {re(R"re(no listed segment is approved and valid on (\S+))re"), C::kListNoneApproved,
+        {re(R"re(no listed segment is approved and valid on (\S+))re"),
+         C::kListNoneApproved,
          {"date"}},
         {re(R"re(no listed segment is valid on (\S+))re"), C::kListNoneValid, {"date"}},
         {re(R"re(nothing to play: no eligible segment)re"), C::kNothingEligible, {}},
@@ -124,7 +132,8 @@ Reason legacy_reason(std::string_view logged) {
     return r;
   }
   // The oldest wording of waited_past_grace: its grace in whole minutes.
-  static const std::regex minutes(R"re(waited past its grace \((\d+) min\) behind another broadcast)re");
+  static const std::regex minutes(
+      R"re(waited past its grace \((\d+) min\) behind another broadcast)re");
   if (std::regex_match(text, m, minutes)) {
     return Reason(ReasonCode::kWaitedPastGrace).with("grace", m[1].str() + ":00");
   }
@@ -132,8 +141,8 @@ Reason legacy_reason(std::string_view logged) {
 }
 
 void map_logged_reasons(SQLite::Database& db) {
-  const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(
-      std::chrono::system_clock::now());
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   const Instant at{now.time_since_epoch()};
   struct Logged {
     std::int64_t id;

@@ -272,8 +272,8 @@ TEST(ReportTextTest, MapsEveryTextOlderDaemonsWroteToItsCode) {
        "lúc 2026-11-30T06:00:02+07:00"},
       {"loaxad stopped (SIGTERM)", C::kDaemonStopped, Cause::kStationDown,
        "phần mềm phát thanh (loaxad) bị dừng (SIGTERM)"},
-      {"waited past its grace (10 min) behind another broadcast", C::kWaitedPastGrace,
-       Cause::kLate, "chờ quá thời gian cho phép (10:00) sau một buổi phát khác"},
+      {"waited past its grace (10 min) behind another broadcast", C::kWaitedPastGrace, Cause::kLate,
+       "chờ quá thời gian cho phép (10:00) sau một buổi phát khác"},
       {"reached 46 s late, past its grace (0:10): the wall clock jumped forward 100 s",
        C::kPastGraceClockJump, Cause::kLate,
        "đến lượt phát trễ 46 giây, quá thời gian cho phép (0:10): đồng hồ bị chỉnh nhảy tới 100 "

@@ -111,7 +111,8 @@ class TamperTest : public ::testing::Test {
     BroadcastEnd e;
     e.outcome = outcome;
     if (outcome != Outcome::kCompleted) {
-      e.why = Reason(ReasonCode::kUnmappedText).with("text", std::string("because: ") + to_string(outcome));
+      e.why = Reason(ReasonCode::kUnmappedText)
+                  .with("text", std::string("because: ") + to_string(outcome));
     }
     const bool played = outcome != Outcome::kMissed;
     if (played) e.started_at = s.scheduled_at + std::chrono::microseconds{150};

@@ -368,8 +368,8 @@ TEST_F(ReportCli, HtmlEscapesWhatTheLogSays) {
   b.programme = "cchc";
   b.scheduled_at = log_.at(2026, 11, 29, 17);
   b.outcome = Outcome::kFailed;
-  b.why = Reason(ReasonCode::kOutputNotOpened)
-              .with("detail", "<script>alert('x')</script> & \"more\"");
+  b.why =
+      Reason(ReasonCode::kOutputNotOpened).with("detail", "<script>alert('x')</script> & \"more\"");
   b.played_fraction = 0;
   log_.broadcast(b);
   log_.checkpoint(log_.at(2026, 11, 29, 23, 30));

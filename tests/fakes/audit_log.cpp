@@ -126,20 +126,23 @@ void write_known_month(StationLog& log) {
   for (unsigned day : {2u, 4u, 6u}) log.broadcast(b(day, O::kCompleted));
 
   log.broadcast(b(9, O::kCompleted));
-  log.broadcast(b(10, O::kPartial, Reason(C::kDeliveredShort).with("delivered", "720000").with("expected", "1440000"), 0.5));
-  log.broadcast(b(11, O::kPreempted, Reason(C::kPreemptedByEmergency).with("programme", "bao-lu"), 0.25));
-  log.event("device_lost", log.at(2026, 11, 12, 9),
-            with_reason({{"device", "JACK / system"}},
-                        Reason(C::kOutputStalled).with("seconds", "2")));
+  log.broadcast(
+      b(10, O::kPartial,
+        Reason(C::kDeliveredShort).with("delivered", "720000").with("expected", "1440000"), 0.5));
+  log.broadcast(
+      b(11, O::kPreempted, Reason(C::kPreemptedByEmergency).with("programme", "bao-lu"), 0.25));
+  log.event(
+      "device_lost", log.at(2026, 11, 12, 9),
+      with_reason({{"device", "JACK / system"}}, Reason(C::kOutputStalled).with("seconds", "2")));
   log.event("device_back", log.at(2026, 11, 12, 9, 1), {{"device", "JACK / system"}});
-  log.broadcast(b(13, O::kMissed, Reason(C::kNoApprovedWithTag).with("tag", "cchc").with("date", "2026-11-13"), 0));
+  log.broadcast(b(13, O::kMissed,
+                  Reason(C::kNoApprovedWithTag).with("tag", "cchc").with("date", "2026-11-13"), 0));
   log.checkpoint(log.at(2026, 11, 15, 23), "daily");
 
   log.broadcast(b(16, O::kCompleted));
-  log.broadcast(b(17, O::kInterrupted,
-                  Reason(C::kDaemonCrashed)
-                      .with("last_checkpoint", "2026-11-17T06:00:10.000+07:00"),
-                  0.33));
+  log.broadcast(
+      b(17, O::kInterrupted,
+        Reason(C::kDaemonCrashed).with("last_checkpoint", "2026-11-17T06:00:10.000+07:00"), 0.33));
   log.broadcast(b(18, O::kFailed, Reason(C::kOutputStalled).with("seconds", "2"), 0));
   log.broadcast(b(19, O::kStopped, Reason(C::kDaemonStopped).with("signal", "SIGTERM"), 0.5));
   log.event("daemon_stopped", log.at(2026, 11, 19, 6, 1));
