@@ -10,7 +10,7 @@
 
 #include "audio/audio_analysis.h"
 #include "audio/sound_file.h"
-#include "core/text.h"
+#include "core/reason.h"
 
 namespace loaxa {
 namespace {
@@ -77,8 +77,8 @@ void PlayoutEngine::hash_all() noexcept {
   }
 }
 
-std::string PlayoutEngine::decode_error() const {
-  return decode_done() ? decode_error_ : std::string();
+std::optional<Reason> PlayoutEngine::decode_error() const {
+  return decode_done() ? decode_error_ : std::nullopt;
 }
 
 bool PlayoutEngine::push_all(const float* data, std::size_t samples) {
@@ -104,26 +104,15 @@ void PlayoutEngine::decode_one(std::size_t index) {
     const auto now = hashes_[index].get();
     if (!now) {
       std::error_code ec;
-      if (std::filesystem::exists(item.path, ec)) {
-        throw UserError(
-            {fmt::format("{}: không đọc được tệp của đoạn trong thư viện (kiểm tra quyền và ổ đĩa)",
-                         item.path.string()),
-             fmt::format("{}: the segment's file in the library cannot be read (check its "
-                         "permissions and the disk)",
-                         item.path.string())});
-      }
-      throw UserError(
-          {fmt::format("{}: tệp của đoạn không còn trong thư viện", item.path.string()),
-           fmt::format("{}: the segment's file is missing from the library", item.path.string())});
+      const auto code = std::filesystem::exists(item.path, ec) ? ReasonCode::kSegmentFileUnreadable
+                                                               : ReasonCode::kSegmentFileMissing;
+      throw ReasonError(Reason(code).with("file", item.path.string()));
     }
     if (*now != item.sha256) {
-      throw UserError(
-          {fmt::format("{}: tệp của đoạn đã bị thay đổi sau khi nhập (mã băm {} thay vì {}); "
-                       "không phát — hãy nhập lại bản đã duyệt",
-                       item.path.string(), now->substr(0, 12), item.sha256.substr(0, 12)),
-           fmt::format("{}: the segment's file changed after import (sha256 {} instead of {}); "
-                       "not played — import the approved recording again",
-                       item.path.string(), now->substr(0, 12), item.sha256.substr(0, 12))});
+      throw ReasonError(Reason(ReasonCode::kContentHashMismatch)
+                            .with("file", item.path.string())
+                            .with("found", now->substr(0, 12))
+                            .with("expected", item.sha256.substr(0, 12)));
     }
   }
   SoundFile file(item.path);
@@ -141,9 +130,8 @@ void PlayoutEngine::decode_one(std::size_t index) {
     resampler.reset(
         soxr_create(file.sample_rate(), out_rate_, out_channels_, &err, &io, &q, nullptr));
     if (err != nullptr) {
-      throw UserError(
-          {fmt::format("{}: không chuyển được tần số lấy mẫu ({})", item.path.string(), err),
-           fmt::format("{}: cannot resample ({})", item.path.string(), err)});
+      throw ReasonError(
+          Reason(ReasonCode::kCannotResample).with("file", item.path.string()).with("error", err));
     }
     const double ratio = static_cast<double>(out_rate_) / file.sample_rate();
     resampled.resize(static_cast<std::size_t>((kReadFrames * ratio + 64) * out_channels_));
@@ -181,8 +169,9 @@ void PlayoutEngine::decode_one(std::size_t index) {
       soxr_error_t err =
           soxr_process(resampler.get(), src, in_left, &used, resampled.data(), out_cap, &made);
       if (err != nullptr) {
-        throw UserError({fmt::format("{}: lỗi chuyển tần số ({})", item.path.string(), err),
-                         fmt::format("{}: resampling failed ({})", item.path.string(), err)});
+        throw ReasonError(Reason(ReasonCode::kResampleFailed)
+                              .with("file", item.path.string())
+                              .with("error", err));
       }
       if (made > 0 && !emit(resampled.data(), made)) return;
       if (src != nullptr) src += used * static_cast<std::size_t>(out_channels_);
@@ -199,10 +188,12 @@ void PlayoutEngine::decode_all() noexcept {
       if (quit_.load()) break;
       decode_one(i);
     }
+  } catch (const ReasonError& e) {
+    decode_error_ = e.reason();
   } catch (const UserError& e) {
-    decode_error_ = e.text().en;
+    decode_error_ = Reason(ReasonCode::kPlayoutError).with("error", e.text().en);
   } catch (const std::exception& e) {
-    decode_error_ = e.what();
+    decode_error_ = Reason(ReasonCode::kPlayoutError).with("error", e.what());
   }
   decode_done_.store(true, std::memory_order_release);
 }

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/reason.h"
+
 namespace loaxa {
 
 /// One file to play, with the gain that brings it to the station's loudness.
@@ -75,8 +77,9 @@ class PlayoutEngine {
     return frames_decoded_.load(std::memory_order_acquire);
   }
   bool decode_done() const noexcept { return decode_done_.load(std::memory_order_acquire); }
-  /// Empty unless a file failed to decode; then "file: reason". Valid once decode_done().
-  std::string decode_error() const;
+  /// None unless a file could not be played (missing, changed since import, undecodable);
+  /// then why, naming the file. Valid once decode_done().
+  std::optional<Reason> decode_error() const;
 
   int sample_rate() const noexcept { return out_rate_; }
   int channels() const noexcept { return out_channels_; }
@@ -101,7 +104,7 @@ class PlayoutEngine {
   std::atomic<bool> quit_{false};
   std::atomic<bool> decode_done_{false};
   std::atomic<std::int64_t> frames_decoded_{0};
-  std::string decode_error_;  // written by the decoder before decode_done_ is released
+  std::optional<Reason> decode_error_;  // written by the decoder before decode_done_ is released
 
   // Written only by render(); read by anyone.
   std::atomic<std::int64_t> frames_delivered_{0};

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <sndfile.h>
 
-#include "core/text.h"
+#include "core/reason.h"
 
 namespace loaxa {
 
@@ -12,8 +12,8 @@ SoundFile::SoundFile(const std::filesystem::path& path) : path_(path) {
   SNDFILE* sf = sf_open(path.c_str(), SFM_READ, &info);
   if (sf == nullptr) {
     std::string why = sf_strerror(nullptr);
-    throw UserError({fmt::format("{}: không đọc được tệp âm thanh ({})", path.string(), why),
-                     fmt::format("{}: cannot decode audio ({})", path.string(), why)});
+    throw ReasonError(
+        Reason(ReasonCode::kCannotDecode).with("file", path.string()).with("error", why));
   }
   sf_ = sf;
   rate_ = info.samplerate;
@@ -54,8 +54,8 @@ std::int64_t SoundFile::read(float* out, std::int64_t frames) {
   sf_count_t got = sf_readf_float(sf, out, frames);
   if (got < 0 || (got == 0 && sf_error(sf) != SF_ERR_NO_ERROR)) {
     std::string why = sf_strerror(sf);
-    throw UserError({fmt::format("{}: lỗi giải mã ({})", path_.string(), why),
-                     fmt::format("{}: decode error ({})", path_.string(), why)});
+    throw ReasonError(
+        Reason(ReasonCode::kDecodeError).with("file", path_.string()).with("error", why));
   }
   return got;
 }

@@ -171,7 +171,8 @@ std::string render_csv(const Report& report, Lang lang) {
   csv.header({"section",      "station",      "broadcast_id", "programme",  "origin",
               "priority",     "scheduled_at", "started_at",   "ended_at",   "delay_s",
               "segments",     "segment_ids",  "duration_s",   "expected_s", "outcome",
-              "outcome_text", "reason",       "reason_text",  "zones",      "dead_air"});
+              "outcome_text", "reason",       "reason_text",  "zones",      "dead_air",
+              "reason_code"});
   for (const auto& c : report.communes) {
     const auto* zone = report_zone(c);
     for (const auto& o : c.occurrences) {
@@ -194,7 +195,8 @@ std::string render_csv(const Report& report, Lang lang) {
                o.reason,
                o.why.text.in(lang),
                join(o.zones, " "),
-               o.dead_air ? "true" : "false"});
+               o.dead_air ? "true" : "false",
+               o.why.reason ? to_string(o.why.reason->code) : ""});
     }
   }
   return csv.take();

@@ -7,6 +7,14 @@ namespace {
 
 using nlohmann::json;
 
+/// A reason's parameters as an object (null when there is no reason).
+json reason_params(const std::optional<Reason>& r) {
+  if (!r) return nullptr;
+  json o = json::object();
+  for (const auto& [name, value] : r->params) o[name] = value;
+  return o;
+}
+
 const char* cause_code(Cause c) {
   switch (c) {
     case Cause::kNone:
@@ -117,29 +125,32 @@ json commune(const CommuneReport& c, Lang lang) {
   }
   json occurrences = json::array();
   for (const auto& o : c.occurrences) {
-    occurrences.push_back({{"broadcast_id", o.broadcast_id},
-                           {"programme", o.programme},
-                           {"slot", o.slot},
-                           {"origin", o.origin},
-                           {"priority", o.priority},
-                           {"output", o.output},
-                           {"scheduled_at", format_iso(o.scheduled_at, zone)},
-                           {"started_at", optional_time(o.started_at, zone)},
-                           {"ended_at", optional_time(o.ended_at, zone)},
-                           {"delay_s", o.delay_seconds ? json(*o.delay_seconds) : json(nullptr)},
-                           {"segments", o.segment_titles},
-                           {"segment_ids", o.segment_ids},
-                           {"duration_s", o.played_seconds},
-                           {"expected_s", o.expected_seconds},
-                           {"frames_delivered", o.frames_delivered},
-                           {"sample_rate", o.sample_rate},
-                           {"outcome", o.outcome},
-                           {"outcome_text", outcome_text(o.outcome).in(lang)},
-                           {"reason", o.reason},
-                           {"reason_text", o.why.text.in(lang)},
-                           {"cause", cause_code(o.why.cause)},
-                           {"zones", o.zones},
-                           {"dead_air", o.dead_air}});
+    occurrences.push_back(
+        {{"broadcast_id", o.broadcast_id},
+         {"programme", o.programme},
+         {"slot", o.slot},
+         {"origin", o.origin},
+         {"priority", o.priority},
+         {"output", o.output},
+         {"scheduled_at", format_iso(o.scheduled_at, zone)},
+         {"started_at", optional_time(o.started_at, zone)},
+         {"ended_at", optional_time(o.ended_at, zone)},
+         {"delay_s", o.delay_seconds ? json(*o.delay_seconds) : json(nullptr)},
+         {"segments", o.segment_titles},
+         {"segment_ids", o.segment_ids},
+         {"duration_s", o.played_seconds},
+         {"expected_s", o.expected_seconds},
+         {"frames_delivered", o.frames_delivered},
+         {"sample_rate", o.sample_rate},
+         {"outcome", o.outcome},
+         {"outcome_text", outcome_text(o.outcome).in(lang)},
+         {"reason", o.reason},
+         {"reason_code", o.why.reason ? json(to_string(o.why.reason->code)) : json(nullptr)},
+         {"reason_params", reason_params(o.why.reason)},
+         {"reason_text", o.why.text.in(lang)},
+         {"cause", cause_code(o.why.cause)},
+         {"zones", o.zones},
+         {"dead_air", o.dead_air}});
   }
   return {
       {"station", c.station},

@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "store/broadcast_log.h"
+
 namespace loaxa {
 namespace {
 
@@ -294,7 +296,7 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
     if (!first_at || e.at < *first_at) first_at = e.at;
     if (!last_at || e.at > *last_at) last_at = e.at;
     if (e.table != "broadcasts" && e.table != "broadcast_outcomes" && e.table != "station_events" &&
-        e.table != "segments") {
+        e.table != "segments" && e.table != "broadcast_reasons") {
       continue;
     }
     const auto p = nlohmann::json::parse(e.payload, nullptr, false);
@@ -321,6 +323,10 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
       o.sample_rate = static_cast<int>(integer(row, "sample_rate"));
       o.frames_expected = integer(row, "frames_expected");
       if (o.outcome.empty()) o.outcome = "open";
+    } else if (e.table == "broadcast_reasons") {
+      // A code this version does not know keeps the outcome's English text.
+      rows[integer(row, "broadcast_id")].coded =
+          stored_reason(text(row, "code"), text(row, "params"));
     } else {
       OccurrenceRow& o = rows[integer(row, "broadcast_id")];
       o.outcome = text(row, "outcome");
@@ -366,8 +372,7 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
       o.played_seconds = static_cast<double>(o.frames_delivered) / o.sample_rate;
       o.expected_seconds = static_cast<double>(o.frames_expected) / o.sample_rate;
     }
-    o.why = reasons.explain(o.reason);
-    if (o.outcome == "completed") o.why.cause = Cause::kNone;
+    o.why = o.outcome == "completed" ? ReasonText{} : reasons.explain(o.coded, o.reason);
     for (const auto& sid : o.segment_ids) {
       auto t = titles.find(sid);
       o.segment_titles.push_back(t != titles.end() && !t->second.empty() ? t->second : sid);

@@ -68,8 +68,9 @@ struct OccurrenceRow {
   double played_seconds = 0;       ///< frames delivered / sample rate
   double expected_seconds = 0;     ///< frames expected / sample rate
   std::string outcome;             ///< completed, partial, ..., or "open"
-  std::string reason;              ///< as logged (English)
-  ReasonText why;                  ///< translated and classified
+  std::string reason;              ///< the English text as logged
+  std::optional<Reason> coded;     ///< the chained code (broadcast_reasons), if the log has one
+  ReasonText why;                  ///< its words and cause
   std::vector<std::string> zones;  ///< empty = every zone
   bool dead_air = false;
   bool scheduled() const { return origin != "operator"; }

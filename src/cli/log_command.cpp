@@ -89,6 +89,11 @@ void add_log_command(CLI::App& app, CliContext& ctx) {
           o["rms_dbfs"] = e.end->rms_dbfs;
           o["outcome"] = to_string(e.end->outcome);
           o["reason"] = e.end->reason;
+          o["reason_code"] = e.end->why ? nlohmann::json(to_string(e.end->why->code)) : nullptr;
+          o["reason_params"] = nlohmann::json::object();
+          if (e.end->why) {
+            for (const auto& [name, value] : e.end->why->params) o["reason_params"][name] = value;
+          }
           o["longest_silence_ms"] = e.end->longest_silence_ms;
           o["dead_air"] = e.end->dead_air;
         } else {
@@ -97,6 +102,8 @@ void add_log_command(CLI::App& app, CliContext& ctx) {
           o["frames_delivered"] = nullptr;
           o["outcome"] = "playing";
           o["reason"] = "";
+          o["reason_code"] = nullptr;
+          o["reason_params"] = nlohmann::json::object();
         }
         arr.push_back(o);
       }
@@ -141,10 +148,14 @@ void add_log_command(CLI::App& app, CliContext& ctx) {
                                         .count());
       }
       std::string outcome = e.end ? to_string(e.end->outcome) : "playing";
+      // From the code in the chosen language; a database not yet migrated has only the text.
+      const std::string why = !e.end       ? std::string()
+                              : e.end->why ? render(*e.end->why, ctx.lang)
+                                           : e.end->reason;
       std::cout << fmt::format("{}  {:<23}  {:>7}  {:<12}  {:<11}  {}{}\n",
                                format_local(e.start.scheduled_at, zone), started, delay,
                                e.start.programme_id, outcome, e.start.output,
-                               e.end && !e.end->reason.empty() ? "  — " + e.end->reason : "");
+                               why.empty() ? "" : "  — " + why);
     }
   });
 }

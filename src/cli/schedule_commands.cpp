@@ -161,7 +161,11 @@ void print_json(const std::vector<Occurrence>& plan, const date::time_zone* zone
                    {"total_seconds", o.total_seconds},
                    {"priority", to_string(o.priority)},
                    {"zones", o.zones},
-                   {"nothing_reason", o.nothing_reason.en}});
+                   {"nothing_reason",
+                    o.nothing_reason ? render(*o.nothing_reason, Lang::kEn) : std::string()},
+                   {"nothing_reason_code", o.nothing_reason
+                                               ? nlohmann::json(to_string(o.nothing_reason->code))
+                                               : nlohmann::json()}});
   }
   std::cout << out.dump(2) << '\n';
 }
@@ -198,9 +202,9 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
     std::cout << fmt::format("{} {}  {}#{}  {}  {}\n", weekday_name(o.scheduled_at, zone, ctx.lang),
                              local, o.programme_id, o.slot_index, o.programme_title, duration);
     if (o.segments.empty()) {
+      const Text why = o.nothing_reason ? render(*o.nothing_reason) : Text{};
       std::cout << "    ("
-                << ctx.say({"không có gì để phát: " + o.nothing_reason.vi,
-                            "nothing to play: " + o.nothing_reason.en})
+                << ctx.say({"không có gì để phát: " + why.vi, "nothing to play: " + why.en})
                 << ")\n";
     }
     int n = 0;

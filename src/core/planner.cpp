@@ -40,13 +40,6 @@ void check_slot(const Slot& slot, const date::time_zone* zone) {
   }
 }
 
-template <typename... Parts>
-std::string fmt_text(const Parts&... parts) {
-  std::string out;
-  ((out += parts), ...);
-  return out;
-}
-
 }  // namespace
 
 const char* to_string(Priority p) noexcept {
@@ -178,51 +171,32 @@ std::vector<Segment> resolve(const PlaySpec& play, const std::vector<Segment>& c
 
 namespace {
 
-Text nothing_reason(const PlaySpec& play, const std::vector<Segment>& pool,
-                    date::year_month_day day, bool require_approval) {
+Reason nothing_reason(const PlaySpec& play, const std::vector<Segment>& pool,
+                      date::year_month_day day, bool require_approval) {
+  using C = ReasonCode;
   const std::string d = date::format("%F", day);
   switch (play.kind) {
     case PlaySpec::Kind::kTag:
-      if (pool.empty()) {
-        return {fmt_text("chưa có đoạn nào mang thẻ \"", play.value, "\""),
-                fmt_text("no imported segment has tag \"", play.value, "\"")};
-      }
-      if (require_approval) {
-        return {fmt_text("không có đoạn nào đã duyệt mang thẻ \"", play.value,
-                         "\" còn hiệu lực ngày ", d),
-                fmt_text("no approved segment with tag \"", play.value, "\" valid on ", d)};
-      }
-      return {fmt_text("không có đoạn nào mang thẻ \"", play.value, "\" còn hiệu lực ngày ", d),
-              fmt_text("no segment with tag \"", play.value, "\" valid on ", d)};
+      if (pool.empty()) return Reason(C::kNoSegmentWithTag).with("tag", play.value);
+      return Reason(require_approval ? C::kNoApprovedWithTag : C::kNoValidWithTag)
+          .with("tag", play.value)
+          .with("date", d);
     case PlaySpec::Kind::kSegment: {
-      if (pool.empty()) {
-        return {fmt_text("chưa nhập đoạn \"", play.value, "\""),
-                fmt_text("segment \"", play.value, "\" is not imported")};
-      }
+      if (pool.empty()) return Reason(C::kSegmentNotImported).with("segment", play.value);
       const Segment& s = pool.front();
       if (s.approval == Segment::Approval::kRetired) {
-        return {fmt_text("đoạn \"", play.value, "\" đã ngừng phát"),
-                fmt_text("segment \"", play.value, "\" is retired")};
+        return Reason(C::kSegmentRetired).with("segment", play.value);
       }
       if (require_approval && s.approval != Segment::Approval::kApproved) {
-        return {fmt_text("đoạn \"", play.value, "\" chưa được duyệt"),
-                fmt_text("segment \"", play.value, "\" is not approved")};
+        return Reason(C::kSegmentNotApproved).with("segment", play.value);
       }
-      return {fmt_text("đoạn \"", play.value, "\" không còn hiệu lực ngày ", d),
-              fmt_text("segment \"", play.value, "\" is not valid on ", d)};
+      return Reason(C::kSegmentNotValid).with("segment", play.value).with("date", d);
     }
     case PlaySpec::Kind::kList:
-      if (pool.empty()) {
-        return {"chưa nhập đoạn nào trong danh sách", "none of the listed segments is imported"};
-      }
-      if (require_approval) {
-        return {fmt_text("không có đoạn nào trong danh sách đã duyệt và còn hiệu lực ngày ", d),
-                fmt_text("no listed segment is approved and valid on ", d)};
-      }
-      return {fmt_text("không có đoạn nào trong danh sách còn hiệu lực ngày ", d),
-              fmt_text("no listed segment is valid on ", d)};
+      if (pool.empty()) return Reason(C::kListNotImported);
+      return Reason(require_approval ? C::kListNoneApproved : C::kListNoneValid).with("date", d);
   }
-  return {};
+  return Reason(C::kNothingEligible);
 }
 
 /// The slot's plays as they stood just before `t`: the log's records, then the plan's own

@@ -11,6 +11,7 @@
 
 #include "core/holidays.h"
 #include "core/programme.h"
+#include "core/reason.h"
 #include "core/rotation.h"
 #include "core/segment.h"
 #include "core/text.h"
@@ -28,9 +29,9 @@ struct Occurrence {
   std::vector<Segment> segments;
   double total_seconds = 0;
 
-  /// Why `segments` is empty, e.g. "no approved segment with tag "cchc" valid on 2026-12-01";
-  /// the daemon logs the occurrence as missed with it. Empty when there is something to play.
-  Text nothing_reason;
+  /// Why `segments` is empty, e.g. no_approved_with_tag {tag: cchc, date: 2026-12-01}; the
+  /// daemon logs the occurrence as missed with it. None when there is something to play.
+  std::optional<Reason> nothing_reason;
   /// How many of `segments` are the slot's intro (0 or 1) and outro (0 or 1).
   int intro_count = 0;
   int outro_count = 0;

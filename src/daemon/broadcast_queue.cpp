@@ -38,9 +38,8 @@ std::optional<PendingBroadcast> BroadcastQueue::pop(Instant now, std::vector<Dro
     items_.pop_front();
     if (now > item.deadline) {
       const auto grace = duration_cast<seconds>(item.deadline - item.occurrence.scheduled_at);
-      missed.push_back({std::move(item), fmt::format("waited past its grace ({}) behind another "
-                                                     "broadcast",
-                                                     mm_ss(grace))});
+      missed.push_back(
+          {std::move(item), Reason(ReasonCode::kWaitedPastGrace).with("grace", mm_ss(grace))});
       continue;
     }
     return item;
@@ -65,34 +64,35 @@ Instant start_target(const PendingBroadcast& item, Instant now, microseconds lea
 
 Decision decide_due(const PendingBroadcast& item, Instant now, const DueFacts& facts) {
   // A backward jump of the wall clock across a restart brings back occurrences already handled.
-  if (facts.already_logged) return {Verdict::kAlready, ""};
+  if (facts.already_logged) return {Verdict::kAlready, std::nullopt};
   if (facts.amplifier_failed && facts.cancel_on_failure) {
     return {Verdict::kFailed,
-            "cancelled: the amplifier's 'before' command failed (" + facts.amplifier_detail + ")"};
+            Reason(ReasonCode::kAmplifierCancelled).with("detail", facts.amplifier_detail)};
   }
   // Without the result, cancel_on_failure could not be honoured: the broadcast starts late,
   // by the command's run time, within its grace.
   if (facts.amplifier_running && facts.cancel_on_failure && now <= item.deadline) {
-    return {Verdict::kWait, ""};
+    return {Verdict::kWait, std::nullopt};
   }
-  if (now <= item.deadline) return {Verdict::kPlay, ""};
+  if (now <= item.deadline) return {Verdict::kPlay, std::nullopt};
   const auto late = whole_seconds(now - item.occurrence.scheduled_at);
   const auto grace = duration_cast<seconds>(item.deadline - item.occurrence.scheduled_at);
-  std::string why;
   const auto& jump = facts.last_jump;
   if (jump && jump->by > microseconds::zero() && jump->landed_at >= item.occurrence.scheduled_at) {
-    why = fmt::format("the wall clock jumped forward {} s", whole_seconds(jump->by).count());
-  } else {
-    why = "the machine was suspended or the daemon was held up";
+    return {Verdict::kMissed, Reason(ReasonCode::kPastGraceClockJump)
+                                  .with("late_s", std::to_string(late.count()))
+                                  .with("grace", mm_ss(grace))
+                                  .with("jump_s", std::to_string(whole_seconds(jump->by).count()))};
   }
-  return {Verdict::kMissed, fmt::format("reached {} s late, past its grace ({}): {}", late.count(),
-                                        mm_ss(grace), why)};
+  return {Verdict::kMissed, Reason(ReasonCode::kPastGrace)
+                                .with("late_s", std::to_string(late.count()))
+                                .with("grace", mm_ss(grace))};
 }
 
 Decision decide_catch_up(const PendingBroadcast& item, Instant now, bool already_logged) {
-  if (already_logged) return {Verdict::kAlready, ""};
-  if (now > item.deadline) return {Verdict::kMissed, "daemon not running"};
-  return {Verdict::kPlay, ""};
+  if (already_logged) return {Verdict::kAlready, std::nullopt};
+  if (now > item.deadline) return {Verdict::kMissed, Reason(ReasonCode::kDaemonNotRunning)};
+  return {Verdict::kPlay, std::nullopt};
 }
 
 std::optional<microseconds> ClockJumpDetector::observe(Instant wall, MonoInstant mono) {

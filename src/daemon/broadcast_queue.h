@@ -11,6 +11,7 @@
 
 #include "core/planner.h"
 #include "core/programme.h"
+#include "core/reason.h"
 #include "core/time.h"
 
 namespace loaxa {
@@ -40,13 +41,13 @@ enum class Verdict {
 };
 struct Decision {
   Verdict verdict = Verdict::kPlay;
-  std::string reason;
+  std::optional<Reason> reason;  ///< for kMissed and kFailed
 };
 
 /// An item taken off the queue without playing, with why.
 struct Dropped {
   PendingBroadcast item;
-  std::string reason;
+  Reason reason;
 };
 
 /// Items waiting while another broadcast is on air: highest priority first, equal priorities in

@@ -167,7 +167,7 @@ nlohmann::json StationDaemon::stop() {
                        "the broadcast is already ending (fading out)");
   }
   auto what = occurrence_json(current_->item.occurrence, zone_);
-  cut_current(Outcome::kStopped, "stopped by the operator (loaxa stop)");
+  cut_current(Outcome::kStopped, Reason(ReasonCode::kOperatorStop));
   return {{"ok", true}, {"stopped", what}};
 }
 

@@ -316,7 +316,7 @@ void StationDaemon::catch_up(Instant since) {
   for (const auto& o : plan(since, now + microseconds(1))) {
     Pending item = scheduled_item(o);
     const auto d = decide_catch_up(item, now, log_->has_occurrence(o.key()));
-    if (d.verdict == Verdict::kMissed) log_without_playing(item, Outcome::kMissed, d.reason);
+    if (d.verdict == Verdict::kMissed) log_without_playing(item, Outcome::kMissed, *d.reason);
     // Within its grace it plays late, and the log shows by how much.
     if (d.verdict == Verdict::kPlay) enqueue(std::move(item));
   }
@@ -348,11 +348,11 @@ void StationDaemon::close_crashed_entries() {
   for (const auto& e : log_->open_entries()) {
     BroadcastEnd end;
     end.outcome = Outcome::kInterrupted;
-    end.reason = "loaxad stopped while broadcasting (crash or power cut)";
+    end.why = Reason(ReasonCode::kDaemonCrashed);
     if (auto p = log_->latest_progress(e.id)) {
       end.frames_delivered = p->frames_delivered;
       end.started_at = p->started_at;
-      end.reason += fmt::format("; last checkpoint {}", format_iso(p->at, zone_));
+      end.why->with("last_checkpoint", format_iso(p->at, zone_));
     }
     end.closed_at = clock_.now();
     log_->close(e.id, end);
@@ -456,10 +456,10 @@ void StationDaemon::on_wake() {
       enqueue(std::move(item));
       break;
     case Verdict::kMissed:
-      log_without_playing(item, Outcome::kMissed, d.reason);
+      log_without_playing(item, Outcome::kMissed, *d.reason);
       break;
     case Verdict::kFailed:
-      log_without_playing(item, Outcome::kFailed, d.reason);
+      log_without_playing(item, Outcome::kFailed, *d.reason);
       break;
     case Verdict::kAlready:
     case Verdict::kWait:
@@ -478,8 +478,9 @@ void StationDaemon::enqueue(Pending item) {
     return;
   }
   if (preempts(item.priority, current_->item.priority)) {
-    cut_current(Outcome::kPreempted, fmt::format("pre-empted by an emergency broadcast ({})",
-                                                 item.occurrence.programme_id));
+    cut_current(
+        Outcome::kPreempted,
+        Reason(ReasonCode::kPreemptedByEmergency).with("programme", item.occurrence.programme_id));
   }
   queue_.push(std::move(item));
 }
@@ -572,18 +573,18 @@ BroadcastStart StationDaemon::start_row(const Pending& item,
 }
 
 void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
-                                        const std::string& reason) {
+                                        const Reason& reason) {
   const auto& o = item.occurrence;
   const auto id = log_->open(start_row(item, nullptr));
   BroadcastEnd end;
   end.outcome = outcome;
-  end.reason = reason;
+  end.why = reason;
   end.closed_at = clock_.now();
   log_->close(id, end);
   say({fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
-                   to_string(outcome), reason),
+                   to_string(outcome), render(reason, Lang::kVi)),
        fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
-                   to_string(outcome), reason)},
+                   to_string(outcome), render(reason, Lang::kEn))},
       LogPriority::kWarning);
 }
 
@@ -610,9 +611,9 @@ std::optional<Instant> StationDaemon::Broadcast::first_frame_at() const {
 
 void StationDaemon::begin(Pending item, Instant target) {
   if (item.occurrence.segments.empty()) {
-    const auto& why = item.occurrence.nothing_reason.en;
-    log_without_playing(item, Outcome::kMissed,
-                        why.empty() ? "nothing to play: no eligible segment" : why);
+    log_without_playing(
+        item, Outcome::kMissed,
+        item.occurrence.nothing_reason.value_or(Reason(ReasonCode::kNothingEligible)));
     return;
   }
   auto b = std::make_unique<Broadcast>();
@@ -649,7 +650,8 @@ void StationDaemon::begin(Pending item, Instant target) {
   current_ = std::move(b);
 
   if (current_->outputs.empty()) {
-    finish(Outcome::kFailed, "output could not be opened: " + joined(current_->unopened, "; "));
+    finish(Outcome::kFailed,
+           Reason(ReasonCode::kOutputNotOpened).with("detail", joined(current_->unopened, "; ")));
     return;
   }
   std::vector<PlayItem> items;
@@ -678,8 +680,9 @@ void StationDaemon::begin(Pending item, Instant target) {
       out.sink->start(*out.engine, target);
     } catch (const UserError& e) {
       current_->failed_devices.push_back(out.spec.label());
-      finish(Outcome::kFailed, fmt::format("output could not be started: {}: {}",
-                                           output_name(out.spec), e.text().en));
+      finish(Outcome::kFailed,
+             Reason(ReasonCode::kOutputNotStarted)
+                 .with("detail", fmt::format("{}: {}", output_name(out.spec), e.text().en)));
       return;
     }
   }
@@ -700,7 +703,7 @@ void StationDaemon::watch() {
     auto& b = *current_;
     if (std::all_of(b.outputs.begin(), b.outputs.end(),
                     [](const Output& out) { return out.engine->finished(); })) {
-      finish(std::nullopt, "");
+      finish(std::nullopt, std::nullopt);
       return;
     }
     const Instant now = clock_.now();
@@ -718,17 +721,17 @@ void StationDaemon::watch() {
     // "failed" must not hide that the other villages heard only part of it.
     for (auto& out : b.outputs) {
       if (out.engine->finished()) continue;
-      std::string why;
+      std::optional<Reason> why;
       if (out.stall.stalled(now >= b.target, out.engine->frames_delivered(), mono, kStallLimit)) {
-        why = out.spec.zones.empty() && b.outputs.size() == 1
-                  ? fmt::format("output stalled: no audio delivered for {} s (device gone?)",
-                                kStallLimit.count())
-                  : fmt::format("output {} stalled: no audio delivered for {} s (device gone?)",
-                                output_name(out.spec), kStallLimit.count());
+        why =
+            Reason(ReasonCode::kOutputStalled).with("seconds", std::to_string(kStallLimit.count()));
+        if (!out.spec.zones.empty() || b.outputs.size() != 1) {
+          why->with("output", output_name(out.spec));
+        }
       } else if (out.sink->device_gone()) {
-        why = fmt::format("output {} lost: the device went away", output_name(out.spec));
+        why = Reason(ReasonCode::kOutputLost).with("output", output_name(out.spec));
       }
-      if (why.empty()) continue;
+      if (!why) continue;
       b.failed_devices.push_back(out.spec.label());
       finish(Outcome::kFailed, why);
       return;
@@ -737,7 +740,7 @@ void StationDaemon::watch() {
   });
 }
 
-void StationDaemon::cut_current(Outcome as, const std::string& reason) {
+void StationDaemon::cut_current(Outcome as, const Reason& reason) {
   if (!current_ || current_->end_as) return;
   current_->end_as = as;
   current_->end_reason = reason;
@@ -745,22 +748,23 @@ void StationDaemon::cut_current(Outcome as, const std::string& reason) {
       !current_->first_frame_at()) {
     // Nothing has been heard yet: end now rather than fade silence.
     watch_timer_.cancel();
-    finish(as, reason + " (before the broadcast began)");
+    finish(as, Reason(reason).with("before_start", "1"));
     return;
   }
   // The fades run in the audio callbacks; watch() sees the engines finish and closes the entry.
   for (auto& out : current_->outputs) out.engine->request_fade();
 }
 
-void StationDaemon::finish(std::optional<Outcome> forced, const std::string& forced_reason) {
+void StationDaemon::finish(std::optional<Outcome> forced,
+                           const std::optional<Reason>& forced_reason) {
   auto b = std::move(current_);
   watch_timer_.cancel();
   BroadcastEnd end;
   double squares = 0;
   std::int64_t samples = 0;
   bool truncated = false;
-  std::string decode_error;
-  std::vector<std::string> short_outputs;
+  std::optional<Reason> decode_error;
+  std::vector<Reason> short_outputs;
   std::vector<std::string> silent_outputs;
   // The resampler may round each segment's length by a frame.
   const std::int64_t slack = 2 * static_cast<std::int64_t>(b->item.occurrence.segments.size());
@@ -775,14 +779,13 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
     end.longest_silence_ms = std::max(end.longest_silence_ms, silence_ms);
     if (silence_ms > config_.dead_air_seconds * 1000) silent_outputs.push_back(out.spec.label());
     truncated = truncated || stats.truncated;
-    if (decode_error.empty()) decode_error = out.engine->decode_error();
+    if (!decode_error) decode_error = out.engine->decode_error();
     if (std::llabs(stats.frames_delivered - out.frames_expected) > slack) {
-      short_outputs.push_back(b->outputs.size() == 1
-                                  ? fmt::format("delivered {} of {} frames", stats.frames_delivered,
-                                                out.frames_expected)
-                                  : fmt::format("{}: delivered {} of {} frames",
-                                                output_name(out.spec), stats.frames_delivered,
-                                                out.frames_expected));
+      Reason short_by(ReasonCode::kDeliveredShort);
+      if (b->outputs.size() != 1) short_by.with("output", output_name(out.spec));
+      short_by.with("delivered", std::to_string(stats.frames_delivered))
+          .with("expected", std::to_string(out.frames_expected));
+      short_outputs.push_back(std::move(short_by));
     }
     if (auto last = out.sink->last_frame_at(); last && stats.frames_delivered > 0) {
       end.ended_at = std::max(end.ended_at.value_or(*last), *last);
@@ -795,25 +798,29 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   if (end.frames_delivered == 0) end.ended_at.reset();
   if (forced) {
     end.outcome = *forced;
-    end.reason = forced_reason;
+    end.why = forced_reason;
   } else if (b->end_as) {
     end.outcome = *b->end_as;
-    end.reason = b->end_reason;
+    end.why = b->end_reason;
   } else if (truncated) {
     end.outcome = Outcome::kPartial;
-    end.reason = fmt::format("longer than the slot's max_duration ({}); faded out",
-                             duration_text(static_cast<double>(
-                                 b->item.occurrence.max_duration.value_or(seconds(0)).count())));
-  } else if (!decode_error.empty()) {
+    end.why = Reason(ReasonCode::kCutAtMaxDuration)
+                  .with("max_duration",
+                        duration_text(static_cast<double>(
+                            b->item.occurrence.max_duration.value_or(seconds(0)).count())));
+  } else if (decode_error) {
     end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;
-    end.reason = decode_error;
+    end.why = decode_error;
   } else if (!b->unopened.empty()) {
     // Heard where its devices worked, not everywhere it was meant for.
     end.outcome = Outcome::kPartial;
-    end.reason = "not played on " + joined(b->unopened, "; not played on ");
+    end.why = Reason(ReasonCode::kNotPlayedOn).with("detail", joined(b->unopened, "; "));
   } else if (!short_outputs.empty()) {
     end.outcome = Outcome::kPartial;
-    end.reason = joined(short_outputs, "; ");
+    end.why = short_outputs.front();
+    if (short_outputs.size() > 1) {
+      end.why->with("more_outputs", std::to_string(short_outputs.size() - 1));
+    }
   } else {
     end.outcome = Outcome::kCompleted;
   }
@@ -824,7 +831,9 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   }
   release_output(std::move(b->outputs));
   if (!options_.rehearsal) {
-    for (const auto& device : b->failed_devices) device_lost(device, end.reason);
+    for (const auto& device : b->failed_devices) {
+      device_lost(device, end.why.value_or(Reason(ReasonCode::kOutputLost).with("output", device)));
+    }
   }
   if (restart_required_) {
     exit_code_ = kExitRestart;
@@ -843,12 +852,13 @@ void StationDaemon::finish(std::optional<Outcome> forced, const std::string& for
   const auto& o = b->item.occurrence;
   const std::string started =
       end.started_at ? format_iso(*end.started_at, zone_) : std::string("-");
+  const Text why = end.why ? render(*end.why) : Text{};
   say({fmt::format("loaxad: {} {} — {} (bắt đầu {}, {} khung){}", o.programme_id,
                    format_local(o.scheduled_at, zone_), to_string(end.outcome), started,
-                   end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason),
+                   end.frames_delivered, why.vi.empty() ? "" : ": " + why.vi),
        fmt::format("loaxad: {} {} — {} (started {}, {} frames){}", o.programme_id,
                    format_local(o.scheduled_at, zone_), to_string(end.outcome), started,
-                   end.frames_delivered, end.reason.empty() ? "" : ": " + end.reason)},
+                   end.frames_delivered, why.en.empty() ? "" : ": " + why.en)},
       end.outcome == Outcome::kCompleted ? LogPriority::kInfo : LogPriority::kWarning);
   b.reset();
   if (stopping_) {
@@ -884,19 +894,19 @@ void StationDaemon::release_output(std::vector<Output> outputs) {
          "loaxad: closing the output hung (the audio server is gone); loaxad must restart"},
         LogPriority::kErr);
     events_->append("restart_required", clock_.now(),
-                    {{"device", output_label_}, {"reason", "closing the output stream hung"}});
+                    with_reason({{"device", output_label_}}, Reason(ReasonCode::kOutputCloseHung)));
     restart_required_ = true;
   }
 }
 
-void StationDaemon::device_lost(const std::string& device, const std::string& why) {
+void StationDaemon::device_lost(const std::string& device, const Reason& why) {
   const bool retrying = !lost_.empty() && reopen_backoff_ > seconds(0);
   if (lost_.contains(device) && retrying) return;
-  events_->append("device_lost", clock_.now(), {{"device", device}, {"reason", why}});
+  events_->append("device_lost", clock_.now(), with_reason({{"device", device}}, why));
   if (restart_required_) return;
   lost_.insert(device);
-  say({fmt::format("loaxad: mất thiết bị {}: {}", device, why),
-       fmt::format("loaxad: output device {} lost: {}", device, why)},
+  say({fmt::format("loaxad: mất thiết bị {}: {}", device, render(why, Lang::kVi)),
+       fmt::format("loaxad: output device {} lost: {}", device, render(why, Lang::kEn))},
       LogPriority::kErr);
   if (retrying) return;  // the running back-off covers this device too
   reopen_backoff_ = seconds(1);
@@ -965,7 +975,7 @@ bool StationDaemon::hold_output() {
       missing.push_back(spec.label());
     }
   }
-  for (const auto& label : missing) device_lost(label, "not found");
+  for (const auto& label : missing) device_lost(label, Reason(ReasonCode::kDeviceNotFound));
   return true;
 }
 
@@ -984,8 +994,9 @@ void StationDaemon::drop_idle_output() {
     say({"loaxad: giải phóng PortAudio bị treo (máy chủ âm thanh đã mất); khởi động lại loaxad",
          "loaxad: releasing PortAudio hung (the audio server is gone); loaxad must restart"},
         LogPriority::kErr);
-    events_->append("restart_required", clock_.now(),
-                    {{"device", output_label_}, {"reason", "releasing PortAudio hung"}});
+    events_->append(
+        "restart_required", clock_.now(),
+        with_reason({{"device", output_label_}}, Reason(ReasonCode::kPortAudioReleaseHung)));
     restart_required_ = true;
     exit_code_ = kExitRestart;
     stopping_ = true;
@@ -1058,7 +1069,7 @@ void StationDaemon::shut_down() {
     (void)portaudio_.release();
   }
   for (const auto& p : queue_.take_all()) {
-    log_without_playing(p, Outcome::kMissed, "loaxad was stopped before it could play");
+    log_without_playing(p, Outcome::kMissed, Reason(ReasonCode::kStoppedBeforePlay));
   }
   heartbeat_timer_.cancel();
   checkpoint_timer_.cancel();
@@ -1087,7 +1098,7 @@ void StationDaemon::on_signal(int sig) {
     shut_down();
     return;
   }
-  cut_current(Outcome::kStopped, fmt::format("loaxad stopped ({})", name));
+  cut_current(Outcome::kStopped, Reason(ReasonCode::kDaemonStopped).with("signal", name));
 }
 
 }  // namespace loaxa

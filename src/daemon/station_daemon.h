@@ -83,7 +83,7 @@ class StationDaemon {
     MonoInstant last_checkpoint{};
     Instant target{};
     std::optional<Outcome> end_as;  ///< set when stopped or pre-empted
-    std::string end_reason;
+    std::optional<Reason> end_reason;
     /// Frames every device has delivered (the fewest), at the first output's rate.
     std::int64_t frames_delivered() const;
     std::optional<Instant> first_frame_at() const;
@@ -118,10 +118,10 @@ class StationDaemon {
   BroadcastStart start_row(const Pending& item, const std::vector<Output>* outputs) const;
   /// The devices `o` plays on (those of its zones; all when it names none), with their zones.
   std::vector<OutputSpec> outputs_for(const Occurrence& o) const;
-  void log_without_playing(const Pending& item, Outcome outcome, const std::string& reason);
+  void log_without_playing(const Pending& item, Outcome outcome, const Reason& reason);
   void watch();
-  void finish(std::optional<Outcome> forced, const std::string& forced_reason);
-  void cut_current(Outcome as, const std::string& reason);
+  void finish(std::optional<Outcome> forced, const std::optional<Reason>& forced_reason);
+  void cut_current(Outcome as, const Reason& reason);
   void on_signal(int signal);
   void shut_down();
   /// Whether the amplifier's `before` command is still to be run for `o`, and when.
@@ -133,7 +133,7 @@ class StationDaemon {
                    std::function<void(bool, std::string)> done);
   /// Stops every output's stream, then closes them, off the event loop with a bounded wait.
   void release_output(std::vector<Output> outputs);
-  void device_lost(const std::string& device, const std::string& why);
+  void device_lost(const std::string& device, const Reason& why);
   void schedule_reopen();
   bool reopen_output();
   /// PortAudio, and with it the audio server's client (on JACK: the server's shared memory,

@@ -27,6 +27,7 @@ constexpr TableInfo kTables[] = {
     {"segment_events", "id", "at_us", "1"},
     {"broadcasts", "id", "opened_at_us", "1"},
     {"broadcast_outcomes", "broadcast_id", "written_at_us", "1"},
+    {"broadcast_reasons", "broadcast_id", "at_us", "1"},
     {"station_events", "id", "at_us", "kind <> 'daemon_alive'"},
     {"checkpoints", "id", "at_us", "1"},
 };

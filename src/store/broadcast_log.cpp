@@ -22,8 +22,17 @@ constexpr const char* kSelect =
     "b.segment_hashes, b.output, b.device, b.scheduled_at_us, b.opened_at_us, "
     "b.frames_expected, b.sample_rate, o.broadcast_id, o.started_at_us, o.ended_at_us, "
     "o.frames_delivered, o.underruns, o.peak_dbfs, o.rms_dbfs, o.outcome, o.reason, "
-    "b.priority, b.zones, b.origin, o.longest_silence_ms, o.dead_air "
-    "FROM broadcasts b LEFT JOIN broadcast_outcomes o ON o.broadcast_id = b.id ";
+    "b.priority, b.zones, b.origin, o.longest_silence_ms, o.dead_air, ";
+
+// A database opened read-only at schema 4 has no broadcast_reasons yet.
+std::string select_from(SQLite::Database& db) {
+  const bool codes = db.tableExists("broadcast_reasons");
+  return std::string(kSelect) +
+         (codes ? "r.code, r.params FROM broadcasts b LEFT JOIN broadcast_outcomes o ON "
+                  "o.broadcast_id = b.id LEFT JOIN broadcast_reasons r ON r.broadcast_id = b.id "
+                : "NULL, NULL FROM broadcasts b LEFT JOIN broadcast_outcomes o ON "
+                  "o.broadcast_id = b.id ");
+}
 
 Outcome outcome_from(const std::string& s) {
   if (s == "partial") return Outcome::kPartial;
@@ -66,6 +75,9 @@ BroadcastEntry row_to_entry(SQLite::Statement& q) {
     end.reason = q.getColumn(20).getString();
     end.longest_silence_ms = q.getColumn(24).getInt64();
     end.dead_air = q.getColumn(25).getInt() != 0;
+    if (!q.getColumn(26).isNull()) {
+      end.why = stored_reason(q.getColumn(26).getString(), q.getColumn(27).getString());
+    }
     e.end = end;
   }
   return e;
@@ -91,6 +103,39 @@ const char* to_string(Outcome o) noexcept {
       return "preempted";
   }
   return "failed";
+}
+
+std::string reason_params_json(const Reason& reason) {
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : reason.params) o[name] = value;
+  return o.dump();
+}
+
+std::optional<Reason> stored_reason(std::string_view code, std::string_view params_json) {
+  const auto c = reason_code_from_string(code);
+  if (!c) return std::nullopt;
+  const auto o = nlohmann::ordered_json::parse(params_json, nullptr, false);
+  if (!o.is_object()) return std::nullopt;
+  Reason r(*c);
+  for (const auto& [name, value] : o.items()) {
+    if (!value.is_string()) return std::nullopt;
+    r.params.emplace_back(name, value.get<std::string>());
+  }
+  return r;
+}
+
+void insert_reason(SQLite::Database& db, std::int64_t id, const Reason& reason, bool from_text,
+                   Instant at) {
+  SQLite::Statement q(db,
+                      "INSERT INTO broadcast_reasons (broadcast_id, code, params, from_text, "
+                      "at_us) VALUES (?,?,?,?,?)");
+  q.bind(1, static_cast<int64_t>(id));
+  q.bind(2, to_string(reason.code));
+  q.bind(3, reason_params_json(reason));
+  q.bind(4, from_text ? 1 : 0);
+  q.bind(5, static_cast<int64_t>(us(at)));
+  q.exec();
+  AuditChain(db).append("broadcast_reasons", id, at);
 }
 
 namespace {
@@ -130,6 +175,9 @@ std::int64_t insert_open(SQLite::Database& db_, std::int64_t id, const Broadcast
 }
 
 void insert_close(SQLite::Database& db_, std::int64_t id, const BroadcastEnd& e) {
+  std::optional<Reason> why = e.why;
+  if (!why && !e.reason.empty()) why = Reason(ReasonCode::kUnmappedText).with("text", e.reason);
+  const std::string text = why ? render(*why, Lang::kEn) : std::string();
   ChainedWrite write(db_);
   SQLite::Statement q(
       db_,
@@ -144,12 +192,13 @@ void insert_close(SQLite::Database& db_, std::int64_t id, const BroadcastEnd& e)
   q.bind(6, e.peak_dbfs);
   q.bind(7, e.rms_dbfs);
   q.bind(8, to_string(e.outcome));
-  q.bind(9, e.reason);
+  q.bind(9, text);
   q.bind(10, static_cast<int64_t>(us(e.closed_at)));
   q.bind(11, static_cast<int64_t>(e.longest_silence_ms));
   q.bind(12, e.dead_air ? 1 : 0);
   q.exec();
   AuditChain(db_).append("broadcast_outcomes", id, e.closed_at);
+  if (why) insert_reason(db_, id, *why, false, e.closed_at);
   write.commit();
 }
 
@@ -177,7 +226,7 @@ void BroadcastLog::close(std::int64_t id, const BroadcastEnd& e) {
 }
 
 std::vector<BroadcastEntry> BroadcastLog::between(Instant from, Instant to) const {
-  SQLite::Statement q(db_, std::string(kSelect) +
+  SQLite::Statement q(db_, select_from(db_) +
                                "WHERE b.scheduled_at_us >= ? AND b.scheduled_at_us < ? "
                                "ORDER BY b.scheduled_at_us, b.id");
   q.bind(1, static_cast<int64_t>(us(from)));
@@ -188,7 +237,7 @@ std::vector<BroadcastEntry> BroadcastLog::between(Instant from, Instant to) cons
 }
 
 std::vector<BroadcastEntry> BroadcastLog::open_entries() const {
-  SQLite::Statement q(db_, std::string(kSelect) + "WHERE o.broadcast_id IS NULL ORDER BY b.id");
+  SQLite::Statement q(db_, select_from(db_) + "WHERE o.broadcast_id IS NULL ORDER BY b.id");
   std::vector<BroadcastEntry> out;
   while (q.executeStep()) out.push_back(row_to_entry(q));
   return out;

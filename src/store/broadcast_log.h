@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/reason.h"
 #include "core/time.h"
 #include "store/log_journal.h"
 
@@ -43,7 +44,13 @@ struct BroadcastEnd {
   double peak_dbfs = -1000;  ///< of what was delivered; -1000 for digital silence
   double rms_dbfs = -1000;
   Outcome outcome = Outcome::kCompleted;
-  std::string reason;                   ///< empty only for completed
+  /// Why it did not complete; none only for completed. Stored as code and parameters
+  /// (broadcast_reasons), with its English text in the outcome row for older readers.
+  std::optional<Reason> why;
+  /// The English text as logged. Read back for display where no code exists (a database not
+  /// yet migrated to schema 5); writing renders it from `why` (this text is stored only when
+  /// `why` is empty, as code unmapped_text).
+  std::string reason;
   Instant closed_at{};                  ///< when the outcome was written
   std::int64_t longest_silence_ms = 0;  ///< longest run below the dead-air level
   bool dead_air = false;                ///< that run exceeded the configured limit
@@ -61,6 +68,17 @@ struct BroadcastEntry {
   BroadcastStart start;
   std::optional<BroadcastEnd> end;  ///< none while playing, or after a crash
 };
+
+/// The stored form of a reason's parameters: a JSON object of strings, in the order given.
+std::string reason_params_json(const Reason& reason);
+/// A reason as stored (its code's id and reason_params_json()); none for a code this version
+/// does not know or parameters that are not an object of strings.
+std::optional<Reason> stored_reason(std::string_view code, std::string_view params_json);
+
+/// Inserts the broadcast_reasons row of broadcast `id` and chains it, in the caller's
+/// transaction (the outcome's, or the v5 migration's with `from_text`).
+void insert_reason(SQLite::Database& db, std::int64_t id, const Reason& reason, bool from_text,
+                   Instant at);
 
 class BroadcastLog {
  public:

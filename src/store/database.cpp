@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "store/audit_chain.h"
+#include "store/legacy_reasons.h"
 
 namespace loaxa {
 namespace {
@@ -19,10 +20,12 @@ constexpr int kApplicationId = 0x4c4f4158;
 
 // The schema version that introduced the audit chain.
 constexpr int kChainVersion = 4;
+// The schema version that introduced reason codes.
+constexpr int kReasonVersion = 5;
 
 // Migration N takes the schema from version N to N+1. Never edit a step once released:
 // add a new one.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE segments (
   id TEXT PRIMARY KEY,
@@ -186,6 +189,24 @@ CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
 CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
   BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 )sql",
+    // v5: why a broadcast did not complete, as a code and its parameters (issue 12), in a
+    // chained table of its own: a column added to broadcast_outcomes would change the canonical
+    // payload of every outcome already chained. Each outcome other than completed gets one row,
+    // written with it; the migration maps the outcomes already logged from their English text
+    // (store/legacy_reasons.h) and marks those rows from_text = 1.
+    R"sql(
+CREATE TABLE broadcast_reasons (
+  broadcast_id INTEGER PRIMARY KEY REFERENCES broadcast_outcomes(broadcast_id),
+  code TEXT NOT NULL,                 -- a stable id, core/reason.h (e.g. 'past_grace')
+  params TEXT NOT NULL DEFAULT '{}',  -- JSON object of strings, in the order given
+  from_text INTEGER NOT NULL DEFAULT 0 CHECK (from_text IN (0, 1)),
+  at_us INTEGER NOT NULL              -- when the row was written
+);
+CREATE TRIGGER broadcast_reasons_no_update BEFORE UPDATE ON broadcast_reasons
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+CREATE TRIGGER broadcast_reasons_no_delete BEFORE DELETE ON broadcast_reasons
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+)sql",
 };
 
 [[noreturn]] void not_ours(const std::filesystem::path& file, const std::string& why) {
@@ -240,6 +261,7 @@ std::unique_ptr<SQLite::Database> open_database(const std::filesystem::path& fil
       SQLite::Transaction tx(*db);
       db->exec(std::string(kMigrations[v]));
       if (v + 1 == kChainVersion) chain_existing_rows(*db);
+      if (v + 1 == kReasonVersion) map_logged_reasons(*db);
       db->exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
       db->exec(fmt::format("PRAGMA user_version = {}", v + 1));
       tx.commit();

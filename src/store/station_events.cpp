@@ -24,6 +24,15 @@ void insert_event(SQLite::Database& db_, const std::string& kind, Instant at,
 
 }  // namespace
 
+nlohmann::json with_reason(nlohmann::json detail, const Reason& reason) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [name, value] : reason.params) params[name] = value;
+  detail["reason"] = render(reason, Lang::kEn);
+  detail["reason_code"] = to_string(reason.code);
+  detail["reason_params"] = std::move(params);
+  return detail;
+}
+
 void StationEvents::append(const std::string& kind, Instant at, const nlohmann::json& detail) {
   if (journal_ == nullptr) return insert_event(db_, kind, at, detail);
   journal_->write([kind, at, detail](SQLite::Database& db) { insert_event(db, kind, at, detail); });

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/reason.h"
 #include "core/time.h"
 #include "store/log_journal.h"
 
@@ -21,6 +22,10 @@ struct StationEvent {
   std::string kind;  ///< daemon_started, daemon_alive, daemon_stopped, device_lost, ...
   nlohmann::json detail = nlohmann::json::object();
 };
+
+/// `detail` with the reason of the event: reason_code, reason_params (an object of strings, in
+/// order) and, for older readers, reason (the English text).
+nlohmann::json with_reason(nlohmann::json detail, const Reason& reason);
 
 class StationEvents {
  public:

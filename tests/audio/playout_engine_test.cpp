@@ -214,7 +214,10 @@ TEST_F(PlayoutEngineTest, MissingFileEndsWithDecodeError) {
   drain(e);
   EXPECT_TRUE(e.finished());
   EXPECT_EQ(e.stats().frames_delivered, 0);
-  EXPECT_NE(e.decode_error().find("gone.wav"), std::string::npos) << e.decode_error();
+  ASSERT_TRUE(e.decode_error());
+  EXPECT_EQ(e.decode_error()->code, ReasonCode::kCannotDecode);
+  const std::string text = render(*e.decode_error(), Lang::kEn);
+  EXPECT_NE(text.find("gone.wav"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// The reasons the report translates, as their producers really word them.
+// The reasons a report explains, as their producers really write them.
 
 #include "audit/report_text.h"
 
@@ -9,15 +9,15 @@
 namespace loaxa {
 namespace {
 
-// The reasons as the daemon's decisions really word them, so a change of wording there that
-// the report does not follow fails here rather than reaching an inspector in English.
-TEST(ReportTextTest, TranslatesTheQueueDecisionsOwnWords) {
+// The reasons the daemon's decisions really produce: each has a cause and Vietnamese words of
+// its own, from its code.
+TEST(ReportTextTest, ExplainsTheQueueDecisionsFromTheirCodes) {
   const Instant t0{std::chrono::hours(24 * 20000)};
   Occurrence o;
   o.scheduled_at = t0;
   o.grace = std::chrono::minutes(10);
   const PendingBroadcast item = scheduled_item(o);
-  std::vector<std::string> reasons;
+  std::vector<Reason> reasons;
 
   BroadcastQueue queue;
   queue.push(item);
@@ -28,15 +28,24 @@ TEST(ReportTextTest, TranslatesTheQueueDecisionsOwnWords) {
 
   DueFacts jumped;
   jumped.last_jump = ClockJump{std::chrono::minutes(30), t0 + std::chrono::minutes(20)};
-  reasons.push_back(decide_due(item, t0 + std::chrono::minutes(20), jumped).reason);
-  reasons.push_back(decide_due(item, t0 + std::chrono::minutes(20), DueFacts{}).reason);
-  reasons.push_back(decide_catch_up(item, t0 + std::chrono::minutes(20), false).reason);
+  reasons.push_back(*decide_due(item, t0 + std::chrono::minutes(20), jumped).reason);
+  reasons.push_back(*decide_due(item, t0 + std::chrono::minutes(20), DueFacts{}).reason);
+  reasons.push_back(*decide_catch_up(item, t0 + std::chrono::minutes(20), false).reason);
 
   for (const auto& reason : reasons) {
     const auto r = explain_reason(reason);
-    EXPECT_NE(r.cause, Cause::kOther) << reason;
-    EXPECT_NE(r.text.vi, reason) << "left in English: " << reason;
+    EXPECT_NE(r.cause, Cause::kOther) << to_string(reason.code);
+    EXPECT_NE(r.text.vi, r.text.en) << "left in English: " << r.text.en;
   }
+  EXPECT_EQ(explain_reason(reasons.back()).cause, Cause::kStationDown);
+}
+
+// A code in the log wins over its English text: nothing is read back out of the prose.
+TEST(ReportTextTest, TheCodeDecidesNotTheText) {
+  ReasonTranslator translator;
+  const auto r = translator.explain(Reason(ReasonCode::kOperatorStop), "daemon not running");
+  EXPECT_EQ(r.cause, Cause::kOperator);
+  EXPECT_EQ(r.text.en, "stopped by the operator (loaxa stop)");
 }
 
 }  // namespace

@@ -110,7 +110,10 @@ class TamperTest : public ::testing::Test {
     const auto id = log.open(s);
     BroadcastEnd e;
     e.outcome = outcome;
-    e.reason = outcome == Outcome::kCompleted ? "" : std::string("because: ") + to_string(outcome);
+    if (outcome != Outcome::kCompleted) {
+      e.why = Reason(ReasonCode::kUnmappedText)
+                  .with("text", std::string("because: ") + to_string(outcome));
+    }
     const bool played = outcome != Outcome::kMissed;
     if (played) e.started_at = s.scheduled_at + std::chrono::microseconds{150};
     e.frames_delivered = outcome == Outcome::kCompleted ? s.frames_expected
@@ -172,10 +175,10 @@ class TamperTest : public ::testing::Test {
 TEST_F(TamperTest, UntouchedLogVerifiesWithItsPeriodAndKey) {
   const auto r = verify({"--db", copy("plain").string(), "--key", fingerprint_});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  // 2 segments + 2 approvals + start + 3 checkpoints + 8 × (open + outcome) + lost, back,
-  // retirement, stop.
-  EXPECT_NE(r.out.find("INTACT: 28 events (#1–#28)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("signed through event #28 (3 checkpoints"), std::string::npos) << r.out;
+  // 2 segments + 2 approvals + start + 3 checkpoints + 8 × (open + outcome) + the reasons of
+  // the 6 outcomes other than completed + lost, back, retirement, stop.
+  EXPECT_NE(r.out.find("INTACT: 34 events (#1–#34)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("signed through event #34 (3 checkpoints"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(fingerprint_), std::string::npos) << r.out;
 }
 
@@ -183,7 +186,7 @@ TEST_F(TamperTest, VietnameseIsTheDefault) {
   const auto r =
       run_command({loaxa_binary().string(), "audit", "verify", "--db", copy("vi").string()}, dir_);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("NGUYÊN VẸN: 28 sự kiện"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("NGUYÊN VẸN: 34 sự kiện"), std::string::npos) << r.out;
 }
 
 struct Tampering {
@@ -213,6 +216,18 @@ INSTANTIATE_TEST_SUITE_P(
                   "DROP TRIGGER outcomes_no_update; UPDATE broadcast_outcomes SET "
                   "outcome = 'completed' WHERE outcome = 'missed';",
                   "the row was edited after it was chained (outcome: 'missed' → 'completed')"},
+        // Reason codes (schema 5): changing why a broadcast failed, or removing it, is an edit
+        // like any other.
+        Tampering{"edited_reason_code",
+                  "DROP TRIGGER broadcast_reasons_no_update; UPDATE broadcast_reasons SET "
+                  "code = 'operator_stop' WHERE code = 'unmapped_text' AND params LIKE "
+                  "'%missed%';",
+                  "the row was edited after it was chained (code: 'unmapped_text' → "
+                  "'operator_stop')"},
+        Tampering{"deleted_reason_row",
+                  "DROP TRIGGER broadcast_reasons_no_delete; DELETE FROM broadcast_reasons "
+                  "WHERE params LIKE '%missed%';",
+                  "of broadcast_reasons was deleted"},
         Tampering{"edited_row_and_chain",
                   "DROP TRIGGER outcomes_no_update; DROP TRIGGER audit_chain_no_update; "
                   "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; "
@@ -269,8 +284,8 @@ TEST_F(TamperTest, EventsAfterTheLastCheckpointAreReportedUnsigned) {
   }
   const auto r = verify({"--db", copy("tail").string(), "--key", fingerprint_});
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("INTACT: 30 events"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("2 events after the last checkpoint are unsigned (#29–#30)"),
+  EXPECT_NE(r.out.find("INTACT: 36 events"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 events after the last checkpoint are unsigned (#35–#36)"),
             std::string::npos)
       << r.out;
 }
@@ -357,7 +372,7 @@ TEST_F(TamperTest, UntouchedBundleVerifiesOfflineWithItsKey) {
   const auto r = verify({b.string(), "--key", fingerprint_});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("station \"Xã Thử Nghiệm\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("INTACT: 28 events"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("INTACT: 34 events"), std::string::npos) << r.out;
 }
 
 TEST_F(TamperTest, BundleWithAnEditedEventIsBroken) {
@@ -407,9 +422,9 @@ TEST_F(TamperTest, BundleWithAFieldOfAnotherTypeIsBroken) {
 TEST_F(TamperTest, BundleWithADeletedEventIsBroken) {
   const fs::path b = bundle("deleted.loaxa");
   auto lines = lines_of(b);
-  // header, 2 segments, then events #1..#28, then the end line: drop event #15.
+  // header, 2 segments, then events #1..#34, then the end line: drop event #15.
   lines.erase(lines.begin() + 3 + 14);
-  fix_end(lines, 27);
+  fix_end(lines, 33);
   write_lines(b, lines);
   const auto r = verify({b.string()});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
@@ -430,7 +445,7 @@ TEST_F(TamperTest, BundleCutAfterItsLastCheckpointIsBroken) {
   const fs::path b = bundle("cut.loaxa");
   auto lines = lines_of(b);
   lines.erase(lines.end() - 2);  // the shutdown checkpoint
-  fix_end(lines, 27);
+  fix_end(lines, 33);
   write_lines(b, lines);
   const auto r = verify({b.string()});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;

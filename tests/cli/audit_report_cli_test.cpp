@@ -135,6 +135,8 @@ TEST_F(ReportCli, ProgrammeAndPeriodOptionsAndEnglish) {
   EXPECT_EQ(c["weeks"][0]["verdict_text"], "NOT MET");
   EXPECT_EQ(c["occurrences"][2]["reason_text"],
             "output stalled: no audio delivered for 2 s (device gone?)");
+  EXPECT_EQ(c["occurrences"][2]["reason_code"], "output_stalled");
+  EXPECT_EQ(c["occurrences"][2]["reason_params"], json({{"seconds", "2"}}));
 
   const auto bad = loaxa({"audit", "report", "--format", "json", "--from", "2026-13-01"});
   EXPECT_EQ(bad.exit_code, 1);
@@ -244,7 +246,8 @@ TEST_F(ReportCli, CsvReportParsesBackToTheSameNumbers) {
   const auto& missed = blocks["occurrence"][6];
   EXPECT_EQ(missed.at("outcome_text"), "bỏ lỡ");
   EXPECT_EQ(missed.at("reason_text"),
-            "không có đoạn nào đã duyệt mang thẻ \"cchc\" còn hiệu lực ngày 2026-11-13");
+            "không có đoạn nào đã duyệt mang nhãn \"cchc\" còn hiệu lực ngày 13/11/2026");
+  EXPECT_EQ(missed.at("reason_code"), "no_approved_with_tag");
   EXPECT_EQ(blocks["occurrence"][0].at("delay_s"), "0.004");
   EXPECT_EQ(blocks["occurrence"][0].at("scheduled_at"), "2026-11-02T06:00:00.000+07:00");
   EXPECT_FALSE(blocks["gap"].empty());
@@ -365,7 +368,8 @@ TEST_F(ReportCli, HtmlEscapesWhatTheLogSays) {
   b.programme = "cchc";
   b.scheduled_at = log_.at(2026, 11, 29, 17);
   b.outcome = Outcome::kFailed;
-  b.reason = "output could not be opened: <script>alert('x')</script> & \"more\"";
+  b.why =
+      Reason(ReasonCode::kOutputNotOpened).with("detail", "<script>alert('x')</script> & \"more\"");
   b.played_fraction = 0;
   log_.broadcast(b);
   log_.checkpoint(log_.at(2026, 11, 29, 23, 30));

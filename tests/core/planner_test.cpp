@@ -678,16 +678,21 @@ TEST(PlannerContent, OnlyEligibleSegmentsAirAndEmptyOccurrencesSayWhy) {
   ASSERT_EQ(plan.size(), 2u);
   EXPECT_EQ(ids(plan[0].segments), (std::vector<std::string>{"aaa", "ccc"}));
   EXPECT_EQ(ids(plan[1].segments), (std::vector<std::string>{"aaa"}));
-  EXPECT_TRUE(plan[0].nothing_reason.en.empty());
+  EXPECT_FALSE(plan[0].nothing_reason);
 
   a.valid_until = ymd("2026-11-30");
   plan = expand(progs, {a, b, c}, at("2026-12-01T00:00:00+07:00"), at("2026-12-02T00:00:00+07:00"),
                 z, opt);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_TRUE(plan[0].segments.empty());
-  EXPECT_EQ(plan[0].nothing_reason.en, "no approved segment with tag \"cchc\" valid on 2026-12-01");
-  EXPECT_EQ(plan[0].nothing_reason.vi,
-            "không có đoạn nào đã duyệt mang thẻ \"cchc\" còn hiệu lực ngày 2026-12-01");
+  ASSERT_TRUE(plan[0].nothing_reason);
+  EXPECT_EQ(plan[0].nothing_reason->code, ReasonCode::kNoApprovedWithTag);
+  EXPECT_EQ(plan[0].nothing_reason->params,
+            (std::vector<Reason::Param>{{"tag", "cchc"}, {"date", "2026-12-01"}}));
+  EXPECT_EQ(render(*plan[0].nothing_reason, Lang::kEn),
+            "no approved segment with tag \"cchc\" valid on 2026-12-01");
+  EXPECT_EQ(render(*plan[0].nothing_reason, Lang::kVi),
+            "không có đoạn nào đã duyệt mang nhãn \"cchc\" còn hiệu lực ngày 01/12/2026");
   opt.require_approval = false;
   plan = expand(progs, {a, b, c}, at("2026-12-01T00:00:00+07:00"), at("2026-12-02T00:00:00+07:00"),
                 z, opt);
@@ -758,8 +763,8 @@ TEST(PlannerContent, NothingReasons) {
                        at("2026-12-02T00:00:00+07:00"), z, opt);
     ASSERT_EQ(plan.size(), 1u) << c.name;
     EXPECT_TRUE(plan[0].segments.empty()) << c.name;
-    EXPECT_EQ(plan[0].nothing_reason.en, c.expected) << c.name;
-    EXPECT_FALSE(plan[0].nothing_reason.vi.empty()) << c.name;
+    ASSERT_TRUE(plan[0].nothing_reason) << c.name;
+    EXPECT_EQ(render(*plan[0].nothing_reason, Lang::kEn), c.expected) << c.name;
   }
 }
 

@@ -11,6 +11,11 @@
 namespace loaxa {
 namespace {
 
+/// A decision's reason as the log's English text; empty for none.
+std::string english(const std::optional<Reason>& r) {
+  return r ? render(*r, Lang::kEn) : std::string();
+}
+
 using namespace std::chrono;
 using testing::FakeClock;
 
@@ -95,7 +100,9 @@ TEST(BroadcastQueue, ItemsThatWaitedPastTheirGraceAreMissedWithTheReason) {
   std::vector<Dropped> missed;
   EXPECT_FALSE(q.pop(t(400), missed));
   ASSERT_EQ(missed.size(), 1u);
-  EXPECT_EQ(missed[0].reason, "waited past its grace (5:00) behind another broadcast");
+  EXPECT_EQ(missed[0].reason.code, ReasonCode::kWaitedPastGrace);
+  EXPECT_EQ(render(missed[0].reason, Lang::kEn),
+            "waited past its grace (5:00) behind another broadcast");
 }
 
 TEST(BroadcastQueue, OnlyAnEmergencyPreemptsAndNeverAnotherEmergency) {
@@ -195,7 +202,7 @@ TEST(BroadcastQueue, DueOccurrencePlaysWithinGraceElseMissedOrCancelled) {
   for (const auto& c : cases) {
     const auto d = decide_due(item("a", N, 0, 600), t(c.now), c.facts);
     EXPECT_EQ(d.verdict, c.verdict) << c.what;
-    EXPECT_EQ(d.reason, c.reason) << c.what;
+    EXPECT_EQ(english(d.reason), c.reason) << c.what;
   }
 }
 
@@ -213,7 +220,10 @@ TEST(BroadcastQueue, CatchUpAfterDowntimePlaysLateWithinGraceElseDaemonNotRunnin
   for (const auto& c : cases) {
     const auto d = decide_catch_up(item("a", N, c.scheduled, c.grace), t(c.now), c.logged);
     EXPECT_EQ(d.verdict, c.verdict) << "grace " << c.grace << " now +" << c.now;
-    EXPECT_EQ(d.reason, c.verdict == Verdict::kMissed ? "daemon not running" : "");
+    EXPECT_EQ(english(d.reason), c.verdict == Verdict::kMissed ? "daemon not running" : "");
+    if (c.verdict == Verdict::kMissed) {
+      EXPECT_EQ(d.reason->code, ReasonCode::kDaemonNotRunning);
+    }
   }
 }
 
@@ -328,7 +338,8 @@ TEST(BroadcastQueue, ClockJumpsNeitherRepeatNorLoseAnOccurrence) {
       decided[next->slot_index] = d.verdict;
       logged.insert(next->slot_index);
       if (next->slot_index == 2) {
-        EXPECT_EQ(d.reason,
+        EXPECT_EQ(d.reason->code, ReasonCode::kPastGraceClockJump);
+        EXPECT_EQ(english(d.reason),
                   "reached 46 s late, past its grace (0:10): the wall clock jumped forward 100 s");
       }
     }

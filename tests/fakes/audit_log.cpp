@@ -75,7 +75,7 @@ std::int64_t StationLog::broadcast(const LoggedBroadcast& b) {
   if (!b.outcome) return id;
   BroadcastEnd e;
   e.outcome = *b.outcome;
-  e.reason = b.reason;
+  e.why = b.why;
   e.frames_delivered = static_cast<std::int64_t>(kFrames * b.played_fraction);
   if (e.frames_delivered > 0) {
     e.started_at = b.scheduled_at + std::chrono::milliseconds{b.delay_ms};
@@ -113,38 +113,43 @@ void write_known_month(StationLog& log) {
             {{"station", log.config().station_name}, {"output", "portaudio"}});
   log.segment("aaaaaaaaaaaa", "Giới thiệu dịch vụ công", log.at(2026, 11, 2, 0, 10));
   log.checkpoint(log.at(2026, 11, 2, 0, 20), "start");
-  const auto b = [&](unsigned day, std::optional<O> outcome, std::string reason = "",
-                     double played = 1.0) {
+  using C = ReasonCode;
+  const auto b = [&](unsigned day, std::optional<O> outcome,
+                     std::optional<Reason> why = std::nullopt, double played = 1.0) {
     LoggedBroadcast x;
     x.scheduled_at = log.at(2026, 11, day);
     x.outcome = outcome;
-    x.reason = std::move(reason);
+    x.why = std::move(why);
     x.played_fraction = played;
     return x;
   };
   for (unsigned day : {2u, 4u, 6u}) log.broadcast(b(day, O::kCompleted));
 
   log.broadcast(b(9, O::kCompleted));
-  log.broadcast(b(10, O::kPartial, "delivered 720000 of 1440000 frames", 0.5));
-  log.broadcast(b(11, O::kPreempted, "pre-empted by an emergency broadcast (bao-lu)", 0.25));
-  log.event("device_lost", log.at(2026, 11, 12, 9),
-            {{"device", "JACK / system"}, {"reason", "output stalled"}});
+  log.broadcast(
+      b(10, O::kPartial,
+        Reason(C::kDeliveredShort).with("delivered", "720000").with("expected", "1440000"), 0.5));
+  log.broadcast(
+      b(11, O::kPreempted, Reason(C::kPreemptedByEmergency).with("programme", "bao-lu"), 0.25));
+  log.event(
+      "device_lost", log.at(2026, 11, 12, 9),
+      with_reason({{"device", "JACK / system"}}, Reason(C::kOutputStalled).with("seconds", "2")));
   log.event("device_back", log.at(2026, 11, 12, 9, 1), {{"device", "JACK / system"}});
-  log.broadcast(b(13, O::kMissed, "no approved segment with tag \"cchc\" valid on 2026-11-13", 0));
+  log.broadcast(b(13, O::kMissed,
+                  Reason(C::kNoApprovedWithTag).with("tag", "cchc").with("date", "2026-11-13"), 0));
   log.checkpoint(log.at(2026, 11, 15, 23), "daily");
 
   log.broadcast(b(16, O::kCompleted));
-  log.broadcast(b(17, O::kInterrupted,
-                  "loaxad stopped while broadcasting (crash or power cut); last checkpoint "
-                  "2026-11-17T06:00:10.000+07:00",
-                  0.33));
-  log.broadcast(b(18, O::kFailed, "output stalled: no audio delivered for 2 s (device gone?)", 0));
-  log.broadcast(b(19, O::kStopped, "loaxad stopped (SIGTERM)", 0.5));
+  log.broadcast(
+      b(17, O::kInterrupted,
+        Reason(C::kDaemonCrashed).with("last_checkpoint", "2026-11-17T06:00:10.000+07:00"), 0.33));
+  log.broadcast(b(18, O::kFailed, Reason(C::kOutputStalled).with("seconds", "2"), 0));
+  log.broadcast(b(19, O::kStopped, Reason(C::kDaemonStopped).with("signal", "SIGTERM"), 0.5));
   log.event("daemon_stopped", log.at(2026, 11, 19, 6, 1));
   log.checkpoint(log.at(2026, 11, 19, 6, 1), "shutdown");
   log.event("daemon_started", log.at(2026, 11, 20, 8),
             {{"station", log.config().station_name}, {"output", "portaudio"}});
-  log.broadcast(b(20, O::kMissed, "daemon not running", 0));
+  log.broadcast(b(20, O::kMissed, Reason(C::kDaemonNotRunning), 0));
   log.broadcast(b(21, O::kCompleted));
 
   for (unsigned day : {23u, 25u, 27u}) log.broadcast(b(day, O::kCompleted));

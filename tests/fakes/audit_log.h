@@ -24,7 +24,7 @@ struct LoggedBroadcast {
   std::string programme = "cchc";
   Instant scheduled_at{};
   std::optional<Outcome> outcome = Outcome::kCompleted;  ///< none: left open
-  std::string reason;
+  std::optional<Reason> why;                             ///< none only for completed
   double played_fraction = 1.0;  ///< of the 30 s segment; 0 = nothing left the output
   int delay_ms = 4;              ///< first frame after the scheduled time
   std::string origin = "schedule";

@@ -101,6 +101,7 @@ TEST(Faults, AlteredOrDeletedSegmentFileFailsWithReasonAndTheNextPlays) {
   ASSERT_NE(a, nullptr) << summarize_log(log);
   EXPECT_EQ(outcome_of(a), "failed") << a->dump();
   EXPECT_NE(a->value("reason", "").find("changed after import"), std::string::npos) << a->dump();
+  EXPECT_EQ(a->value("reason_code", nlohmann::json()), "content_hash_mismatch") << a->dump();
   EXPECT_EQ(int_field(*a, "frames_delivered"), 0) << a->dump();
 
   const json* d = entry_at(log, "pd", to_us(times[1]));
@@ -108,6 +109,7 @@ TEST(Faults, AlteredOrDeletedSegmentFileFailsWithReasonAndTheNextPlays) {
   EXPECT_EQ(outcome_of(d), "failed") << d->dump();
   EXPECT_NE(d->value("reason", "").find("missing from the library"), std::string::npos)
       << d->dump();
+  EXPECT_EQ(d->value("reason_code", nlohmann::json()), "segment_file_missing") << d->dump();
 
   const json* g = entry_at(log, "pg", to_us(times[2]));
   ASSERT_NE(g, nullptr) << summarize_log(log);

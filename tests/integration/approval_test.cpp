@@ -40,6 +40,8 @@ TEST(Approval, PendingSegmentIsMissedThenApprovedOneAirs) {
   const json* first = entry_at(log, kProgramme, to_us(times[0]));
   ASSERT_NE(first, nullptr) << summarize_log(log);
   EXPECT_EQ(outcome_of(first), "missed") << summarize_log(log);
+  EXPECT_EQ(first->value("reason_code", nlohmann::json()), "no_approved_with_tag")
+      << summarize_log(log);
   EXPECT_NE(first->value("reason", "").find("no approved segment"), std::string::npos)
       << summarize_log(log);
   EXPECT_EQ(int_field(*first, "frames_delivered"), 0) << summarize_log(log);

@@ -110,6 +110,9 @@ TEST(ClockJump, ForwardPastGraceIsMissedWithinGracePlaysLate) {
   ASSERT_NE(late, nullptr) << summarize_log(log) << st.daemon().transcript();
 
   EXPECT_EQ(outcome_of(missed), "missed") << summarize_log(log);
+  EXPECT_EQ(missed->value("reason_code", nlohmann::json()), "past_grace_clock_jump")
+      << missed->dump();
+  EXPECT_EQ(missed->at("reason_params").value("grace", ""), "0:05") << missed->dump();
   const std::string reason = missed->value("reason", "");
   EXPECT_NE(reason.find("past its grace (0:05)"), std::string::npos) << reason;
   EXPECT_NE(reason.find("the wall clock jumped forward"), std::string::npos) << reason;

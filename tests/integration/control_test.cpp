@@ -146,7 +146,8 @@ Attempt emergency_scenario() {
              ", frames_expected " + std::to_string(expected) +
              "; expected 0 < delivered < expected");
     }
-    if (cut->value("reason", "").find("emergency") == std::string::npos) {
+    if (cut->value("reason", "").find("emergency") == std::string::npos ||
+        cut->value("reason_code", nlohmann::json()) != "preempted_by_emergency") {
       a.fail("preempted entry's reason does not name the emergency: " + cut->dump());
     }
   }
@@ -350,7 +351,8 @@ Attempt status_stop_scenario() {
       },
       10s);
   const json* e = entry_at(log, kProgramme, to_us(times[0]));
-  if (outcome_of(e) != "stopped" || e->value("reason", "").find("operator") == std::string::npos) {
+  if (outcome_of(e) != "stopped" || e->value("reason", "").find("operator") == std::string::npos ||
+      e->value("reason_code", nlohmann::json()) != "operator_stop") {
     a.fail("after `loaxa stop` the log shows:" + summarize_log(log));
   }
   if (!st.daemon_running()) {

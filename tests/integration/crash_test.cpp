@@ -63,6 +63,7 @@ TEST(Crash, KillNineMidBroadcastThenRestart) {
   ASSERT_NE(first, nullptr) << summarize_log(log);
   EXPECT_EQ(outcome_of(first), "interrupted") << summarize_log(log) << "\n" << first_run;
   EXPECT_NE(first->value("reason", "").find("crash"), std::string::npos) << first->dump();
+  EXPECT_EQ(first->value("reason_code", nlohmann::json()), "daemon_crashed") << first->dump();
   const std::int64_t delivered = int_field(*first, "frames_delivered");
   std::printf("interrupted entry: frames_delivered %lld of %lld (status said %lld at the kill)\n",
               static_cast<long long>(delivered),

@@ -73,7 +73,7 @@ TEST_F(StoreTest, CloseRecordsOutcomeAndRangeQueryFiltersByScheduledTime) {
   end.outcome = Outcome::kCompleted;
   log.close(a, end);
   end.outcome = Outcome::kStopped;
-  end.reason = "daemon stopped";
+  end.why = Reason(ReasonCode::kDaemonStopped).with("signal", "SIGTERM");
   log.close(b, end);
   EXPECT_TRUE(log.open_entries().empty());
   auto first = log.between(at(0), at(1500));
@@ -83,7 +83,12 @@ TEST_F(StoreTest, CloseRecordsOutcomeAndRangeQueryFiltersByScheduledTime) {
   auto all = log.between(at(0), at(3000));
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].end->outcome, Outcome::kStopped);
-  EXPECT_EQ(all[1].end->reason, "daemon stopped");
+  EXPECT_EQ(all[1].end->why, Reason(ReasonCode::kDaemonStopped).with("signal", "SIGTERM"));
+  // The English text is still written beside the code, for older readers.
+  EXPECT_EQ(all[1].end->reason, "loaxad stopped (SIGTERM)");
+  EXPECT_EQ(db->execAndGet("SELECT code || ' ' || params FROM broadcast_reasons").getString(),
+            "daemon_stopped {\"signal\":\"SIGTERM\"}");
+  EXPECT_FALSE(all[0].end->why);
 }
 
 TEST_F(StoreTest, LogRefusesUpdateDeleteAndSecondOutcome) {

@@ -13,6 +13,7 @@
 
 #include "audit/chain_verifier.h"
 #include "core/text.h"
+#include "store/audit_chain.h"
 #include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -155,8 +156,48 @@ ALTER TABLE broadcast_outcomes ADD COLUMN dead_air INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX broadcasts_occurrence ON broadcasts(occurrence_key);
 )sql";
 
+// Step 4 (the audit chain) as released; the rows already there were chained by
+// chain_existing_rows() after it.
+constexpr const char* kStepV4 = R"sql(
+CREATE TABLE audit_chain (
+  seq INTEGER PRIMARY KEY,         -- 1, 2, 3, ... without gaps
+  source TEXT NOT NULL,            -- the table of the chained row
+  source_id INTEGER NOT NULL,      -- its key (import_order for segments)
+  at_us INTEGER NOT NULL,
+  payload TEXT NOT NULL,           -- canonical JSON of the row, with seq and table
+  hash TEXT NOT NULL,              -- hex SHA-256(previous hash || payload)
+  UNIQUE (source, source_id)
+);
+CREATE INDEX audit_chain_at ON audit_chain(at_us);
+CREATE TRIGGER audit_chain_no_update BEFORE UPDATE ON audit_chain
+  BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
+CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
+  BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
+
+-- The station's Ed25519 signature over the chain head: written at start, daily and at every
+-- clean shutdown. Itself chained, so removing one breaks the chain.
+CREATE TABLE checkpoints (
+  id INTEGER PRIMARY KEY,
+  at_us INTEGER NOT NULL,
+  head_seq INTEGER NOT NULL,
+  head_hash TEXT NOT NULL,
+  public_key TEXT NOT NULL,        -- hex, 32 bytes
+  signature TEXT NOT NULL,         -- hex, 64 bytes, over checkpoint_message()
+  reason TEXT NOT NULL             -- start | daily | shutdown | export
+);
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+)sql";
+
 /// Schema N is kReleasedSteps[0..N-1] applied in order.
-constexpr std::array<const char*, 3> kReleasedSteps = {kSchemaV1, kStepV2, kStepV3};
+constexpr std::array<const char*, 4> kReleasedSteps = {kSchemaV1, kStepV2, kStepV3, kStepV4};
+
+/// What loaxa 3 and 4 wrote for a broadcast cut by a crash.
+constexpr const char* kCrashText =
+    "loaxad stopped while broadcasting (crash or power cut); last checkpoint "
+    "1970-01-01T07:00:10.000+07:00";
 
 void write_database_at(const fs::path& file, int version);
 
@@ -328,8 +369,12 @@ void write_database_at(const fs::path& file, int version) {
     db.exec("INSERT INTO broadcast_progress VALUES (2, 10000000, 8000000, 96000)");
     db.exec(
         "INSERT INTO broadcast_outcomes VALUES (2, 8000000, 10000000, 96000, 0, -6.0, -9.0, "
-        "'interrupted', 'crash', 12000000, 1234, 1)");
+        "'interrupted', '" +
+        std::string(kCrashText) + "', 12000000, 1234, 1)");
   }
+  // Schema 4 chained every record as it was written (the migration to 4 chained the rows
+  // already there, which comes to the same chain).
+  if (version >= 4) chain_existing_rows(db);
 }
 
 /// Every released schema version stations may have on disk, oldest first: each must upgrade
@@ -376,15 +421,66 @@ TEST_P(UpgradeFrom, KeepsEveryRowAndEndsWithTheSchemaOfANewDatabase) {
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM broadcast_progress").getInt(), 1);
   }
 
+  // The v5 migration gave the outcome other than completed its code, from its English text.
+  if (version >= 3) {
+    ASSERT_TRUE(entries[1].end->why.has_value());
+    EXPECT_EQ(*entries[1].end->why, Reason(ReasonCode::kDaemonCrashed)
+                                        .with("last_checkpoint", "1970-01-01T07:00:10.000+07:00"));
+    EXPECT_EQ(entries[1].end->reason, kCrashText);
+    EXPECT_EQ(db->execAndGet("SELECT from_text FROM broadcast_reasons").getInt(), 1);
+  }
+  EXPECT_FALSE(entries[0].end->why.has_value());
+
   // The v4 migration chained every record the old version kept (the heartbeat is not chained),
-  // oldest first, into a chain that verifies.
+  // oldest first, and the v5 migration the reason it mapped, into a chain that verifies.
   const auto v = verify_database(*db, std::nullopt);
   EXPECT_TRUE(v.intact()) << v.problems.front().what.en;
-  EXPECT_EQ(v.events, version >= 3 ? 8 : version >= 2 ? 5 : 4);
+  EXPECT_EQ(v.events, version >= 3 ? 9 : version >= 2 ? 5 : 4);
 
   // The upgraded log stays append-only.
   EXPECT_THROW(db->exec("UPDATE broadcast_outcomes SET outcome = 'completed'"), SQLite::Exception);
   EXPECT_THROW(db->exec("DELETE FROM broadcasts"), SQLite::Exception);
+}
+
+// Schema 5 maps the reasons a v4 station logged to codes without touching what was chained:
+// the old events keep their payloads and hashes, the new rows are appended to the chain, and
+// an edit of a mapped code is found like any other edit.
+TEST_F(MigrationTest, V4ReasonsAreMappedByAppendingToTheChain) {
+  const fs::path file = dir_ / "v4.db";
+  write_database_at(file, 4);
+  std::vector<std::string> before;
+  {
+    SQLite::Database old(file.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement q(old, "SELECT payload || hash FROM audit_chain ORDER BY seq");
+    while (q.executeStep()) before.push_back(q.getColumn(0).getString());
+  }
+  ASSERT_EQ(before.size(), 8u);
+
+  auto db = open_database(file);
+  std::vector<std::string> after;
+  {
+    SQLite::Statement q(*db, "SELECT payload || hash FROM audit_chain ORDER BY seq");
+    while (q.executeStep()) after.push_back(q.getColumn(0).getString());
+  }
+  ASSERT_EQ(after.size(), 9u);
+  EXPECT_EQ(std::vector<std::string>(after.begin(), after.begin() + 8), before);
+  EXPECT_NE(after[8].find("\"table\":\"broadcast_reasons\""), std::string::npos) << after[8];
+  EXPECT_NE(after[8].find("\"code\":\"daemon_crashed\""), std::string::npos) << after[8];
+  EXPECT_NE(after[8].find("\"from_text\":1"), std::string::npos) << after[8];
+  EXPECT_TRUE(verify_database(*db, std::nullopt).intact());
+
+  // Opening it again maps nothing twice.
+  db.reset();
+  db = open_database(file);
+  EXPECT_EQ(db->execAndGet("SELECT count(*) FROM broadcast_reasons").getInt(), 1);
+
+  db->exec("DROP TRIGGER broadcast_reasons_no_update");
+  db->exec("UPDATE broadcast_reasons SET code = 'operator_stop'");
+  const auto v = verify_database(*db, std::nullopt);
+  ASSERT_FALSE(v.intact());
+  EXPECT_NE(v.problems.front().what.en.find("code: 'daemon_crashed' → 'operator_stop'"),
+            std::string::npos)
+      << v.problems.front().what.en;
 }
 
 INSTANTIATE_TEST_SUITE_P(Schema, UpgradeFrom,
