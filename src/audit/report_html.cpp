@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/clock_duration.h"
+
 namespace loaxa {
 namespace {
 
@@ -86,11 +88,6 @@ void verdict_cell(Page& page, Verdict v, std::string_view detail = "") {
   page.raw("\">").say(verdict_text(v));
   if (!detail.empty()) page.raw("<br><small>").text(detail).raw("</small>");
   page.raw("</td>");
-}
-
-std::string duration(double seconds) {
-  const auto s = static_cast<long long>(std::llround(seconds));
-  return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 std::string delay(const std::optional<double>& d, Lang lang) {
@@ -287,7 +284,7 @@ void occurrence_table(Page& page, const CommuneReport& c) {
     }
     page.cell(programme);
     page.cell(join(o.segment_titles, "; "));
-    page.cell(duration(o.played_seconds), "n");
+    page.cell(clock_duration(o.played_seconds), "n");
     page.cell(outcome_text(o.outcome).in(page.lang()), "outcome-" + o.outcome);
     page.cell(o.why.text.in(page.lang()));
     page.cell(o.zones.empty() ? (page.lang() == Lang::kEn ? "all" : "tất cả")

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cli/cli_context.h"
+#include "core/clock_duration.h"
 #include "cli/segment_import.h"
 
 namespace loaxa {
@@ -182,13 +183,6 @@ std::string local_text(const std::string& iso) {
   std::string s = iso.substr(0, 19);
   s[10] = ' ';
   return s;
-}
-
-/// "0:32", "12:05", "1:02:03".
-std::string clock_duration(double seconds) {
-  const auto s = static_cast<long>(std::llround(std::max(seconds, 0.0)));
-  if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
-  return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 std::string progress_bar(double fraction) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/cli_context.h"
+#include "core/clock_duration.h"
 #include "config/schedule_file.h"
 #include "core/planner.h"
 #include "station/station_plan.h"
@@ -45,13 +46,6 @@ std::vector<Segment> load_catalogue(CliContext& ctx) {
 
 std::string plural(long n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
-/// "mm:ss"; minutes run past 59 rather than wrapping into hours, so sums stay readable.
-/// Truncated like a player's display, so a segment never looks longer than it is.
-std::string mm_ss(double seconds) {
-  auto s = static_cast<long>(std::floor(seconds));
-  return fmt::format("{:02}:{:02}", s / 60, s % 60);
 }
 
 /// Broadcasts a week for a weekday-only slot; nullopt when the rate varies (monthly rules,
@@ -198,7 +192,7 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
       shown_day = local.substr(0, 10);
       std::cout << '\n';
     }
-    std::string duration = o.segments.empty() ? "--:--" : mm_ss(o.total_seconds);
+    std::string duration = o.segments.empty() ? "--:--" : clock_duration(o.total_seconds);
     std::cout << fmt::format("{} {}  {}#{}  {}  {}\n", weekday_name(o.scheduled_at, zone, ctx.lang),
                              local, o.programme_id, o.slot_index, o.programme_title, duration);
     if (o.segments.empty()) {
@@ -210,15 +204,15 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
     int n = 0;
     for (const Segment& s : o.segments) {
       std::cout << fmt::format("    {}. {} [{}]  {}\n", ++n, s.title, s.id,
-                               mm_ss(s.duration_seconds()));
+                               clock_duration(s.duration_seconds()));
     }
     total += o.total_seconds;
   }
   auto count = static_cast<long>(plan.size());
   std::cout << '\n'
-            << ctx.say({fmt::format("{} lần phát, tổng thời lượng {}", count, mm_ss(total)),
+            << ctx.say({fmt::format("{} lần phát, tổng thời lượng {}", count, clock_duration(total)),
                         fmt::format("{}, total duration {}",
-                                    plural(count, "broadcast", "broadcasts"), mm_ss(total))})
+                                    plural(count, "broadcast", "broadcasts"), clock_duration(total))})
             << '\n';
 }
 

@@ -19,6 +19,7 @@
 
 #include "audio/audio_analysis.h"
 #include "cli/cli_context.h"
+#include "core/clock_duration.h"
 #include "cli/segment_import.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -67,13 +68,6 @@ std::string clip(const std::string& s, std::size_t width) {
     i += len;
   }
   return out + "…";
-}
-
-/// "0:32", "12:05", "1:02:03".
-std::string clock_duration(double seconds) {
-  const auto s = static_cast<long>(std::llround(seconds));
-  if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
-  return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 std::string channels_word(int channels, Lang lang) {

@@ -434,17 +434,37 @@ class FileParser {
   }
 
   bool read_days(const toml::node& n, Slot& slot) {
+    // `days = "daily"` reads as people say it; a bare string is the one-item list.
+    if (const auto* one = n.as_string(); one != nullptr && one->get() == "daily") {
+      slot.days.fill(true);
+      return true;
+    }
     const toml::array* days = n.as_array();
     if (days == nullptr) {
       problem(n.source(),
-              "\"days\" phải là danh sách, ví dụ [\"mon\", \"wed\", \"fri\"] hoặc [\"daily\"]",
-              "\"days\" must be a list, e.g. [\"mon\", \"wed\", \"fri\"] or [\"daily\"]");
+              "\"days\" phải là danh sách hoặc \"daily\", ví dụ [\"mon\", \"wed\", \"fri\"] "
+              "hoặc \"daily\"",
+              "\"days\" must be a list or \"daily\", e.g. [\"mon\", \"wed\", \"fri\"] or "
+              "\"daily\"");
       return false;
     }
     if (days->empty()) {
       problem(n.source(), "\"days\" rỗng: khung giờ này sẽ không bao giờ phát",
               "\"days\" is empty: this slot would never play");
       return false;
+    }
+    if (days->size() > 1) {
+      for (const toml::node& d : *days) {
+        if (const auto* s = d.as_string(); s != nullptr && s->get() == "daily") {
+          problem(d.source(),
+                  "\"daily\" đã là mọi ngày, không ghép với ngày khác; viết days = \"daily\" "
+                  "hoặc chỉ liệt kê các ngày, ví dụ [\"mon\", \"wed\", \"fri\"]",
+                  "\"daily\" already means every day and cannot be combined with other days; "
+                  "write days = \"daily\" or list only weekdays, e.g. [\"mon\", \"wed\", "
+                  "\"fri\"]");
+          return false;
+        }
+      }
     }
     bool any = false;
     for (const toml::node& d : *days) {
@@ -680,12 +700,12 @@ class FileParser {
       if (s == nullptr) return;
       slot.play = {PlaySpec::Kind::kTag, *s, {}};
       if (s->empty()) {
-        problem(tag->source(), "thẻ rỗng: tag = \"\" không chọn được đoạn nào",
+        problem(tag->source(), "nhãn rỗng: tag = \"\" không chọn được đoạn nào",
                 "empty tag: tag = \"\" selects no segment");
       } else if (std::none_of(catalogue_.begin(), catalogue_.end(),
                               [&](const Segment& x) { return x.tag == *s; })) {
         problem(tag->source(),
-                fmt::format("thẻ {} rỗng: chưa có đoạn nào đã nhập mang thẻ này", toml_quoted(*s)),
+                fmt::format("nhãn {} rỗng: chưa có đoạn nào đã nhập mang nhãn này", toml_quoted(*s)),
                 fmt::format("tag {} is empty: no imported segment carries it", toml_quoted(*s)),
                 ScheduleProblem::Kind::kUnresolved);
       }

@@ -5,16 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/clock_duration.h"
+
 namespace loaxa {
 namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
 using std::chrono::seconds;
-
-std::string mm_ss(seconds s) {
-  return fmt::format("{}:{:02}", s.count() / 60, s.count() % 60);
-}
 
 seconds whole_seconds(microseconds d) {
   return duration_cast<seconds>(d);
@@ -39,7 +37,7 @@ std::optional<PendingBroadcast> BroadcastQueue::pop(Instant now, std::vector<Dro
     if (now > item.deadline) {
       const auto grace = duration_cast<seconds>(item.deadline - item.occurrence.scheduled_at);
       missed.push_back(
-          {std::move(item), Reason(ReasonCode::kWaitedPastGrace).with("grace", mm_ss(grace))});
+          {std::move(item), Reason(ReasonCode::kWaitedPastGrace).with("grace", clock_duration(static_cast<double>(grace.count())))});
       continue;
     }
     return item;
@@ -81,12 +79,12 @@ Decision decide_due(const PendingBroadcast& item, Instant now, const DueFacts& f
   if (jump && jump->by > microseconds::zero() && jump->landed_at >= item.occurrence.scheduled_at) {
     return {Verdict::kMissed, Reason(ReasonCode::kPastGraceClockJump)
                                   .with("late_s", std::to_string(late.count()))
-                                  .with("grace", mm_ss(grace))
+                                  .with("grace", clock_duration(static_cast<double>(grace.count())))
                                   .with("jump_s", std::to_string(whole_seconds(jump->by).count()))};
   }
   return {Verdict::kMissed, Reason(ReasonCode::kPastGrace)
                                 .with("late_s", std::to_string(late.count()))
-                                .with("grace", mm_ss(grace))};
+                                .with("grace", clock_duration(static_cast<double>(grace.count())))};
 }
 
 Decision decide_catch_up(const PendingBroadcast& item, Instant now, bool already_logged) {

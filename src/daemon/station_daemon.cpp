@@ -17,6 +17,7 @@
 #include "audit/checkpoint.h"
 #include "config/holiday_file.h"
 #include "config/schedule_file.h"
+#include "core/clock_duration.h"
 #include "daemon/log_priority.h"
 #include "daemon/wake_policy.h"
 
@@ -109,11 +110,6 @@ std::optional<Text> channels_problem(const StationConfig& c, const OutputDevice&
     }
   }
   return std::nullopt;
-}
-
-std::string duration_text(double s) {
-  const long total = std::lround(s);
-  return fmt::format("{}:{:02}", total / 60, total % 60);
 }
 
 }  // namespace
@@ -224,9 +220,9 @@ void StationDaemon::start() {
   for (std::size_t i = 0; i < upcoming.size() && i < 5; ++i) {
     const auto& o = upcoming[i];
     say({fmt::format("    {}  {}  {} đoạn, {}", format_local(o.scheduled_at, zone_), o.programme_id,
-                     o.segments.size(), duration_text(o.total_seconds)),
+                     o.segments.size(), clock_duration(o.total_seconds)),
          fmt::format("    {}  {}  {} segment(s), {}", format_local(o.scheduled_at, zone_),
-                     o.programme_id, o.segments.size(), duration_text(o.total_seconds))});
+                     o.programme_id, o.segments.size(), clock_duration(o.total_seconds))});
   }
 
   arm_signals();
@@ -688,10 +684,10 @@ void StationDaemon::begin(Pending item, Instant target) {
   }
   const auto& c = current_->item;
   say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức {})", o.programme_id,
-                   format_local(target, zone_), o.segments.size(), duration_text(o.total_seconds),
+                   format_local(target, zone_), o.segments.size(), clock_duration(o.total_seconds),
                    to_string(c.priority)),
        fmt::format("loaxad: about to play {} at {} ({} segment(s), {}, {})", o.programme_id,
-                   format_local(target, zone_), o.segments.size(), duration_text(o.total_seconds),
+                   format_local(target, zone_), o.segments.size(), clock_duration(o.total_seconds),
                    to_string(c.priority))});
   watch();
 }
@@ -806,7 +802,7 @@ void StationDaemon::finish(std::optional<Outcome> forced,
     end.outcome = Outcome::kPartial;
     end.why = Reason(ReasonCode::kCutAtMaxDuration)
                   .with("max_duration",
-                        duration_text(static_cast<double>(
+                        clock_duration(static_cast<double>(
                             b->item.occurrence.max_duration.value_or(seconds(0)).count())));
   } else if (decode_error) {
     end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;

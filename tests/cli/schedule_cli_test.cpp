@@ -201,22 +201,22 @@ TEST_F(ScheduleCli, PreviewText) {
   EXPECT_EQ(r.out,
             "Plan from 2026-11-30 to 2026-12-01 (2 days, time zone Asia/Ho_Chi_Minh)\n"
             "\n"
-            "Mon 2026-11-30 06:00:00  cchc#0  Chuyên mục cải cách hành chính  02:35\n"
-            "    1. Thủ tục khai sinh [000000000000]  01:35\n"
-            "    2. Dịch vụ công trực tuyến [000000000001]  01:00\n"
+            "Mon 2026-11-30 06:00:00  cchc#0  Chuyên mục cải cách hành chính  2:36\n"
+            "    1. Thủ tục khai sinh [000000000000]  1:36\n"
+            "    2. Dịch vụ công trực tuyến [000000000001]  1:00\n"
             "\n"
-            "Tue 2026-12-01 17:15:30  cchc#1  Chuyên mục cải cách hành chính  02:35\n"
-            "    1. Thủ tục khai sinh [000000000000]  01:35\n"
-            "    2. Dịch vụ công trực tuyến [000000000001]  01:00\n"
+            "Tue 2026-12-01 17:15:30  cchc#1  Chuyên mục cải cách hành chính  2:36\n"
+            "    1. Thủ tục khai sinh [000000000000]  1:36\n"
+            "    2. Dịch vụ công trực tuyến [000000000001]  1:00\n"
             "\n"
-            "2 broadcasts, total duration 05:11\n");
+            "2 broadcasts, total duration 5:11\n");
 }
 
 TEST_F(ScheduleCli, PreviewMarksNothingToPlay) {
   CliRun r = loaxa("--lang vi schedule preview --from 2026-12-01 --days 1");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("T3 2026-12-01 17:15:30  cchc#1  Chuyên mục cải cách hành chính  --:--\n"
-                       "    (không có gì để phát: chưa có đoạn nào mang thẻ \"cchc\")\n"),
+                       "    (không có gì để phát: chưa có đoạn nào mang nhãn \"cchc\")\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.err.find("chưa nhập đoạn nào"), std::string::npos) << r.err;

@@ -89,6 +89,11 @@ const std::vector<BadCase> kBadCases = {
      "[programme]\nid = \"cchc\"\n\n[[slot]]\ndays = [\"mon\", \"thu2\"]\nat = [\"06:00\"]\n"
      "play = { tag = \"cchc\" }\n",
      {"f.toml:5:16: unknown weekday \"thu2\"; use mon..sun or \"daily\""}},
+    {"daily_with_other_days",
+     "[programme]\nid = \"cchc\"\n\n[[slot]]\ndays = [\"daily\", \"mon\"]\nat = [\"06:00\"]\n"
+     "play = { tag = \"cchc\" }\n",
+     {"f.toml:5:9: \"daily\" already means every day and cannot be combined with other days; "
+      "write days = \"daily\" or list only weekdays, e.g. [\"mon\", \"wed\", \"fri\"]"}},
     {"weekday_not_a_string",
      "[programme]\nid = \"cchc\"\n\n[[slot]]\ndays = [1]\nat = [\"06:00\"]\nplay = { tag = "
      "\"cchc\" }\n",
@@ -132,11 +137,12 @@ const std::vector<BadCase> kBadCases = {
       "play, rotation, count, intro, outro, max_duration, priority, zones, grace",
       "f.toml:9:24: unknown key \"loop\" in play; known keys: tag, segment, list"}},
     {"wrong_types",
-     "[programme]\nid = 7\ntitle = false\n[[slot]]\ndays = \"daily\"\nat = \"06:00\"\n"
+     "[programme]\nid = 7\ntitle = false\n[[slot]]\ndays = \"mon\"\nat = \"06:00\"\n"
      "play = \"cchc\"\n",
      {"f.toml:2:6: \"id\" must be a string in double quotes",
       "f.toml:3:9: \"title\" must be a string in double quotes",
-      "f.toml:5:8: \"days\" must be a list, e.g. [\"mon\", \"wed\", \"fri\"] or [\"daily\"]",
+      "f.toml:5:8: \"days\" must be a list or \"daily\", e.g. [\"mon\", \"wed\", \"fri\"] or "
+      "\"daily\"",
       "f.toml:6:6: \"at\" must be a list of times, e.g. [\"06:00\", \"17:15:30\"]",
       "f.toml:7:8: \"play\" needs exactly one of { tag = \"cchc\" }, { segment = \"ID\" } or "
       "{ list = [\"ID1\", \"ID2\"] }"}},
@@ -391,6 +397,7 @@ struct RoundTripCase {
 const std::vector<RoundTripCase> kRoundTrips = {
     {"every_week_keeps_its_start", "days = [\"tue\"]\nevery_weeks = 1\nstart = \"2026-01-06\"\n",
      "days = [\"tue\"]\nevery_weeks = 1\nstart = \"2026-01-06\"\n"},
+    {"bare_daily_string_is_the_list", "days = \"daily\"\n", "days = [\"daily\"]\n"},
     {"all_days_is_daily", "days = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\n",
      "days = [\"daily\"]\n"},
     {"holidays_skip_is_default", "days = [\"mon\"]\nholidays = \"skip\"\n", "days = [\"mon\"]\n"},

@@ -10,16 +10,6 @@
 namespace loaxa {
 namespace {
 
-/// The parameter names a text refers to ({name}).
-std::set<std::string> placeholders(const std::string& text) {
-  std::set<std::string> out;
-  for (auto at = text.find('{'); at != std::string::npos; at = text.find('{', at + 1)) {
-    const auto end = text.find('}', at);
-    if (end != std::string::npos) out.insert(text.substr(at + 1, end - at - 1));
-  }
-  return out;
-}
-
 // A parameter value no template contains by itself, so its presence in the output shows it
 // was substituted.
 std::string value_of(const std::string& name) {

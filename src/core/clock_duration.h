@@ -1,0 +1,11 @@
+#pragma once
+// The one way a duration is shown to people: the CLI, the daemon's console and messages, reports.
+
+#include <string>
+
+namespace loaxa {
+
+/// Rounded to the nearest second: "0:32", "1:08" for 67.8 s, "12:05", "1:02:03"; negative as 0:00.
+std::string clock_duration(double seconds);
+
+}  // namespace loaxa
