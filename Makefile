@@ -8,7 +8,7 @@ all: build
 
 ## deps: install the Debian packages that are missing (as root), or print the apt-get line
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(DEPS_FOR)
 
 ## build: configure and build; leaves build/bin/loaxad and build/bin/loaxa
 build: deps
@@ -23,6 +23,9 @@ run: build
 ## then the same unit and real-path tests built with ASan+UBSan (build-asan/, all but the fault
 ## suite and the package tests) and the engine and daemon tests built with TSan (build-tsan/).
 ## Every suite runs even when one before it failed; the exit status says whether all passed.
+# The test targets install the test suite's packages too (JACK server, browser, packaging tools);
+# make run and make build only what building and running need.
+test test-asan test-tsan bench: DEPS_FOR = --test
 test: build sanitizer-builds
 	@status=0; \
 	echo "== loaxa tests ($(BUILD))"; (cd $(BUILD) && ctest --output-on-failure --timeout 300) || status=1; \

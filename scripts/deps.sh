@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian packages loaxa needs to build, run and test, and only those that are missing.
+# Installs the Debian packages loaxa needs, and only those that are missing: to build and run
+# (make build, make run, make deb), or with --test also what the test suite drives (make test).
 # As root it runs apt-get; otherwise it prints the exact command to run and exits non-zero.
+# Further arguments are extra packages a make target needs for itself (make fuzz: clang).
 set -euo pipefail
 
+tests=0
+if [ "${1:-}" = "--test" ]; then
+  tests=1
+  shift
+fi
+
+# What a station PC building from source needs: the compiler, the libraries' headers (GoogleTest
+# too: the build configures the test targets) and the time zone data.
 packages=(
   build-essential cmake pkg-config git
   libboost-dev portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev
@@ -10,14 +20,16 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev
   libsystemd-dev
-  jackd2 libjack-jackd2-dev
-  espeak-ng sox libsox-fmt-all
-  faketime libfaketime
-  # make deb and its tests: lint, unit check, completion
-  lintian systemd bash-completion
-  chromium
+  libjack-jackd2-dev
 )
-# Extra packages a make target needs only for itself (make fuzz: clang).
+if [ "$tests" -eq 1 ]; then
+  packages+=(
+    # The JACK server the playback tests capture from; test audio; the clock-jump tests' clock.
+    jackd2 espeak-ng sox libsox-fmt-all faketime libfaketime
+    # The package tests: lint, the unit checked by systemd, completion; the HTML report's browser.
+    lintian systemd bash-completion chromium
+  )
+fi
 packages+=("$@")
 
 missing=()
