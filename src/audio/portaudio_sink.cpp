@@ -99,14 +99,27 @@ OutputDevice PortAudioSystem::find(const std::string& host_api, const std::strin
   for (const auto& d : devices) {
     if (d.host_api == host_api && d.name == device) return d;
   }
+  if (devices.empty()) {
+    // A server or a test machine: the newcomer's way to hear the schedule anyway is rehearsal.
+    throw UserError(
+        {fmt::format("không có thiết bị âm thanh \"{} / {}\" ({}): máy này không có thiết bị phát "
+                     "âm thanh nào. Để chạy thử lịch phát mà không cần thiết bị, khởi động "
+                     "loaxad với --output rehearsal (mỗi lần phát được ghi thành tệp WAV, nhật ký "
+                     "ghi đầu ra là \"rehearsal\")",
+                     host_api, device, config_key),
+         fmt::format("output device \"{} / {}\" not found ({}): this machine has no sound output "
+                     "at all. To try the schedule without one, start loaxad with --output "
+                     "rehearsal (each broadcast is written to a WAV file and logged with output "
+                     "\"rehearsal\")",
+                     host_api, device, config_key)});
+  }
   std::string list;
   for (const auto& d : devices) list += "\n  " + d.label();
-  if (devices.empty()) list = "\n  (không có / none)";
   throw UserError({fmt::format("không có thiết bị âm thanh \"{} / {}\" ({}). "
-                               "Các thiết bị hiện có:{}",
+                               "Các thiết bị hiện có:{}\nHoặc chạy thử bằng --output rehearsal.",
                                host_api, device, config_key, list),
                    fmt::format("output device \"{} / {}\" not found ({}). "
-                               "Devices that exist:{}",
+                               "Devices that exist:{}\nOr try it with --output rehearsal.",
                                host_api, device, config_key, list)});
 }
 

@@ -328,7 +328,7 @@ TEST(ZoneDevices, StartRefusesAMissingDeviceOrChannelNamingTheZone) {
       {"",
        "thon-a = { channels = [1] }\nthon-x = { device = \"no-such-card\" }\n",
        {"output device \"JACK / no-such-card\" not found", "loaxa.toml:", "[zones] thon-x",
-        "JACK / system"}},
+        "JACK / system", "--output rehearsal"}},
       // The test server's system device has two playback ports.
       {"channels = 4\n",
        "thon-a = { channels = [1] }\nthon-x = { device = \"system\", channels = [3] }\n",
