@@ -10,11 +10,10 @@
 
 #include "core/reason.h"
 #include "core/text.h"
+#include "core/words.h"
 
 namespace loaxa {
 
-/// "missed" -> {"bỏ lỡ", "missed"}; "open" is a broadcast with no outcome yet.
-Text outcome_text(std::string_view outcome);
 /// The heading of a cause in the gap list.
 Text cause_text(Cause cause);
 

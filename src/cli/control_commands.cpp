@@ -23,8 +23,9 @@
 #include <vector>
 
 #include "cli/cli_context.h"
-#include "core/clock_duration.h"
 #include "cli/segment_import.h"
+#include "core/clock_duration.h"
+#include "core/words.h"
 
 namespace loaxa {
 namespace {
@@ -190,13 +191,6 @@ std::string progress_bar(double fraction) {
   fraction = std::clamp(fraction, 0.0, 1.0);
   const int filled = static_cast<int>(std::lround(fraction * kWidth));
   return "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "]";
-}
-
-Text priority_text(const std::string& p) {
-  if (p == "normal") return {"thường", "normal"};
-  if (p == "priority") return {"ưu tiên", "priority"};
-  if (p == "emergency") return {"KHẨN CẤP", "EMERGENCY"};
-  return {p, p};
 }
 
 /// "cchc (khung giờ 2)" for a scheduled occurrence, "phát tay" for an operator's `loaxa play`.

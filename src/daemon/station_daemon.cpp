@@ -18,6 +18,7 @@
 #include "config/holiday_file.h"
 #include "config/schedule_file.h"
 #include "core/clock_duration.h"
+#include "core/words.h"
 #include "daemon/log_priority.h"
 #include "daemon/wake_policy.h"
 
@@ -577,10 +578,11 @@ void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
   end.why = reason;
   end.closed_at = clock_.now();
   log_->close(id, end);
+  const Text said = outcome_text(to_string(outcome));
   say({fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
-                   to_string(outcome), render(reason, Lang::kVi)),
+                   said.vi, render(reason, Lang::kVi)),
        fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
-                   to_string(outcome), render(reason, Lang::kEn))},
+                   said.en, render(reason, Lang::kEn))},
       LogPriority::kWarning);
 }
 
@@ -683,12 +685,13 @@ void StationDaemon::begin(Pending item, Instant target) {
     }
   }
   const auto& c = current_->item;
-  say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức {})", o.programme_id,
+  const Text prio = priority_text(to_string(c.priority));
+  say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức ưu tiên: {})", o.programme_id,
                    format_local(target, zone_), o.segments.size(), clock_duration(o.total_seconds),
-                   to_string(c.priority)),
+                   prio.vi),
        fmt::format("loaxad: about to play {} at {} ({} segment(s), {}, {})", o.programme_id,
                    format_local(target, zone_), o.segments.size(), clock_duration(o.total_seconds),
-                   to_string(c.priority))});
+                   prio.en)});
   watch();
 }
 
@@ -849,12 +852,13 @@ void StationDaemon::finish(std::optional<Outcome> forced,
   const std::string started =
       end.started_at ? format_iso(*end.started_at, zone_) : std::string("-");
   const Text why = end.why ? render(*end.why) : Text{};
-  say({fmt::format("loaxad: {} {} — {} (bắt đầu {}, {} khung){}", o.programme_id,
-                   format_local(o.scheduled_at, zone_), to_string(end.outcome), started,
-                   end.frames_delivered, why.vi.empty() ? "" : ": " + why.vi),
+  const Text said = outcome_text(to_string(end.outcome));
+  say({fmt::format("loaxad: {} {} — {} (bắt đầu {}, {} mẫu âm thanh){}", o.programme_id,
+                   format_local(o.scheduled_at, zone_), said.vi, started, end.frames_delivered,
+                   why.vi.empty() ? "" : ": " + why.vi),
        fmt::format("loaxad: {} {} — {} (started {}, {} frames){}", o.programme_id,
-                   format_local(o.scheduled_at, zone_), to_string(end.outcome), started,
-                   end.frames_delivered, why.en.empty() ? "" : ": " + why.en)},
+                   format_local(o.scheduled_at, zone_), said.en, started, end.frames_delivered,
+                   why.en.empty() ? "" : ": " + why.en)},
       end.outcome == Outcome::kCompleted ? LogPriority::kInfo : LogPriority::kWarning);
   b.reset();
   if (stopping_) {
