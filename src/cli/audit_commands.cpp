@@ -25,7 +25,6 @@ namespace fs = std::filesystem;
 
 // `loaxa audit verify` exits with this when the log or bundle is not intact, so scripts can tell
 // a broken log (2) from a command that could not run (1).
-constexpr int kExitBroken = 2;
 
 std::string when(const std::optional<Instant>& t, const date::time_zone* zone) {
   return t ? format_local(*t, zone) : std::string("-");

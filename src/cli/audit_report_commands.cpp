@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 
 // As `loaxa audit verify`: 2 = a log is not intact (or a bundle was refused), 1 = could not run.
-constexpr int kExitBroken = 2;
 
 Instant now() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());

@@ -14,6 +14,11 @@
 
 namespace loaxa {
 
+/// What `loaxa` exits with (man loaxa, EXIT STATUS).
+inline constexpr int kExitDone = 0;     ///< done, or help asked for
+inline constexpr int kExitProblem = 1;  ///< a problem in what was asked, arguments included
+inline constexpr int kExitBroken = 2;   ///< a log (or bundle) that does not verify
+
 struct CliContext {
   std::string config_flag;
   std::string lang_flag;  ///< "vi" | "en" | "" (then the locale decides)

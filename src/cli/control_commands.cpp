@@ -339,7 +339,7 @@ void print_status(const CliContext& ctx, const Json& r) {
 bool check(CliContext& ctx, const Json& reply) {
   if (ok(reply)) return true;
   ctx.error(error_text(reply));
-  ctx.exit_code = 1;
+  ctx.exit_code = kExitProblem;
   return false;
 }
 
@@ -357,7 +357,7 @@ void run_play(CliContext& ctx, const PlayRequest& p) {
   if (fs::is_regular_file(p.what, ec)) {
     const std::optional<ImportedFile> imported = import_file(ctx, p.what);
     if (!imported) {
-      ctx.exit_code = 1;  // import_file has said why
+      ctx.exit_code = kExitProblem;  // import_file has said why
       return;
     }
     const Segment& s = imported->segment;
@@ -422,7 +422,7 @@ void run_reload(CliContext& ctx, bool json) {
   const Json reply = request(ctx, {{"cmd", "reload"}});
   if (json) std::cout << reply.dump(2) << '\n';
   if (!ok(reply)) {
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
     if (json) return;
     // The daemon's text is already one `file:line:col: message` per line: printed as is, so
     // editors and scripts can jump to each position.
@@ -467,7 +467,7 @@ void add_control_commands(CLI::App& app, CliContext& ctx) {
     const Json reply = request(ctx, {{"cmd", "status"}});
     if (*status_json) {
       std::cout << reply.dump(2) << '\n';
-      if (!ok(reply)) ctx.exit_code = 1;
+      if (!ok(reply)) ctx.exit_code = kExitProblem;
       return;
     }
     if (check(ctx, reply)) print_status(ctx, reply);

@@ -19,7 +19,7 @@ void add_devices_command(CLI::App& app, CliContext& ctx) {
     if (devices.empty()) {
       ctx.error({"không có thiết bị phát âm thanh nào trên máy này",
                  "no audio output device on this machine"});
-      ctx.exit_code = 1;
+      ctx.exit_code = kExitProblem;
       return;
     }
     for (const auto& d : devices) {

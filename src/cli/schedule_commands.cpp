@@ -82,7 +82,7 @@ void run_check(CliContext& ctx) {
                            display_path(dir)),
                fmt::format("{} in {}; fix and run `loaxa schedule check` again",
                            plural(n, "problem", "problems"), display_path(dir))});
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
     return;
   }
   long slots = 0;
@@ -267,7 +267,7 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
          "`loaxa schedule check`",
          "schedule files with the problems above are left out of this preview; fix them "
          "and run `loaxa schedule check`"});
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
   }
 }
 

@@ -709,7 +709,7 @@ void run_import(CliContext& ctx, ImportRequest& req) {
                                       req.files.size(), counts[0], counts[1], counts[2])})
               << '\n';
   }
-  if (counts[static_cast<int>(Status::kRefused)] > 0) ctx.exit_code = 1;
+  if (counts[static_cast<int>(Status::kRefused)] > 0) ctx.exit_code = kExitProblem;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -805,7 +805,7 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
     ctx.error(
         {fmt::format("không có đoạn âm thanh mã \"{}\"; xem các mã bằng: loaxa segment list", id),
          fmt::format("no segment with id \"{}\"; see the ids with: loaxa segment list", id)});
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
     return;
   }
   const Segment& s = *found;
