@@ -3,15 +3,14 @@
 // message per kind of parse error naming the option and where to read more.
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 #include "core/text.h"
 
 namespace loaxa {
 
-/// The language of messages before CLI11 has parsed anything: the value of `--lang X` or
-/// `--lang=X` anywhere in argv (an invalid value counts as absent), else the locale.
+/// The language of messages before CLI11 has parsed anything: the last valid value of `--lang X`
+/// or `--lang=X` anywhere in argv before `--` (an invalid one counts as absent), else the locale.
 Lang prescan_lang(int argc, const char* const* argv);
 
 /// Help pages in `lang`: a formatter with translated labels, set on `app` before its

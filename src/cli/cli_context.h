@@ -2,9 +2,8 @@
 // What every `loaxa` subcommand shares: the chosen language, the config, the exit code.
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 

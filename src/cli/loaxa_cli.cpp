@@ -18,14 +18,16 @@ int run_loaxa(int argc, char** argv) {
   CLI::App app{ctx.say({"loaxa — chương trình loa phát thanh xã: đoạn âm thanh, lịch phát, "
                         "nhật ký phát thanh",
                         "loaxa — commune loudspeaker programme: segments, schedules, broadcast "
-                        "log"})};
+                        "log"}),
+               "loaxa"};  // not argv[0]: help says "loaxa segment import", as staff type it
   localise_help(app, ctx.lang);
   app.require_subcommand(1);
   app.fallthrough();  // `loaxa log --lang en` as well as `loaxa --lang en log`
-  app.footer(ctx.say({"Mã thoát: 0 đã xong, 1 yêu cầu có vấn đề (kể cả sai đối số), 2 nhật ký bị "
-                      "hỏng. Xem thêm: man loaxa",
-                      "Exit status: 0 done, 1 a problem in what was asked (including argument "
-                      "errors), 2 a broken log. See also: man loaxa"}));
+  app.footer(
+      ctx.say({"Mã thoát: 0 đã xong, 1 yêu cầu có vấn đề (kể cả sai đối số), 2 nhật ký bị "
+               "hỏng hoặc có gói xuất bị từ chối. Xem thêm: man loaxa",
+               "Exit status: 0 done, 1 a problem in what was asked (including argument "
+               "errors), 2 a broken log or a refused bundle. See also: man loaxa"}));
   app.add_option("--config", ctx.config_flag,
                  ctx.say({"cấu hình của đài (mặc định: $LOAXA_CONFIG, nếu không có thì "
                           "config/loaxa.toml nếu tồn tại, nếu không thì /etc/loaxa/loaxa.toml)",
