@@ -25,7 +25,6 @@ namespace fs = std::filesystem;
 
 // `loaxa audit verify` exits with this when the log or bundle is not intact, so scripts can tell
 // a broken log (2) from a command that could not run (1).
-constexpr int kExitBroken = 2;
 
 std::string when(const std::optional<Instant>& t, const date::time_zone* zone) {
   return t ? format_local(*t, zone) : std::string("-");
@@ -138,12 +137,18 @@ std::optional<Text> sign_head(CliContext& ctx) {
 
 void add_audit_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* audit = app.add_subcommand(
-      "audit", "what inspectors use: the station key, verifying the log, export bundles, reports");
+      "audit",
+      ctx.say(
+          {"dành cho đoàn kiểm tra: khóa của đài, xác minh nhật ký, gói xuất, báo cáo",
+           "what inspectors use: the station key, verifying the log, export bundles, reports"}));
   audit->require_subcommand(1);
 
-  CLI::App* key = audit->add_subcommand("key", "print the station's public key and fingerprint");
+  CLI::App* key =
+      audit->add_subcommand("key", ctx.say({"in khóa công khai và dấu vân tay khóa của đài",
+                                            "print the station's public key and fingerprint"}));
   static bool key_json = false;
-  key->add_flag("--json", key_json, "machine-readable output");
+  key->add_flag("--json", key_json,
+                ctx.say({"in dạng JSON cho máy đọc", "machine-readable output"}));
   key->callback([&ctx] {
     const StationConfig& config = ctx.config();
     const auto pub = StationKey::load_public(config.keys);
@@ -175,14 +180,23 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
   });
 
   CLI::App* verify = audit->add_subcommand(
-      "verify", "recompute the hash chain and signatures of the log or of an export bundle");
+      "verify",
+      ctx.say({"tính lại chuỗi mã băm và chữ ký của nhật ký hoặc của một gói xuất",
+               "recompute the hash chain and signatures of the log or of an export bundle"}));
   static AuditInput verify_input;
   static std::string verify_pin;
   static bool verify_json = false;
-  verify->add_option("--db", verify_input.db, "a station database (default: the config's)");
-  verify->add_option("bundle", verify_input.bundles, "an export bundle")->expected(0, 1);
-  verify->add_option("--key", verify_pin, "the fingerprint the log must be signed with");
-  verify->add_flag("--json", verify_json, "machine-readable output");
+  verify->add_option(
+      "--db", verify_input.db,
+      ctx.say({"cơ sở dữ liệu của một đài (mặc định: cơ sở dữ liệu ghi trong cấu hình)",
+               "a station database (default: the config's)"}));
+  verify->add_option("bundle", verify_input.bundles, ctx.say({"một gói xuất", "an export bundle"}))
+      ->expected(0, 1);
+  verify->add_option("--key", verify_pin,
+                     ctx.say({"dấu vân tay khóa đã đăng ký: nhật ký phải được ký bằng khóa này",
+                              "the fingerprint the log must be signed with"}));
+  verify->add_flag("--json", verify_json,
+                   ctx.say({"in dạng JSON cho máy đọc", "machine-readable output"}));
   verify->callback([&ctx] {
     const std::optional<std::string> pin =
         verify_pin.empty() ? std::nullopt : std::optional<std::string>(verify_pin);
@@ -193,12 +207,21 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
   });
 
   CLI::App* exp = audit->add_subcommand(
-      "export", "write one self-contained file an inspector verifies offline");
+      "export",
+      ctx.say(
+          {"ghi một tệp đầy đủ (gói xuất) để đoàn kiểm tra tự xác minh, không cần kết nối với đài",
+           "write one self-contained file an inspector verifies offline"}));
   static ExportRequest request;
   static std::string from, to;
-  exp->add_option("--from", from, "first local date, YYYY-MM-DD (default: the beginning)");
-  exp->add_option("--to", to, "last local date, inclusive (default: today)");
-  exp->add_option("--out", request.out, "the bundle file to write")->required();
+  exp->add_option("--from", from,
+                  ctx.say({"ngày đầu, YYYY-MM-DD, theo giờ địa phương (mặc định: từ đầu nhật ký)",
+                           "first local date, YYYY-MM-DD (default: the beginning)"}));
+  exp->add_option("--to", to,
+                  ctx.say({"ngày cuối, tính cả ngày này (mặc định: hôm nay)",
+                           "last local date, inclusive (default: today)"}));
+  exp->add_option("--out", request.out,
+                  ctx.say({"tệp gói xuất sẽ ghi", "the bundle file to write"}))
+      ->required();
   exp->callback([&ctx] {
     if (!from.empty()) request.from = from;
     if (!to.empty()) request.to = to;

@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 
 // As `loaxa audit verify`: 2 = a log is not intact (or a bundle was refused), 1 = could not run.
-constexpr int kExitBroken = 2;
 
 Instant now() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
@@ -88,22 +87,37 @@ void write_output(const std::string& out, const std::string& text) {
 
 void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
   CLI::App* report = audit.add_subcommand(
-      "report",
-      "compliance report over the verified log, export bundles or a merged file: occurrences, "
-      "tallies per week and month, verdicts, gaps");
+      "report", ctx.say({"báo cáo việc thực hiện lịch phát, từ nhật ký đã xác minh, các gói xuất "
+                         "hoặc một tệp gộp: từng buổi phát, số liệu theo tuần và tháng, kết luận, "
+                         "các kỳ không đạt và nguyên nhân",
+                         "compliance report over the verified log, export bundles or a merged "
+                         "file: occurrences, tallies per week and month, verdicts, gaps"}));
   static AuditInput input;
   static std::string from, to, programme, format, out;
-  report->add_option("--db", input.db,
-                     "a station database or a merged file (default: the config's database)");
-  report->add_option("bundle", input.bundles, "export bundles (or merged files)");
-  report->add_option("--from", from,
-                     "first local date, YYYY-MM-DD (default: where the log begins)");
-  report->add_option("--to", to, "last local date, inclusive (default: where the log ends)");
-  report->add_option("--programme", programme, "only this programme id");
-  report->add_option("--format", format, "csv, html or json")
+  report->add_option(
+      "--db", input.db,
+      ctx.say({"cơ sở dữ liệu của một đài hoặc một tệp gộp (mặc định: cơ sở dữ liệu ghi trong cấu "
+               "hình)",
+               "a station database or a merged file (default: the config's database)"}));
+  report->add_option("bundle", input.bundles,
+                     ctx.say({"các gói xuất (hoặc tệp gộp)", "export bundles (or merged files)"}));
+  report->add_option(
+      "--from", from,
+      ctx.say({"ngày đầu, YYYY-MM-DD, theo giờ địa phương (mặc định: ngày đầu của nhật ký)",
+               "first local date, YYYY-MM-DD (default: where the log begins)"}));
+  report->add_option("--to", to,
+                     ctx.say({"ngày cuối, tính cả ngày này (mặc định: ngày cuối của nhật ký)",
+                              "last local date, inclusive (default: where the log ends)"}));
+  report->add_option("--programme", programme,
+                     ctx.say({"chỉ chương trình có mã này", "only this programme id"}));
+  report
+      ->add_option("--format", format,
+                   ctx.say({"định dạng: csv, html hoặc json", "csv, html or json"}))
       ->required()
       ->check(CLI::IsMember({"csv", "html", "json"}));
-  report->add_option("--out", out, "the file to write (default: standard output)");
+  report->add_option("--out", out,
+                     ctx.say({"tệp sẽ ghi (mặc định: in ra màn hình)",
+                              "the file to write (default: standard output)"}));
   report->callback([&ctx] {
     ReportOptions options;
     options.from = date_option(from, "--from");
@@ -150,13 +164,17 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
   });
 
   CLI::App* merge = audit.add_subcommand(
-      "merge",
-      "verify many communes' export bundles and merge the intact ones into one file for "
-      "`loaxa audit report --db FILE`");
+      "merge", ctx.say({"xác minh gói xuất của nhiều xã và gộp các gói NGUYÊN VẸN vào một tệp, để "
+                        "dùng với `loaxa audit report --db TỆP`",
+                        "verify many communes' export bundles and merge the intact ones into one "
+                        "file for `loaxa audit report --db FILE`"}));
   static std::vector<std::string> bundles;
   static std::string merge_out;
-  merge->add_option("bundle", bundles, "export bundles")->required();
-  merge->add_option("--out", merge_out, "the merged file to write (FILE.db)")->required();
+  merge->add_option("bundle", bundles, ctx.say({"các gói xuất", "export bundles"}))->required();
+  merge
+      ->add_option("--out", merge_out,
+                   ctx.say({"tệp gộp sẽ ghi (TỆP.db)", "the merged file to write (FILE.db)"}))
+      ->required();
   merge->callback([&ctx] {
     const fs::path target(merge_out);
     if (fs::exists(target) && !is_merged_file(target)) {

@@ -2,9 +2,8 @@
 // What every `loaxa` subcommand shares: the chosen language, the config, the exit code.
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -13,6 +12,11 @@
 #include "core/text.h"
 
 namespace loaxa {
+
+/// What `loaxa` exits with (man loaxa, EXIT STATUS).
+inline constexpr int kExitDone = 0;     ///< done, or help asked for
+inline constexpr int kExitProblem = 1;  ///< a problem in what was asked, arguments included
+inline constexpr int kExitBroken = 2;   ///< a log (or bundle) that does not verify
 
 struct CliContext {
   std::string config_flag;

@@ -333,7 +333,7 @@ void print_status(const CliContext& ctx, const Json& r) {
 bool check(CliContext& ctx, const Json& reply) {
   if (ok(reply)) return true;
   ctx.error(error_text(reply));
-  ctx.exit_code = 1;
+  ctx.exit_code = kExitProblem;
   return false;
 }
 
@@ -351,7 +351,7 @@ void run_play(CliContext& ctx, const PlayRequest& p) {
   if (fs::is_regular_file(p.what, ec)) {
     const std::optional<ImportedFile> imported = import_file(ctx, p.what);
     if (!imported) {
-      ctx.exit_code = 1;  // import_file has said why
+      ctx.exit_code = kExitProblem;  // import_file has said why
       return;
     }
     const Segment& s = imported->segment;
@@ -416,7 +416,7 @@ void run_reload(CliContext& ctx, bool json) {
   const Json reply = request(ctx, {{"cmd", "reload"}});
   if (json) std::cout << reply.dump(2) << '\n';
   if (!ok(reply)) {
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
     if (json) return;
     // The daemon's text is already one `file:line:col: message` per line: printed as is, so
     // editors and scripts can jump to each position.
@@ -454,14 +454,18 @@ void run_reload(CliContext& ctx, bool json) {
 
 void add_control_commands(CLI::App& app, CliContext& ctx) {
   auto status_json = std::make_shared<bool>(false);
-  CLI::App* status =
-      app.add_subcommand("status", "what loaxad is playing, its queue and the next broadcasts");
-  status->add_flag("--json", *status_json, "print the daemon's reply object");
+  CLI::App* status = app.add_subcommand(
+      "status",
+      ctx.say({"phần mềm phát thanh (loaxad) đang phát gì, hàng đợi và các buổi phát sắp tới",
+               "what loaxad is playing, its queue and the next broadcasts"}));
+  status->add_flag(
+      "--json", *status_json,
+      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
   status->callback([&ctx, status_json] {
     const Json reply = request(ctx, {{"cmd", "status"}});
     if (*status_json) {
       std::cout << reply.dump(2) << '\n';
-      if (!ok(reply)) ctx.exit_code = 1;
+      if (!ok(reply)) ctx.exit_code = kExitProblem;
       return;
     }
     if (check(ctx, reply)) print_status(ctx, reply);
@@ -469,28 +473,47 @@ void add_control_commands(CLI::App& app, CliContext& ctx) {
 
   auto play_req = std::make_shared<PlayRequest>();
   CLI::App* play = app.add_subcommand(
-      "play",
-      "play a segment now (a FILE is imported first): priority waits for the current "
-      "broadcast, emergency cuts it");
-  play->add_option("ID|FILE", play_req->what, "segment id, or an audio file to import and play")
+      "play", ctx.say({"phát ngay một đoạn theo lệnh trực tiếp (nếu là tệp thì nhập trước): mức "
+                       "priority chờ buổi đang phát xong, mức emergency chen ngang buổi đó",
+                       "play a segment now (a FILE is imported first): priority waits for the "
+                       "current broadcast, emergency cuts it"}));
+  play->add_option("ID|FILE", play_req->what,
+                   ctx.say({"mã đoạn, hoặc một tệp âm thanh để nhập rồi phát",
+                            "segment id, or an audio file to import and play"}))
       ->required();
-  play->add_option("--priority", play_req->priority, "normal, priority (default) or emergency")
+  play->add_option(
+          "--priority", play_req->priority,
+          ctx.say({"mức: normal (thường), priority (ưu tiên, mặc định) hoặc emergency (khẩn cấp)",
+                   "normal, priority (default) or emergency"}))
       ->check(CLI::IsMember({"normal", "priority", "emergency"}));
-  play->add_option("--zones", play_req->zones, "zones to play in, comma-separated (default: all)")
+  play->add_option("--zones", play_req->zones,
+                   ctx.say({"các vùng sẽ phát, cách nhau bằng dấu phẩy (mặc định: mọi vùng)",
+                            "zones to play in, comma-separated (default: all)"}))
       ->delimiter(',');
-  play->add_flag("--json", play_req->json, "print the daemon's reply object");
+  play->add_flag(
+      "--json", play_req->json,
+      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
   play->callback([&ctx, play_req] { run_play(ctx, *play_req); });
 
   auto stop_json = std::make_shared<bool>(false);
   CLI::App* stop = app.add_subcommand(
-      "stop", "fade out the current broadcast (logged as stopped by the operator)");
-  stop->add_flag("--json", *stop_json, "print the daemon's reply object");
+      "stop",
+      ctx.say(
+          {"giảm dần âm lượng rồi dừng buổi đang phát (nhật ký ghi: Dừng theo lệnh người vận hành)",
+           "fade out the current broadcast (logged as stopped by the operator)"}));
+  stop->add_flag(
+      "--json", *stop_json,
+      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
   stop->callback([&ctx, stop_json] { run_stop(ctx, *stop_json); });
 
   auto reload_json = std::make_shared<bool>(false);
   CLI::App* reload = app.add_subcommand(
-      "reload", "re-read config and schedules (same as SIGHUP); with errors the old ones stay");
-  reload->add_flag("--json", *reload_json, "print the daemon's reply object");
+      "reload",
+      ctx.say({"đọc lại cấu hình và lịch phát (như SIGHUP); nếu có lỗi thì giữ nguyên bản cũ",
+               "re-read config and schedules (same as SIGHUP); with errors the old ones stay"}));
+  reload->add_flag(
+      "--json", *reload_json,
+      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
   reload->callback([&ctx, reload_json] { run_reload(ctx, *reload_json); });
 }
 

@@ -6,9 +6,14 @@
 namespace loaxa {
 
 void add_devices_command(CLI::App& app, CliContext& ctx) {
-  auto* cmd = app.add_subcommand("devices", "list PortAudio output devices as host_api / device");
+  auto* cmd = app.add_subcommand(
+      "devices",
+      ctx.say({"liệt kê các thiết bị phát âm thanh (PortAudio), dạng host_api / thiết bị",
+               "list PortAudio output devices as host_api / device"}));
   auto count_only = std::make_shared<bool>(false);
-  cmd->add_flag("--count", *count_only, "print only how many output devices there are");
+  cmd->add_flag("--count", *count_only,
+                ctx.say({"chỉ in số thiết bị phát âm thanh",
+                         "print only how many output devices there are"}));
   cmd->callback([&ctx, count_only] {
     PortAudioSystem pa("loaxa");
     auto devices = pa.output_devices();
@@ -19,7 +24,7 @@ void add_devices_command(CLI::App& app, CliContext& ctx) {
     if (devices.empty()) {
       ctx.error({"không có thiết bị phát âm thanh nào trên máy này",
                  "no audio output device on this machine"});
-      ctx.exit_code = 1;
+      ctx.exit_code = kExitProblem;
       return;
     }
     for (const auto& d : devices) {

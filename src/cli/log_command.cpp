@@ -29,15 +29,22 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 }  // namespace
 
 void add_log_command(CLI::App& app, CliContext& ctx) {
-  auto* cmd = app.add_subcommand("log", "print the broadcast log");
+  auto* cmd =
+      app.add_subcommand("log", ctx.say({"in nhật ký phát thanh", "print the broadcast log"}));
   auto from = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto csv = std::make_shared<bool>(false);
-  auto* json_opt = cmd->add_flag("--json", *json, "an array of JSON objects");
-  cmd->add_flag("--csv", *csv, "CSV with a header row")->excludes(json_opt);
-  cmd->add_option("--from", *from, "first day, YYYY-MM-DD (station time zone)");
-  cmd->add_option("--to", *to, "last day, YYYY-MM-DD, included");
+  auto* json_opt = cmd->add_flag(
+      "--json", *json, ctx.say({"in dạng mảng các đối tượng JSON", "an array of JSON objects"}));
+  cmd->add_flag("--csv", *csv, ctx.say({"in dạng CSV, có dòng tiêu đề", "CSV with a header row"}))
+      ->excludes(json_opt);
+  cmd->add_option("--from", *from,
+                  ctx.say({"ngày đầu, YYYY-MM-DD (theo múi giờ của đài)",
+                           "first day, YYYY-MM-DD (station time zone)"}));
+  cmd->add_option(
+      "--to", *to,
+      ctx.say({"ngày cuối, YYYY-MM-DD, tính cả ngày này", "last day, YYYY-MM-DD, included"}));
   cmd->callback([&ctx, from, to, json, csv] {
     const auto& cfg = ctx.config();
     const auto* zone = find_zone(cfg.timezone);

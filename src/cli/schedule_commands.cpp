@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "cli/cli_context.h"
-#include "core/clock_duration.h"
 #include "config/schedule_file.h"
+#include "core/clock_duration.h"
 #include "core/planner.h"
 #include "station/station_plan.h"
 #include "store/broadcast_log.h"
@@ -82,7 +82,7 @@ void run_check(CliContext& ctx) {
                            display_path(dir)),
                fmt::format("{} in {}; fix and run `loaxa schedule check` again",
                            plural(n, "problem", "problems"), display_path(dir))});
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
     return;
   }
   long slots = 0;
@@ -210,9 +210,10 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
   }
   auto count = static_cast<long>(plan.size());
   std::cout << '\n'
-            << ctx.say({fmt::format("{} lần phát, tổng thời lượng {}", count, clock_duration(total)),
-                        fmt::format("{}, total duration {}",
-                                    plural(count, "broadcast", "broadcasts"), clock_duration(total))})
+            << ctx.say(
+                   {fmt::format("{} lần phát, tổng thời lượng {}", count, clock_duration(total)),
+                    fmt::format("{}, total duration {}", plural(count, "broadcast", "broadcasts"),
+                                clock_duration(total))})
             << '\n';
 }
 
@@ -267,26 +268,36 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
          "`loaxa schedule check`",
          "schedule files with the problems above are left out of this preview; fix them "
          "and run `loaxa schedule check`"});
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
   }
 }
 
 }  // namespace
 
 void add_schedule_commands(CLI::App& app, CliContext& ctx) {
-  CLI::App* schedule = app.add_subcommand("schedule", "check and preview schedules/*.toml");
+  CLI::App* schedule =
+      app.add_subcommand("schedule", ctx.say({"kiểm tra và xem trước lịch phát (schedules/*.toml)",
+                                              "check and preview schedules/*.toml"}));
   schedule->require_subcommand(1);
 
   CLI::App* check = schedule->add_subcommand(
-      "check", "validate every schedule file; print each problem as file:line:col: message");
+      "check",
+      ctx.say({"kiểm tra mọi tệp lịch phát; in từng lỗi dạng tệp:dòng:cột: nội dung",
+               "validate every schedule file; print each problem as file:line:col: message"}));
   check->callback([&ctx] { run_check(ctx); });
 
   auto opt = std::make_shared<PreviewOptions>();
-  CLI::App* preview =
-      schedule->add_subcommand("preview", "list what the schedules will play, day by day");
-  preview->add_option("--from", opt->from, "first day, YYYY-MM-DD (default: today, local time)");
-  preview->add_option("--days", opt->days, "number of days (default: 7)");
-  preview->add_flag("--json", opt->json, "print a JSON array instead of text");
+  CLI::App* preview = schedule->add_subcommand(
+      "preview", ctx.say({"liệt kê những gì lịch sẽ phát, theo từng ngày",
+                          "list what the schedules will play, day by day"}));
+  preview->add_option("--from", opt->from,
+                      ctx.say({"ngày đầu, YYYY-MM-DD (mặc định: hôm nay, theo giờ địa phương)",
+                               "first day, YYYY-MM-DD (default: today, local time)"}));
+  preview->add_option("--days", opt->days,
+                      ctx.say({"số ngày (mặc định: 7)", "number of days (default: 7)"}));
+  preview->add_flag(
+      "--json", opt->json,
+      ctx.say({"in một mảng JSON thay cho văn bản", "print a JSON array instead of text"}));
   preview->callback([&ctx, opt] { run_preview(ctx, *opt); });
 }
 

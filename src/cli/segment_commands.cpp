@@ -19,8 +19,8 @@
 
 #include "audio/audio_analysis.h"
 #include "cli/cli_context.h"
-#include "core/clock_duration.h"
 #include "cli/segment_import.h"
+#include "core/clock_duration.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 
@@ -709,7 +709,7 @@ void run_import(CliContext& ctx, ImportRequest& req) {
                                       req.files.size(), counts[0], counts[1], counts[2])})
               << '\n';
   }
-  if (counts[static_cast<int>(Status::kRefused)] > 0) ctx.exit_code = 1;
+  if (counts[static_cast<int>(Status::kRefused)] > 0) ctx.exit_code = kExitProblem;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -805,7 +805,7 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
     ctx.error(
         {fmt::format("không có đoạn âm thanh mã \"{}\"; xem các mã bằng: loaxa segment list", id),
          fmt::format("no segment with id \"{}\"; see the ids with: loaxa segment list", id)});
-    ctx.exit_code = 1;
+    ctx.exit_code = kExitProblem;
     return;
   }
   const Segment& s = *found;
@@ -1020,61 +1020,116 @@ std::optional<ImportedFile> import_file(CliContext& ctx, const std::filesystem::
 
 void add_segment_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* segment = app.add_subcommand(
-      "segment", "imported recordings: import, list, show, approve, retire, validity");
+      "segment",
+      ctx.say({"các đoạn âm thanh đã nhập: import (nhập), list (danh sách), show (chi tiết), "
+               "approve (duyệt), retire (ngừng phát), validity (thời gian được phát)",
+               "imported recordings: import, list, show, approve, retire, validity"}));
   segment->require_subcommand(1);
 
   auto req = std::make_shared<ImportRequest>();
   CLI::App* import_cmd = segment->add_subcommand(
-      "import", "decode, measure and copy audio files into the library (WAV, FLAC, Ogg, MP3)");
-  import_cmd->add_option("FILE", req->files, "audio files to import")->required();
-  import_cmd->add_option("--title", req->title, "title (default: the file name without extension)");
-  import_cmd->add_option("--tag", req->tag, "programme tag, e.g. cchc");
-  import_cmd->add_option("--approve-by", req->approve_by,
-                         "approve at once, in this person's name (also a pending duplicate)");
-  import_cmd->add_option("--from", req->from, "first local day it may air (YYYY-MM-DD)");
-  import_cmd->add_option("--until", req->until, "last local day it may air (YYYY-MM-DD)");
-  import_cmd->add_flag("--json", req->json, "print one JSON object per file");
+      "import",
+      ctx.say({"giải mã, đo độ dài và mức âm, rồi chép các tệp âm thanh vào thư viện (WAV, FLAC, "
+               "Ogg, MP3)",
+               "decode, measure and copy audio files into the library (WAV, FLAC, Ogg, MP3)"}));
+  import_cmd
+      ->add_option("FILE", req->files,
+                   ctx.say({"các tệp âm thanh cần nhập", "audio files to import"}))
+      ->required();
+  import_cmd->add_option("--title", req->title,
+                         ctx.say({"tiêu đề (mặc định: tên tệp, bỏ phần đuôi)",
+                                  "title (default: the file name without extension)"}));
+  import_cmd->add_option("--tag", req->tag,
+                         ctx.say({"nhãn chương trình, ví dụ cchc", "programme tag, e.g. cchc"}));
+  import_cmd->add_option(
+      "--approve-by", req->approve_by,
+      ctx.say({"duyệt ngay, đứng tên người này (kể cả khi tệp trùng với một đoạn đang chờ duyệt)",
+               "approve at once, in this person's name (also a pending duplicate)"}));
+  import_cmd->add_option("--from", req->from,
+                         ctx.say({"ngày đầu tiên được phát, theo giờ địa phương (YYYY-MM-DD)",
+                                  "first local day it may air (YYYY-MM-DD)"}));
+  import_cmd->add_option("--until", req->until,
+                         ctx.say({"ngày cuối cùng được phát, theo giờ địa phương (YYYY-MM-DD)",
+                                  "last local day it may air (YYYY-MM-DD)"}));
+  import_cmd->add_flag(
+      "--json", req->json,
+      ctx.say({"in mỗi tệp một đối tượng JSON", "print one JSON object per file"}));
   import_cmd->callback([&ctx, req] { run_import(ctx, *req); });
 
   auto list_json = std::make_shared<bool>(false);
-  CLI::App* list = segment->add_subcommand("list", "imported segments, in import order");
-  list->add_flag("--json", *list_json, "print JSON");
+  CLI::App* list =
+      segment->add_subcommand("list", ctx.say({"danh sách các đoạn đã nhập, theo thứ tự nhập",
+                                               "imported segments, in import order"}));
+  list->add_flag("--json", *list_json, ctx.say({"in dạng JSON", "print JSON"}));
   list->callback([&ctx, list_json] { run_list(ctx, *list_json); });
 
   auto show_id = std::make_shared<std::string>();
   auto show_json = std::make_shared<bool>(false);
-  CLI::App* show = segment->add_subcommand("show", "every field of one segment, and its history");
-  show->add_option("ID", *show_id, "segment id (12 hex digits) or full SHA-256")->required();
-  show->add_flag("--json", *show_json, "print JSON");
+  CLI::App* show = segment->add_subcommand(
+      "show", ctx.say({"toàn bộ thông tin của một đoạn và lịch sử thay đổi của đoạn đó",
+                       "every field of one segment, and its history"}));
+  show->add_option("ID", *show_id,
+                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
+                            "segment id (12 hex digits) or full SHA-256"}))
+      ->required();
+  show->add_flag("--json", *show_json, ctx.say({"in dạng JSON", "print JSON"}));
   show->callback([&ctx, show_id, show_json] { run_show(ctx, *show_id, *show_json); });
 
   auto approve_req = std::make_shared<ChangeRequest>();
   CLI::App* approve = segment->add_subcommand(
-      "approve", "approve a segment for broadcast (recorded with who/when)");
-  approve->add_option("ID", approve_req->id, "segment id (12 hex digits) or full SHA-256")
+      "approve", ctx.say({"duyệt một đoạn để phát (có ghi lại người duyệt và thời điểm)",
+                          "approve a segment for broadcast (recorded with who/when)"}));
+  approve
+      ->add_option("ID", approve_req->id,
+                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
+                            "segment id (12 hex digits) or full SHA-256"}))
       ->required();
-  approve->add_option("--by", approve_req->by, "who approves it")->required();
-  approve->add_flag("--json", approve_req->json, "print the segment and the event as JSON");
+  approve->add_option("--by", approve_req->by, ctx.say({"họ tên người duyệt", "who approves it"}))
+      ->required();
+  approve->add_flag("--json", approve_req->json,
+                    ctx.say({"in đoạn và sự kiện vừa ghi dưới dạng JSON",
+                             "print the segment and the event as JSON"}));
   approve->callback([&ctx, approve_req] { run_approve(ctx, *approve_req); });
 
   auto retire_req = std::make_shared<ChangeRequest>();
-  CLI::App* retire =
-      segment->add_subcommand("retire", "take a segment off the air for good (recorded)");
-  retire->add_option("ID", retire_req->id, "segment id (12 hex digits) or full SHA-256")
+  CLI::App* retire = segment->add_subcommand(
+      "retire", ctx.say({"ngừng phát hẳn một đoạn (có ghi lại)",
+                         "take a segment off the air for good (recorded)"}));
+  retire
+      ->add_option("ID", retire_req->id,
+                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
+                            "segment id (12 hex digits) or full SHA-256"}))
       ->required();
-  retire->add_option("--by", retire_req->by, "who retires it (default: the login name)");
-  retire->add_flag("--json", retire_req->json, "print the segment and the event as JSON");
+  retire->add_option("--by", retire_req->by,
+                     ctx.say({"họ tên người cho ngừng phát (mặc định: tên đăng nhập)",
+                              "who retires it (default: the login name)"}));
+  retire->add_flag("--json", retire_req->json,
+                   ctx.say({"in đoạn và sự kiện vừa ghi dưới dạng JSON",
+                            "print the segment and the event as JSON"}));
   retire->callback([&ctx, retire_req] { run_retire(ctx, *retire_req); });
 
   auto validity_req = std::make_shared<ChangeRequest>();
   CLI::App* validity = segment->add_subcommand(
-      "validity", "set the local dates a segment may air (inclusive; recorded)");
-  validity->add_option("ID", validity_req->id, "segment id (12 hex digits) or full SHA-256")
+      "validity", ctx.say({"đặt khoảng ngày một đoạn được phát, theo giờ địa phương, tính cả ngày "
+                           "đầu và ngày cuối (có ghi lại)",
+                           "set the local dates a segment may air (inclusive; recorded)"}));
+  validity
+      ->add_option("ID", validity_req->id,
+                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
+                            "segment id (12 hex digits) or full SHA-256"}))
       ->required();
-  validity->add_option("--from", validity_req->from, "first day (YYYY-MM-DD, or - for no limit)");
-  validity->add_option("--until", validity_req->until, "last day (YYYY-MM-DD, or - for no limit)");
-  validity->add_option("--by", validity_req->by, "who decides (default: the login name)");
-  validity->add_flag("--json", validity_req->json, "print the segment and the event as JSON");
+  validity->add_option("--from", validity_req->from,
+                       ctx.say({"ngày đầu (YYYY-MM-DD, hoặc - nếu không giới hạn)",
+                                "first day (YYYY-MM-DD, or - for no limit)"}));
+  validity->add_option("--until", validity_req->until,
+                       ctx.say({"ngày cuối (YYYY-MM-DD, hoặc - nếu không giới hạn)",
+                                "last day (YYYY-MM-DD, or - for no limit)"}));
+  validity->add_option("--by", validity_req->by,
+                       ctx.say({"họ tên người quyết định (mặc định: tên đăng nhập)",
+                                "who decides (default: the login name)"}));
+  validity->add_flag("--json", validity_req->json,
+                     ctx.say({"in đoạn và sự kiện vừa ghi dưới dạng JSON",
+                              "print the segment and the event as JSON"}));
   validity->callback([&ctx, validity_req] { run_validity(ctx, *validity_req); });
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/schedule_file.h"
+#include "config/toml_syntax.h"
 #include "core/text.h"
 #include "core/time.h"
 
@@ -24,8 +25,8 @@ class HolidayParser {
     try {
       root = toml::parse(text, std::string_view(file_));
     } catch (const toml::parse_error& e) {
-      problem(e.source(), fmt::format("lỗi cú pháp TOML: {}", e.description()),
-              fmt::format("TOML syntax error: {}", e.description()));
+      const Text t = toml_syntax_error(e);
+      problem(e.source(), t.vi, t.en);
       fail();
     }
     std::vector<Holiday> out;

@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "config/toml_syntax.h"
+
 namespace loaxa {
 namespace {
 
@@ -223,8 +225,8 @@ class FileParser {
     try {
       root = toml::parse(text, std::string_view(file_));
     } catch (const toml::parse_error& e) {
-      problem(e.source(), fmt::format("lỗi cú pháp TOML: {}", e.description()),
-              fmt::format("TOML syntax error: {}", e.description()));
+      const Text t = toml_syntax_error(e);
+      problem(e.source(), t.vi, t.en);
       return std::move(out_);
     }
     only_keys(root, {"programme", "slot"}, "(đầu tệp)", "(top level)");
@@ -704,10 +706,11 @@ class FileParser {
                 "empty tag: tag = \"\" selects no segment");
       } else if (std::none_of(catalogue_.begin(), catalogue_.end(),
                               [&](const Segment& x) { return x.tag == *s; })) {
-        problem(tag->source(),
-                fmt::format("nhãn {} rỗng: chưa có đoạn nào đã nhập mang nhãn này", toml_quoted(*s)),
-                fmt::format("tag {} is empty: no imported segment carries it", toml_quoted(*s)),
-                ScheduleProblem::Kind::kUnresolved);
+        problem(
+            tag->source(),
+            fmt::format("nhãn {} rỗng: chưa có đoạn nào đã nhập mang nhãn này", toml_quoted(*s)),
+            fmt::format("tag {} is empty: no imported segment carries it", toml_quoted(*s)),
+            ScheduleProblem::Kind::kUnresolved);
       }
       return;
     }

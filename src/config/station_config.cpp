@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "config/toml_syntax.h"
 #include "core/time.h"
 
 namespace loaxa {
@@ -269,8 +270,8 @@ StationConfig load_config(const fs::path& file) {
   try {
     root = toml::parse_file(abs.string());
   } catch (const toml::parse_error& e) {
-    r.fail(e.source(), fmt::format("lỗi cú pháp TOML: {}", e.description()),
-           fmt::format("TOML syntax error: {}", e.description()));
+    const Text t = toml_syntax_error(e);
+    r.fail(e.source(), t.vi, t.en);
   }
 
   StationConfig c;

@@ -175,13 +175,13 @@ TEST_P(SegmentApprovalRefuses, WithoutRecording) {
   std::vector<std::string> args = {"--lang", "en", "segment", "approve", id};
   args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
   const RunResult r = st.run(args);
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, GetParam().says)) << r.err;
   EXPECT_TRUE(st.events(id).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, SegmentApprovalRefuses,
-                         ::testing::Values(BadApproval{"no_by", {}, "--by is required"},
+                         ::testing::Values(BadApproval{"no_by", {}, "needs the option --by"},
                                            BadApproval{
                                                "blank_by", {"--by", "  "}, "--by needs the name"}),
                          [](const auto& info) { return std::string(info.param.name); });

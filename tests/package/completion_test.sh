@@ -38,13 +38,13 @@ offered_options() {
   printf '%s\n' "${COMPREPLY[@]}"
 }
 
-# Subcommands and options of `loaxa WORDS... --help` (CLI11's layout).
+# Subcommands and options of `loaxa WORDS... --help` (CLI11's layout, English headings).
 subcommands_of() {
-  "$loaxa" "$@" --help | awk '/^[A-Za-z ]*[Ss]ubcommands:/ {on = 1; next} /^[^ ]/ {on = 0}
+  "$loaxa" --lang en "$@" --help | awk '/^[A-Za-z ]*[Cc]ommands:/ {on = 1; next} /^[^ ]/ {on = 0}
     on && /^  [a-z]/ {print $1}'
 }
 options_of() {
-  "$loaxa" "$@" --help | awk '/^[A-Za-z ]*[Oo]ptions:/ {on = 1; next} /^[^ ]/ {on = 0}
+  "$loaxa" --lang en "$@" --help | awk '/^[A-Za-z ]*[Oo]ptions:/ {on = 1; next} /^[^ ]/ {on = 0}
     on {for (i = 1; i <= NF; i++) if ($i ~ /^--[a-z]/) {sub(/[,=].*/, "", $i); print $i}}' |
     grep -v -e '^--help' -e '^--config$' -e '^--lang$' || true
 }
