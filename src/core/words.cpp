@@ -5,13 +5,13 @@
 namespace loaxa {
 
 Text outcome_text(std::string_view outcome) {
-  if (outcome == "completed") return {"hoàn thành", "completed"};
-  if (outcome == "partial") return {"phát một phần", "partial"};
-  if (outcome == "stopped") return {"bị dừng", "stopped"};
-  if (outcome == "preempted") return {"bị ngắt (khẩn cấp)", "pre-empted"};
-  if (outcome == "failed") return {"lỗi", "failed"};
-  if (outcome == "interrupted") return {"bị gián đoạn", "interrupted"};
-  if (outcome == "missed") return {"bỏ lỡ", "missed"};
+  if (outcome == "completed") return {"đã phát trọn vẹn", "completed"};
+  if (outcome == "partial") return {"phát không trọn vẹn", "partial"};
+  if (outcome == "stopped") return {"đã dừng", "stopped"};
+  if (outcome == "preempted") return {"bị tin khẩn chen ngang", "pre-empted"};
+  if (outcome == "failed") return {"lỗi, không phát được", "failed"};
+  if (outcome == "interrupted") return {"gián đoạn do sự cố", "interrupted"};
+  if (outcome == "missed") return {"không phát", "missed"};
   if (outcome == "open") return {"chưa có kết quả", "no outcome yet"};
   return {std::string(outcome), std::string(outcome)};
 }

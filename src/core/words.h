@@ -1,6 +1,7 @@
 #pragma once
 // The words people read for the log's fixed values — a broadcast's outcome and its priority — in
-// one place, so the CLI, the daemon's console and the reports say the same thing.
+// one place, so the CLI, the daemon's console and the reports say the same thing, in the words
+// the project's Vietnamese glossary gives ("đã phát trọn vẹn", "không phát", …).
 
 #include <string_view>
 

@@ -347,7 +347,7 @@ TEST(ReportTextTest, MapsEveryTextOlderDaemonsWroteToItsCode) {
       EXPECT_EQ(r.text.en, c.en);
     }
   }
-  EXPECT_EQ(outcome_text("missed").vi, "bỏ lỡ");
+  EXPECT_EQ(outcome_text("missed").vi, "không phát");
   EXPECT_EQ(outcome_text("preempted").en, "pre-empted");
 }
 

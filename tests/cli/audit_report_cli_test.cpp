@@ -117,7 +117,7 @@ TEST_F(ReportCli, JsonReportHasTheKnownNumbersVerdictsAndGaps) {
   ASSERT_EQ(c["gaps"].size(), 2u);
   EXPECT_EQ(c["gaps"][1]["period"], "2026-W47");
   EXPECT_EQ(c["occurrences"].size(), 18u);
-  EXPECT_EQ(c["occurrences"][0]["outcome_text"], "hoàn thành");
+  EXPECT_EQ(c["occurrences"][0]["outcome_text"], "đã phát trọn vẹn");
   EXPECT_EQ(c["occurrences"][0]["segments"][0], "Giới thiệu dịch vụ công");
   EXPECT_DOUBLE_EQ(c["occurrences"][0]["duration_s"].get<double>(), 30.0);
   EXPECT_EQ(c["days"].size(), 28u);
@@ -244,7 +244,7 @@ TEST_F(ReportCli, CsvReportParsesBackToTheSameNumbers) {
                                                   {"stopped", 1},
                                                   {"open", 1}}));
   const auto& missed = blocks["occurrence"][6];
-  EXPECT_EQ(missed.at("outcome_text"), "bỏ lỡ");
+  EXPECT_EQ(missed.at("outcome_text"), "không phát");
   EXPECT_EQ(missed.at("reason_text"),
             "không có đoạn nào đã duyệt mang nhãn \"cchc\" còn hiệu lực ngày 13/11/2026");
   EXPECT_EQ(missed.at("reason_code"), "no_approved_with_tag");

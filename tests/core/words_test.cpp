@@ -21,7 +21,7 @@ TEST(Words, EveryOutcomeHasVietnameseAndEnglish) {
     EXPECT_NE(t.vi, id) << id << " is shown untranslated in Vietnamese";
     EXPECT_NE(t.vi, t.en) << id;
   }
-  EXPECT_EQ(outcome_text("completed").vi, "hoàn thành");
+  EXPECT_EQ(outcome_text("completed").vi, "đã phát trọn vẹn");
   EXPECT_EQ(outcome_text("no-such-outcome").en, "no-such-outcome");
 }
 
