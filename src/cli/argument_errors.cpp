@@ -112,30 +112,28 @@ Text mismatch(const std::string& message) {
     return {fmt::format("{} cần một giá trị, ví dụ {} GIÁ_TRỊ", name, name),
             fmt::format("{} needs a value, e.g. {} VALUE", name, name)};
   }
-  static const std::regex kExactly("Expected exactly (\\d+) arguments to (\\S+), got (\\d+)");
-  static const std::regex kAtLeastTo("Expected at least (\\d+) arguments to (\\S+), got (\\d+)");
-  if (std::regex_match(message, m, kAtLeastTo)) {
-    return {
-        fmt::format("{} cần ít nhất {} giá trị, nhận được {}", m[2].str(), m[1].str(), m[3].str()),
-        fmt::format("{} takes at least {} value(s), got {}", m[2].str(), m[1].str(), m[3].str())};
-  }
-  if (std::regex_match(message, m, kExactly)) {
-    return {
-        fmt::format("{} cần đúng {} giá trị, nhận được {}", m[2].str(), m[1].str(), m[3].str()),
-        fmt::format("{} takes exactly {} value(s), got {}", m[2].str(), m[1].str(), m[3].str())};
-  }
-  static const std::regex kAtLeast("(\\S+): At least (\\d+) required but received (\\d+)");
-  if (std::regex_match(message, m, kAtLeast)) {
-    return {
-        fmt::format("{} cần ít nhất {} giá trị, nhận được {}", m[1].str(), m[2].str(), m[3].str()),
-        fmt::format("{} takes at least {} value(s), got {}", m[1].str(), m[2].str(), m[3].str())};
-  }
-  static const std::regex kAtMost("(\\S+): At Most (\\d+) required but received (\\d+)");
-  if (std::regex_match(message, m, kAtMost)) {
-    return {
-        fmt::format("{} nhận nhiều nhất {} giá trị, nhận được {}", m[1].str(), m[2].str(),
-                    m[3].str()),
-        fmt::format("{} takes at most {} value(s), got {}", m[1].str(), m[2].str(), m[3].str())};
+  // CLI11's count messages, each with the groups holding the option, the count and what came.
+  struct CountRule {
+    std::regex pattern;
+    int option, count, got;
+    const char* vi;
+    const char* en;
+  };
+  static const CountRule kRules[] = {
+      {std::regex("Expected at least (\\d+) arguments to (\\S+), got (\\d+)"), 2, 1, 3,
+       "{} cần ít nhất {} giá trị, nhận được {}", "{} takes at least {} value(s), got {}"},
+      {std::regex("Expected exactly (\\d+) arguments to (\\S+), got (\\d+)"), 2, 1, 3,
+       "{} cần đúng {} giá trị, nhận được {}", "{} takes exactly {} value(s), got {}"},
+      {std::regex("(\\S+): At least (\\d+) required but received (\\d+)"), 1, 2, 3,
+       "{} cần ít nhất {} giá trị, nhận được {}", "{} takes at least {} value(s), got {}"},
+      {std::regex("(\\S+): At Most (\\d+) required but received (\\d+)"), 1, 2, 3,
+       "{} nhận nhiều nhất {} giá trị, nhận được {}", "{} takes at most {} value(s), got {}"},
+  };
+  for (const CountRule& r : kRules) {
+    if (!std::regex_match(message, m, r.pattern)) continue;
+    const std::string option = m[r.option], count = m[r.count], got = m[r.got];
+    return {fmt::format(fmt::runtime(r.vi), option, count, got),
+            fmt::format(fmt::runtime(r.en), option, count, got)};
   }
   return {fmt::format("số giá trị không đúng ({})", message),
           fmt::format("wrong number of values ({})", message)};

@@ -16,7 +16,6 @@
 #include "core/clock_duration.h"
 #include "core/planner.h"
 #include "station/station_plan.h"
-#include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 
@@ -247,14 +246,9 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
   Instant from = local_midnight(first_day, zone);
   Instant to = local_midnight(date::sys_days{first_day} + date::days{opt.days}, zone);
   // Rotations continue from what the log says each slot played, exactly as loaxad plans.
-  PlayHistory history;
-  std::error_code ec;
-  if (fs::exists(ctx.config().database, ec)) {
-    auto db = open_database_readonly(ctx.config().database);
-    history = play_history(BroadcastLog(*db), from, to);
-  }
   const StationPlan station_plan(loaded.programmes, loaded.options, zone);
-  std::vector<Occurrence> plan = station_plan.occurrences(catalogue, history, from, to);
+  std::vector<Occurrence> plan =
+      station_plan.occurrences(catalogue, station_play_history(ctx.config(), from, to), from, to);
   if (opt.json) {
     print_json(plan, zone);
   } else {

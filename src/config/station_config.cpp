@@ -315,11 +315,8 @@ StationConfig load_config(const fs::path& file) {
   r.get_string(station, "name", "station", c.station_name);
   r.get_string(station, "timezone", "station", c.timezone);
   if (const toml::node* n = r.node(station, "timezone"); n && find_zone(c.timezone) == nullptr) {
-    r.fail(n->source(),
-           fmt::format("múi giờ \"{}\" không tồn tại; dùng tên IANA như \"Asia/Ho_Chi_Minh\"",
-                       c.timezone),
-           fmt::format("unknown time zone \"{}\"; use an IANA name such as \"Asia/Ho_Chi_Minh\"",
-                       c.timezone));
+    const Text why = unknown_time_zone(c.timezone);
+    r.fail(n->source(), why.vi, why.en);
   }
   r.get_path(storage, "database", "storage", c.database);
   r.get_path(storage, "library", "storage", c.library);
@@ -413,6 +410,12 @@ fs::path default_config_path(const std::string& flag) {
     return kInstalledConfigPath;
   }
   return checkout;
+}
+
+Text unknown_time_zone(const std::string& name) {
+  return {
+      fmt::format("múi giờ \"{}\" không tồn tại; dùng tên IANA như \"Asia/Ho_Chi_Minh\"", name),
+      fmt::format("unknown time zone \"{}\"; use an IANA name such as \"Asia/Ho_Chi_Minh\"", name)};
 }
 
 }  // namespace loaxa

@@ -101,4 +101,7 @@ inline constexpr const char* kInstalledConfigPath = "/etc/loaxa/loaxa.toml";
 /// exists, else kInstalledConfigPath if that exists, else config/loaxa.toml (for the error).
 std::filesystem::path default_config_path(const std::string& flag);
 
+/// The error for a [station] timezone that is not an IANA zone, and how to write one.
+Text unknown_time_zone(const std::string& name);
+
 }  // namespace loaxa

@@ -13,4 +13,8 @@ std::string clock_duration(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+std::string clock_duration(std::chrono::seconds d) {
+  return clock_duration(static_cast<double>(d.count()));
+}
+
 }  // namespace loaxa

@@ -36,8 +36,8 @@ std::optional<PendingBroadcast> BroadcastQueue::pop(Instant now, std::vector<Dro
     items_.pop_front();
     if (now > item.deadline) {
       const auto grace = duration_cast<seconds>(item.deadline - item.occurrence.scheduled_at);
-      missed.push_back(
-          {std::move(item), Reason(ReasonCode::kWaitedPastGrace).with("grace", clock_duration(static_cast<double>(grace.count())))});
+      missed.push_back({std::move(item),
+                        Reason(ReasonCode::kWaitedPastGrace).with("grace", clock_duration(grace))});
       continue;
     }
     return item;
@@ -79,12 +79,12 @@ Decision decide_due(const PendingBroadcast& item, Instant now, const DueFacts& f
   if (jump && jump->by > microseconds::zero() && jump->landed_at >= item.occurrence.scheduled_at) {
     return {Verdict::kMissed, Reason(ReasonCode::kPastGraceClockJump)
                                   .with("late_s", std::to_string(late.count()))
-                                  .with("grace", clock_duration(static_cast<double>(grace.count())))
+                                  .with("grace", clock_duration(grace))
                                   .with("jump_s", std::to_string(whole_seconds(jump->by).count()))};
   }
   return {Verdict::kMissed, Reason(ReasonCode::kPastGrace)
                                 .with("late_s", std::to_string(late.count()))
-                                .with("grace", clock_duration(static_cast<double>(grace.count())))};
+                                .with("grace", clock_duration(grace))};
 }
 
 Decision decide_catch_up(const PendingBroadcast& item, Instant now, bool already_logged) {

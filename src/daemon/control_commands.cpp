@@ -178,12 +178,8 @@ nlohmann::json StationDaemon::reload() {
   } catch (const UserError& e) {
     return error_reply(e.text().vi, e.text().en);
   }
-  const date::time_zone* zone = nullptr;
-  try {
-    zone = station_time_zone(fresh);
-  } catch (const UserError& e) {
-    return error_reply(e.text().vi, e.text().en);
-  }
+  // Throws UserError, which the control server answers as an error reply.
+  const date::time_zone* zone = station_time_zone(fresh);
   auto loaded = load_schedules_for(fresh);
   if (!loaded.valid()) {
     std::string vi, en;

@@ -805,8 +805,7 @@ void StationDaemon::finish(std::optional<Outcome> forced,
     end.outcome = Outcome::kPartial;
     end.why = Reason(ReasonCode::kCutAtMaxDuration)
                   .with("max_duration",
-                        clock_duration(static_cast<double>(
-                            b->item.occurrence.max_duration.value_or(seconds(0)).count())));
+                        clock_duration(b->item.occurrence.max_duration.value_or(seconds(0))));
   } else if (decode_error) {
     end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;
     end.why = decode_error;

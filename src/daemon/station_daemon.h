@@ -27,11 +27,11 @@
 #include "daemon/control_server.h"
 #include "daemon/log_priority.h"
 #include "daemon/wake_policy.h"
+#include "station/station_plan.h"
 #include "store/broadcast_log.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 #include "store/station_events.h"
-#include "station/station_plan.h"
 
 namespace loaxa {
 

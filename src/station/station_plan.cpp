@@ -7,6 +7,7 @@
 
 #include "config/holiday_file.h"
 #include "core/time.h"
+#include "store/database.h"
 
 namespace loaxa {
 
@@ -65,13 +66,9 @@ StationSchedules load_station_schedules(const StationConfig& config,
 const date::time_zone* station_time_zone(const StationConfig& config) {
   const date::time_zone* zone = find_zone(config.timezone);
   if (zone == nullptr) {
-    throw UserError(
-        {fmt::format("[station] timezone: múi giờ \"{}\" không tồn tại; dùng tên IANA như "
-                     "\"Asia/Ho_Chi_Minh\"",
-                     config.timezone),
-         fmt::format("[station] timezone: unknown time zone \"{}\"; use an IANA name such as "
-                     "\"Asia/Ho_Chi_Minh\"",
-                     config.timezone)});
+    // load_config has refused such a zone already; a config built in code may still hold one.
+    const Text why = unknown_time_zone(config.timezone);
+    throw UserError({"[station] timezone: " + why.vi, "[station] timezone: " + why.en});
   }
   return zone;
 }
@@ -86,6 +83,13 @@ PlayHistory play_history(const BroadcastLog& log, Instant from, Instant to) {
     }
   }
   return history;
+}
+
+PlayHistory station_play_history(const StationConfig& config, Instant from, Instant to) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config.database, ec)) return {};
+  auto db = open_database_readonly(config.database);
+  return play_history(BroadcastLog(*db), from, to);
 }
 
 std::vector<Occurrence> StationPlan::occurrences(const std::vector<Segment>& catalogue,

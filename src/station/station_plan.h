@@ -52,6 +52,9 @@ constexpr auto kHistoryDepth = std::chrono::hours(24 * 400);
 /// What each slot has played, rebuilt from the log: entries scheduled in
 /// [from - kHistoryDepth, to) that delivered sound, at the time their first frame went out.
 PlayHistory play_history(const BroadcastLog& log, Instant from, Instant to);
+/// The same from the station's database, opened read-only (a reader, not loaxad); empty when
+/// the station has no database yet.
+PlayHistory station_play_history(const StationConfig& config, Instant from, Instant to);
 
 /// The station's plan: its schedules and calendar, in its time zone.
 class StationPlan {

@@ -277,6 +277,10 @@ INSTANTIATE_TEST_SUITE_P(
                      "--format needs a value, one of: csv, html, json"},
         ArgumentCase{
             "missing_value", {"log", "--from"}, "--from cần một giá trị", "--from needs a value"},
+        ArgumentCase{"too_many_values",
+                     {"audit", "verify", "a.bundle", "b.bundle"},
+                     "bundle nhận nhiều nhất 1 giá trị, nhận được 2",
+                     "bundle takes at most 1 value(s), got 2"},
         ArgumentCase{"value_not_in_list",
                      {"play", "0123456789ab", "--priority", "loud"},
                      "--priority \"loud\": không phải giá trị được phép; chọn một trong: normal, "

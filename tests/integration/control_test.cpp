@@ -404,7 +404,7 @@ Attempt status_stop_scenario() {
     }
   }
   // A client that connects and says nothing must not block others.
-  IdleClient idle(st.socket());
+  ControlConnection idle(st.socket());
   if (!idle.connected()) a.fail("cannot connect an idle client to the socket");
   auto after = st.status();
   if (!after || after->value("ok", false) != true || !(*after)["playing"].is_null()) {

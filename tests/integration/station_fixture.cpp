@@ -324,19 +324,6 @@ std::optional<std::string> raw_exchange(const fs::path& path, const std::string&
   }
 }
 
-IdleClient::IdleClient(const fs::path& path) {
-  fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
-}
-
-IdleClient::~IdleClient() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 ControlConnection::ControlConnection(const fs::path& path) {
   fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;

@@ -118,22 +118,8 @@ std::string summarize_log(const json& log);
 std::optional<std::string> raw_exchange(const fs::path& path, const std::string& bytes,
                                         std::chrono::milliseconds timeout, std::string* error);
 
-/// A connection to a Unix socket that sends nothing: a stuck client, held open while it lives.
-class IdleClient {
- public:
-  /// Connects to `path`; connected() says whether it worked.
-  explicit IdleClient(const fs::path& path);
-  ~IdleClient();
-  IdleClient(const IdleClient&) = delete;
-  IdleClient& operator=(const IdleClient&) = delete;
-  bool connected() const noexcept { return connected_; }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
-
-/// A control connection kept open across requests, as `loaxa` and the web console use it.
+/// A control connection kept open while it lives: across requests, as `loaxa` and the web
+/// console use it, or sending nothing, as a stuck client.
 class ControlConnection {
  public:
   /// Connects to `path`; connected() says whether it worked.
