@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test test-asan test-tsan sanitizer-builds bench fuzz deb clean
+.PHONY: all deps build run test test-asan test-tsan test-sanitizers sanitizer-builds bench fuzz deb clean
 
 all: build
 
@@ -19,16 +19,20 @@ build: deps
 run: build
 	@scripts/run.sh $(BUILD)
 
-## test: build, then the whole suite through ctest (it starts and stops its own JACK server);
-## then the same unit and real-path tests built with ASan+UBSan (build-asan/, all but the fault
-## suite and the package tests) and the engine and daemon tests built with TSan (build-tsan/).
-## Every suite runs even when one before it failed; the exit status says whether all passed.
+## test: build, then the whole suite through ctest on the normal build (it starts and stops its
+## own JACK server). The sanitizer suites are `make test-sanitizers`; .ci/run runs both.
 # The test targets install the test suite's packages too (JACK server, browser, packaging tools);
 # make run and make build only what building and running need.
-test test-asan test-tsan bench: DEPS_FOR = --test
-test: build sanitizer-builds
+test test-asan test-tsan test-sanitizers bench: DEPS_FOR = --test
+test: build
+	@echo "== loaxa tests ($(BUILD))"
+	@cd $(BUILD) && ctest --output-on-failure --timeout 300
+
+## test-sanitizers: the unit and real-path tests built with ASan+UBSan (build-asan/, all but the
+## fault suite and the package tests) and the engine and daemon tests built with TSan
+## (build-tsan/). Both suites run even when the first failed; the exit status says whether all passed.
+test-sanitizers: sanitizer-builds
 	@status=0; \
-	echo "== loaxa tests ($(BUILD))"; (cd $(BUILD) && ctest --output-on-failure --timeout 300) || status=1; \
 	echo "== loaxa tests under ASan+UBSan (build-asan)"; ctest --preset asan || status=1; \
 	echo "== loaxa tests under TSan (build-tsan)"; ctest --preset tsan || status=1; \
 	exit $$status
