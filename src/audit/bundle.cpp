@@ -109,7 +109,9 @@ bool read_event_line(simdjson::dom::parser& parser, std::string& line, ChainEven
 
 std::vector<SegmentInfo> segments_of(SQLite::Database& db) {
   std::vector<SegmentInfo> out;
-  for (const auto& s : SegmentRepository(db).all()) {
+  // As imported: the reader checks each entry against the chained `segments` row; an edited
+  // title is the chained segment_edits event's to tell.
+  for (const auto& s : SegmentRepository(db).all_as_imported()) {
     out.push_back({s.id, s.title, s.sha256, s.tag, s.frames, s.sample_rate});
   }
   return out;

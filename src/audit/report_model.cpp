@@ -285,7 +285,8 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   if (zone == nullptr) zone = find_zone("Asia/Ho_Chi_Minh");
   const LocalDays local_day(zone);
 
-  // The log's records, by table. Checkpoints and segment events say nothing a report counts.
+  // The log's records, by table. Checkpoints and segment events say nothing a report counts;
+  // segment edits give titles.
   std::unordered_map<std::string, std::string> titles;
   for (const auto& s : source.segments) titles[s.id] = s.title;
   std::map<std::int64_t, OccurrenceRow> rows;
@@ -296,7 +297,7 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
     if (!first_at || e.at < *first_at) first_at = e.at;
     if (!last_at || e.at > *last_at) last_at = e.at;
     if (e.table != "broadcasts" && e.table != "broadcast_outcomes" && e.table != "station_events" &&
-        e.table != "segments" && e.table != "broadcast_reasons") {
+        e.table != "segments" && e.table != "segment_edits" && e.table != "broadcast_reasons") {
       continue;
     }
     const auto p = nlohmann::json::parse(e.payload, nullptr, false);
@@ -304,6 +305,11 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
     const auto& row = p["row"];
     if (e.table == "segments") {
       titles.try_emplace(text(row, "id"), text(row, "title"));
+    } else if (e.table == "segment_edits") {
+      // The title staff corrected last (segment edit), in chain order; null = not changed.
+      if (row.contains("title") && row["title"].is_string()) {
+        titles[text(row, "segment_id")] = row["title"].get<std::string>();
+      }
     } else if (e.table == "station_events") {
       station_events.push_back({sys_days{local_day(instant(integer(row, "at_us")))},
                                 text(row, "kind"),

@@ -24,8 +24,10 @@
 
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
+#include "cli/wall_clock.h"
 #include "core/clock_duration.h"
 #include "core/words.h"
+#include "station/segment_operations.h"
 
 namespace loaxa {
 namespace {
@@ -367,6 +369,16 @@ void run_play(CliContext& ctx, const PlayRequest& p) {
                                       fmt::format("{}: imported as {} \"{}\" ({})", p.what, s.id,
                                                   s.title, clock_duration(s.duration_seconds()))})
                 << '\n';
+    }
+  } else {
+    // A short or ambiguous id is said here, without a daemon; loaxad resolves a name the same
+    // way for its other clients. With no database yet, the daemon has the last word.
+    const WallClock clock;
+    const SegmentLookup found = SegmentOperations(ctx.config(), clock).find(p.what);
+    if (found.found()) {
+      id = found.segment->id;
+    } else if (found.status != SegmentLookup::Status::kUnknown) {
+      throw UserError(found.message());
     }
   }
   Json req{{"cmd", "play"}, {"segment", id}, {"priority", p.priority}};

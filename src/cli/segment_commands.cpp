@@ -1,28 +1,29 @@
-// `loaxa segment import|list|show|approve|retire|validity`.
+// `loaxa segment import|list|show|approve|retire|validity|edit`: arguments in, one station
+// operation (station/segment_operations.h), text or JSON out.
 
-#include <SQLiteCpp/Transaction.h>
-#include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <pwd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
-#include "audio/audio_analysis.h"
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
+#include "cli/wall_clock.h"
 #include "core/clock_duration.h"
-#include "store/database.h"
-#include "store/segment_repository.h"
+#include "station/segment_operations.h"
 
 namespace loaxa {
 namespace {
@@ -92,7 +93,7 @@ const date::time_zone* zone_of(CliContext& ctx) {
 
 /// Now, read once at the edge: core and store take instants as parameters.
 Instant now_utc() {
-  return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+  return WallClock().now();
 }
 
 /// Today's local date in the station's zone: validity dates are local dates.
@@ -186,6 +187,12 @@ std::optional<Text> not_airing_reason(const Segment& s, date::year_month_day day
               "expired after " + format_date(*s.valid_until)};
 }
 
+/// JSON for the terminal. A byte that is not UTF-8 (a file name typed in an old code page, a
+/// title imported before names were checked) is shown as U+FFFD rather than ending the command.
+std::string printable(const Json& j) {
+  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
 Json date_json(const std::optional<date::year_month_day>& d) {
   return d ? Json(format_date(*d)) : Json();
 }
@@ -209,7 +216,30 @@ Json event_json(const SegmentEvent& e, const date::time_zone* zone) {
     j["valid_from"] = date_json(e.valid_from);
     j["valid_until"] = date_json(e.valid_until);
   }
+  if (e.kind == SegmentEvent::Kind::kEdited) {
+    // The new value of each field the edit changed; null for a field it left alone.
+    for (const auto& [key, value] :
+         {std::pair{"title", &e.title}, std::pair{"tag", &e.tag}, std::pair{"note", &e.note}}) {
+      j[key] = *value ? Json(**value) : Json();
+    }
+  }
   return j;
+}
+
+/// What an edit changed: "tiêu đề → "Bộ phận một cửa", nhãn → (không có)".
+Text edit_text(const SegmentEvent& e) {
+  std::vector<std::string> vi, en;
+  auto field = [&](const std::optional<std::string>& value, const char* name_vi,
+                   const char* name_en) {
+    if (!value) return;
+    const std::string quoted = "\"" + *value + "\"";
+    vi.push_back(fmt::format("{} → {}", name_vi, value->empty() ? "(không có)" : quoted));
+    en.push_back(fmt::format("{} → {}", name_en, value->empty() ? "(none)" : quoted));
+  };
+  field(e.title, "tiêu đề", "title");
+  field(e.tag, "nhãn", "tag");
+  field(e.note, "ghi chú", "note");
+  return {fmt::format("{}", fmt::join(vi, ", ")), fmt::format("{}", fmt::join(en, ", "))};
 }
 
 /// One line of history for people: "2026-11-28 06:00:00  đã duyệt  — Nguyễn Văn A".
@@ -231,6 +261,11 @@ Text event_text(const SegmentEvent& e, const date::time_zone* zone) {
           fmt::format("{}  hiệu lực {} — {}", when, v.vi == "-" ? "không giới hạn" : v.vi, e.by),
           fmt::format("{}  validity {} — {}", when, v.en == "-" ? "unlimited" : v.en, e.by)};
     }
+    case SegmentEvent::Kind::kEdited: {
+      const Text changes = edit_text(e);
+      return {fmt::format("{}  sửa {} — {}", when, changes.vi, e.by),
+              fmt::format("{}  edited {} — {}", when, changes.en, e.by)};
+    }
   }
   return {"?", "?"};
 }
@@ -241,6 +276,7 @@ Json segment_json(const Segment& s, const date::time_zone* zone) {
   j["sha256"] = s.sha256;
   j["title"] = s.title;
   j["tag"] = s.tag;
+  j["note"] = s.note;
   j["format"] = s.format;
   j["original_name"] = s.original_name;
   j["library_path"] = s.library_path;
@@ -260,121 +296,33 @@ Json segment_json(const Segment& s, const date::time_zone* zone) {
 // ---------------------------------------------------------------------------------------------
 // Import
 
-/// Removes a file on scope exit unless released: what makes a failed import leave nothing.
-class RemoveUnlessKept {
- public:
-  explicit RemoveUnlessKept(fs::path path) : path_(std::move(path)) {}
-  ~RemoveUnlessKept() {
-    if (!path_.empty()) {
-      std::error_code ec;
-      fs::remove(path_, ec);
-    }
-  }
-  RemoveUnlessKept(const RemoveUnlessKept&) = delete;
-  RemoveUnlessKept& operator=(const RemoveUnlessKept&) = delete;
-  void watch(fs::path path) { path_ = std::move(path); }
-  void keep() { path_.clear(); }
-
- private:
-  fs::path path_;
-};
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const noexcept { return fd_; }
-  /// Closes now, so that a failing close (NFS, full disk) is seen.
-  int close() {
-    const int r = ::close(fd_);
-    fd_ = -1;
-    return r;
-  }
-
- private:
-  int fd_;
-};
-
-[[noreturn]] void library_error(const fs::path& where, int err) {
-  const std::string why = std::strerror(err);
-  throw UserError({fmt::format("không ghi được vào thư viện {} ({}); kiểm tra quyền ghi và dung "
-                               "lượng đĩa",
-                               where.string(), why),
-                   fmt::format("cannot write to the library {} ({}); check permissions and free "
-                               "disk space",
-                               where.string(), why)});
-}
-
-/// Copies `from` to a fresh hidden file in `dir`, flushed to disk; returns its path. The name is
-/// unique so that two imports never write into the same temporary file.
-fs::path copy_to_temp(const fs::path& from, const fs::path& dir, RemoveUnlessKept& cleanup) {
-  std::string tmpl = (dir / ".import-XXXXXX").string();
-  Fd out(::mkstemp(tmpl.data()));
-  if (out.get() < 0) library_error(dir, errno);
-  cleanup.watch(tmpl);
-  ::fchmod(out.get(), 0644);
-  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) library_error(from, errno);
-  std::vector<char> buf(1 << 16);
-  for (;;) {
-    const ssize_t got = ::read(in.get(), buf.data(), buf.size());
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) library_error(from, errno);
-    if (got == 0) break;
-    for (ssize_t done = 0; done < got;) {
-      const ssize_t put =
-          ::write(out.get(), buf.data() + done, static_cast<std::size_t>(got - done));
-      if (put < 0 && errno == EINTR) continue;
-      if (put < 0) library_error(tmpl, errno);
-      done += put;
-    }
-  }
-  if (::fsync(out.get()) != 0 || out.close() != 0) library_error(tmpl, errno);
-  return tmpl;
-}
-
-/// Makes a rename durable: the directory entry, not only the file's data, must reach the disk
-/// before the database points at it.
-void fsync_dir(const fs::path& dir) {
-  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.get() < 0 || ::fsync(d.get()) != 0) library_error(dir, errno);
-}
-
-enum class Status { kImported, kDuplicate, kRefused };
-
-struct Outcome {
-  std::string file;
-  Status status = Status::kRefused;
-  std::string reason;  ///< reason_name() or "library" / "database"
-  Text error;
-  std::optional<AudioAnalysis> audio;
-  Segment segment;                     ///< the new one, or for a duplicate the one already there
-  std::vector<SegmentEvent> recorded;  ///< approval/validity events this import appended
-  std::optional<Text> note;            ///< why --approve-by or --from/--until were not applied
-};
-
-/// Prints "\r<file>: 42%" on stderr once an import has run for a second, so a long recording on
-/// a slow board does not look like a hang, and a quick import prints nothing.
+/// Prints "\r<file>: 42%" on stderr once a file has taken a second, so a long recording on a
+/// slow board does not look like a hang, and a quick import prints nothing.
 class ProgressLine {
  public:
-  explicit ProgressLine(std::string file)
-      : file_(std::move(file)), start_(std::chrono::steady_clock::now()) {}
-  ~ProgressLine() {
-    if (shown_ >= 0) std::cerr << '\n' << std::flush;
-  }
+  ~ProgressLine() { end(); }
+  ProgressLine() = default;
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
 
-  void operator()(double fraction) {
+  void operator()(const std::string& file, double fraction) {
+    if (file != file_) {
+      end();
+      file_ = file;
+      start_ = std::chrono::steady_clock::now();
+    }
     const int percent = static_cast<int>(fraction * 100);
     if (percent == shown_) return;
     if (shown_ < 0 && std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return;
     shown_ = percent;
     std::cerr << '\r' << file_ << ": " << percent << '%' << std::flush;
+  }
+
+  /// Ends the line of the file under way, if one was shown.
+  void end() {
+    if (shown_ >= 0) std::cerr << '\n' << std::flush;
+    shown_ = -1;
+    file_.clear();
   }
 
  private:
@@ -383,7 +331,7 @@ class ProgressLine {
   int shown_ = -1;
 };
 
-struct ImportRequest {
+struct ImportArgs {
   std::vector<std::string> files;
   std::string title;
   std::string tag;
@@ -391,205 +339,32 @@ struct ImportRequest {
   std::optional<std::string> from;
   std::optional<std::string> until;
   bool json = false;
-
-  // Checked before any file is read (run_import).
-  std::optional<std::string> approver;
-  std::optional<date::year_month_day> valid_from;
-  std::optional<date::year_month_day> valid_until;
-  bool validity_given() const { return from.has_value() || until.has_value(); }
 };
 
-class Importer {
- public:
-  Importer(CliContext& ctx, const ImportRequest& req) : ctx_(ctx), req_(req) {}
+/// Imports with a progress line per file; `done` gets each result as it comes.
+ImportResult import_with_progress(CliContext& ctx, const SegmentImportRequest& request,
+                                  const std::function<void(const FileImport&)>& done) {
+  const WallClock clock;
+  SegmentOperations ops(ctx.config(), clock);
+  ProgressLine line;
+  ImportProgress progress;
+  progress.decoding = [&](const std::string& file, double f) { line(file, f); };
+  progress.done = [&](const FileImport& f) {
+    line.end();
+    if (done) done(f);
+  };
+  return ops.import(request, current_user(), progress);
+}
 
-  Outcome import_one(const std::string& file) {
-    Outcome o;
-    o.file = file;
-    o.segment.title = req_.title.empty() ? fs::path(file).stem().string() : req_.title;
-    o.segment.tag = req_.tag;
-    try {
-      run(o);
-    } catch (const UserError& e) {
-      o.status = Status::kRefused;
-      if (o.reason.empty()) o.reason = "library";
-      o.error = e.text();
-    } catch (const std::exception& e) {
-      o.status = Status::kRefused;
-      if (o.reason.empty()) o.reason = "database";
-      o.error = {fmt::format("lỗi cơ sở dữ liệu: {}", e.what()),
-                 fmt::format("database error: {}", e.what())};
-    }
-    return o;
-  }
-
- private:
-  void run(Outcome& o) {
-    std::variant<AudioAnalysis, AudioRefusal> result;
-    {
-      ProgressLine progress(o.file);
-      result = analyse_audio(o.file, [&](double f) { progress(f); });
-    }
-    if (auto* refusal = std::get_if<AudioRefusal>(&result)) {
-      o.status = Status::kRefused;
-      o.reason = std::string(reason_name(refusal->reason));
-      o.error = refusal->message;
-      return;
-    }
-    const AudioAnalysis& a = std::get<AudioAnalysis>(result);
-    o.audio = a;
-
-    o.reason = "database";
-    SegmentRepository repo(database());
-    if (auto existing = repo.find_by_sha256(a.sha256)) {
-      o.status = Status::kDuplicate;
-      o.segment = *existing;
-      settle_duplicate(repo, o);
-      return;
-    }
-    o.reason.clear();
-
-    const StationConfig& config = ctx_.config();
-    Segment& s = o.segment;
-    s.sha256 = a.sha256;
-    s.id = a.sha256.substr(0, 12);
-    s.format = a.format;
-    s.original_name = fs::path(o.file).filename().string();
-    s.sample_rate = a.sample_rate;
-    s.channels = a.channels;
-    s.frames = a.frames;
-    s.loudness_lufs = a.loudness_lufs;
-    s.true_peak_dbtp = a.true_peak_dbtp;
-    s.gain_db = gain_to_target(a.loudness_lufs, a.true_peak_dbtp, config.target_lufs,
-                               config.max_true_peak_dbtp);
-    std::string ext = library_extension(a.format);
-    s.library_path = ext.empty() ? a.sha256 : a.sha256 + "." + ext;
-
-    const fs::path library = config.library;
-    std::error_code ec;
-    fs::create_directories(library, ec);
-    if (ec) library_error(library, ec.value());
-
-    RemoveUnlessKept cleanup{fs::path()};
-    const fs::path temp = copy_to_temp(o.file, library, cleanup);
-    // The bytes stored must be the bytes measured: a file still being written (a USB copy in
-    // progress) would otherwise be recorded under a hash its copy does not have.
-    if (sha256_of_file(temp) != a.sha256) {
-      o.reason = "changed";
-      throw UserError(
-          {"tệp thay đổi trong khi nhập (đang được chép vào?); hãy đợi chép xong "
-           "rồi nhập lại",
-           "the file changed while being imported (still being copied?); wait for "
-           "the copy to finish and import again"});
-    }
-    const fs::path final_path = library / s.library_path;
-    if (::rename(temp.c_str(), final_path.c_str()) != 0) library_error(final_path, errno);
-    cleanup.watch(final_path);
-    fsync_dir(library);
-
-    s.imported_at = now_utc();
-    try {
-      // The row and its first events together: an import never leaves a segment that airs
-      // without the approval asked for, nor one approved without its validity.
-      SQLite::Transaction tx(database(), SQLite::TransactionBehavior::IMMEDIATE);
-      repo.insert(s);
-      record_initial_events(repo, o);
-      tx.commit();
-    } catch (const std::exception&) {
-      o.recorded.clear();
-      // Another `loaxa segment import` of the same content may have won the race: then the
-      // file now belongs to its row and must stay.
-      if (auto winner = repo.find_by_sha256(a.sha256)) {
-        cleanup.keep();
-        o.status = Status::kDuplicate;
-        o.segment = *winner;
-        settle_duplicate(repo, o);
-        return;
-      }
-      o.reason = "database";
-      throw;
-    }
-    cleanup.keep();
-    o.status = Status::kImported;
-  }
-
-  /// Who an import's own events are by: the approver when there is one.
-  std::string actor() const { return req_.approver ? *req_.approver : current_user(); }
-
-  void record(SegmentRepository& repo, Outcome& o, SegmentEvent event) {
-    repo.append(event);
-    apply_event(o.segment, event);
-    o.recorded.push_back(std::move(event));
-  }
-
-  void record_initial_events(SegmentRepository& repo, Outcome& o) {
-    if (req_.validity_given()) {
-      record(repo, o,
-             {0, o.segment.id, SegmentEvent::Kind::kValidity, actor(), o.segment.imported_at,
-              req_.valid_from, req_.valid_until});
-    }
-    if (req_.approver) {
-      record(repo, o,
-             {0,
-              o.segment.id,
-              SegmentEvent::Kind::kApproved,
-              *req_.approver,
-              o.segment.imported_at,
-              {},
-              {}});
-    }
-  }
-
-  /// Content already imported: the options still apply, so that re-running an import (as
-  /// `make run` does every time) converges on what it asks for; nothing already decided is
-  /// repeated, and a retired segment stays retired.
-  void settle_duplicate(SegmentRepository& repo, Outcome& o) {
-    const Segment& s = o.segment;
-    const bool wants_approval = req_.approver && s.approval == Segment::Approval::kPending;
-    const bool wants_validity = req_.validity_given() && (s.valid_from != req_.valid_from ||
-                                                          s.valid_until != req_.valid_until);
-    if (s.approval == Segment::Approval::kRetired && (req_.approver || wants_validity)) {
-      o.note = Text{fmt::format("đoạn này đã ngừng phát (bởi {}); không duyệt hay đổi hiệu lực",
-                                s.approved_by),
-                    fmt::format("this segment is retired (by {}); not approved, validity not "
-                                "changed",
-                                s.approved_by)};
-      return;
-    }
-    if (!wants_approval && !wants_validity) return;
-    const Instant at = now_utc();
-    SQLite::Transaction tx(database(), SQLite::TransactionBehavior::IMMEDIATE);
-    if (wants_validity) {
-      record(
-          repo, o,
-          {0, s.id, SegmentEvent::Kind::kValidity, actor(), at, req_.valid_from, req_.valid_until});
-    }
-    if (wants_approval) {
-      record(repo, o, {0, s.id, SegmentEvent::Kind::kApproved, *req_.approver, at, {}, {}});
-    }
-    tx.commit();
-  }
-
-  /// Opened on the first file that decodes, so that refusing every file creates nothing.
-  SQLite::Database& database() {
-    if (!db_) db_ = open_database(ctx_.config().database);
-    return *db_;
-  }
-
-  CliContext& ctx_;
-  const ImportRequest& req_;
-  std::unique_ptr<SQLite::Database> db_;
-};
-
-Json outcome_json(const Outcome& o, Lang lang, const date::time_zone* zone) {
+Json outcome_json(const FileImport& o, Lang lang, const date::time_zone* zone) {
   static const char* const kStatus[] = {"imported", "duplicate", "refused"};
-  const bool known = o.status != Status::kRefused;
+  const bool known = o.status != ImportStatus::kRefused;
   const Segment& s = o.segment;
   Json j;
   j["file"] = o.file;
   j["status"] = kStatus[static_cast<int>(o.status)];
   j["id"] = known ? Json(s.id) : Json();
-  j["sha256"] = known ? Json(s.sha256) : o.audio ? Json(o.audio->sha256) : Json();
+  j["sha256"] = known ? Json(s.sha256) : o.sha256 ? Json(*o.sha256) : Json();
   j["title"] = s.title;
   j["tag"] = s.tag;
   if (known) {
@@ -613,13 +388,13 @@ Json outcome_json(const Outcome& o, Lang lang, const date::time_zone* zone) {
   for (const SegmentEvent& e : o.recorded) events.push_back(event_json(e, zone));
   j["events"] = std::move(events);
   j["note"] = o.note ? Json(o.note->in(lang)) : Json();
-  j["error"] = known ? Json() : Json(o.error.in(lang));
-  j["reason"] = known ? Json() : Json(o.reason);
+  j["error"] = known ? Json() : Json(o.refusal->message.in(lang));
+  j["reason"] = known ? Json() : Json(o.refusal->code);
   return j;
 }
 
 /// The lines under an imported or duplicate segment: what was decided now, and whether it airs.
-void print_decisions(const Outcome& o, CliContext& ctx, const date::time_zone* zone) {
+void print_decisions(const FileImport& o, CliContext& ctx, const date::time_zone* zone) {
   const Segment& s = o.segment;
   for (const SegmentEvent& e : o.recorded) {
     std::cout << "  " << ctx.say(event_text(e, zone)) << '\n';
@@ -642,11 +417,11 @@ void print_decisions(const Outcome& o, CliContext& ctx, const date::time_zone* z
   }
 }
 
-void print_outcome(const Outcome& o, CliContext& ctx) {
+void print_outcome(const FileImport& o, CliContext& ctx) {
   const Segment& s = o.segment;
   const Lang lang = ctx.lang;
   switch (o.status) {
-    case Status::kImported: {
+    case ImportStatus::kImported: {
       const std::string tag = s.tag.empty() ? "" : fmt::format(" [{}]", s.tag);
       std::cout << ctx.say({fmt::format("đã nhập {}: {} → \"{}\"{}; {} {} Hz {}, {}, {:.1f} LUFS, "
                                         "đỉnh {:.1f} dBTP, khuếch đại {:+.1f} dB",
@@ -664,7 +439,7 @@ void print_outcome(const Outcome& o, CliContext& ctx) {
       print_decisions(o, ctx, zone_of(ctx));
       break;
     }
-    case Status::kDuplicate:
+    case ImportStatus::kAlreadyThere:
       std::cout << ctx.say({fmt::format("đã có {}: {} trùng nội dung với đoạn \"{}\" đã nhập; "
                                         "không thêm bản mới",
                                         s.id, o.file, s.title),
@@ -674,53 +449,48 @@ void print_outcome(const Outcome& o, CliContext& ctx) {
                 << '\n';
       print_decisions(o, ctx, zone_of(ctx));
       break;
-    case Status::kRefused:
-      ctx.error({fmt::format("{}: không nhập: {}", o.file, o.error.vi),
-                 fmt::format("{}: not imported: {}", o.file, o.error.en)});
+    case ImportStatus::kRefused:
+      ctx.error({fmt::format("{}: không nhập: {}", o.file, o.refusal->message.vi),
+                 fmt::format("{}: not imported: {}", o.file, o.refusal->message.en)});
       break;
   }
 }
 
-void run_import(CliContext& ctx, ImportRequest& req) {
+void run_import(CliContext& ctx, const ImportArgs& args) {
   ctx.config();  // a broken config is one error for the command, not one per file
   // Bad options are refused before any file is read or copied.
-  if (req.approve_by) req.approver = checked_name("--approve-by", *req.approve_by);
-  req.valid_from = parse_date_option("--from", req.from, false).date;
-  req.valid_until = parse_date_option("--until", req.until, false).date;
-  if (auto error = validity_error(req.valid_from, req.valid_until)) throw UserError(*error);
-  Importer importer(ctx, req);
+  SegmentImportRequest req;
+  req.files = args.files;
+  if (!args.title.empty()) req.title = args.title;
+  req.tag = args.tag;
+  if (args.approve_by) req.approver = checked_name("--approve-by", *args.approve_by);
+  req.valid_from = parse_date_option("--from", args.from, false).date;
+  req.valid_until = parse_date_option("--until", args.until, false).date;
   Json all = Json::array();
-  int counts[3] = {0, 0, 0};
-  for (const std::string& file : req.files) {
-    Outcome o = importer.import_one(file);
-    ++counts[static_cast<int>(o.status)];
-    if (req.json) {
+  const ImportResult result = import_with_progress(ctx, req, [&](const FileImport& o) {
+    if (args.json) {
       all.push_back(outcome_json(o, ctx.lang, zone_of(ctx)));
     } else {
       print_outcome(o, ctx);
     }
-  }
-  if (req.json) {
-    std::cout << all.dump(2) << '\n';
-  } else if (req.files.size() > 1) {
+  });
+  const std::size_t imported = result.count(ImportStatus::kImported);
+  const std::size_t there = result.count(ImportStatus::kAlreadyThere);
+  const std::size_t refused = result.count(ImportStatus::kRefused);
+  if (args.json) {
+    std::cout << printable(all) << '\n';
+  } else if (args.files.size() > 1) {
     std::cout << ctx.say({fmt::format("{} tệp: {} đã nhập, {} đã có, {} bị từ chối",
-                                      req.files.size(), counts[0], counts[1], counts[2]),
+                                      args.files.size(), imported, there, refused),
                           fmt::format("{} files: {} imported, {} already there, {} refused",
-                                      req.files.size(), counts[0], counts[1], counts[2])})
+                                      args.files.size(), imported, there, refused)})
               << '\n';
   }
-  if (counts[static_cast<int>(Status::kRefused)] > 0) ctx.exit_code = kExitProblem;
+  if (refused > 0) ctx.exit_code = kExitProblem;
 }
 
 // ---------------------------------------------------------------------------------------------
 // List and show
-
-/// The repository over an existing database, or nothing when no segment was ever imported.
-std::unique_ptr<SQLite::Database> existing_database(CliContext& ctx) {
-  std::error_code ec;
-  if (!fs::exists(ctx.config().database, ec)) return nullptr;
-  return open_database_readonly(ctx.config().database);
-}
 
 /// "đã duyệt — Nguyễn Văn A, 2026-11-28 06:00:00" / "chờ duyệt".
 std::string approval_line(const Segment& s, CliContext& ctx, const date::time_zone* zone) {
@@ -739,13 +509,13 @@ std::string airs_line(const Segment& s, CliContext& ctx, const date::time_zone* 
 }
 
 void run_list(CliContext& ctx, bool json) {
-  auto db = existing_database(ctx);
-  const std::vector<Segment> segments = db ? SegmentRepository(*db).all() : std::vector<Segment>{};
+  const WallClock clock;
+  const std::vector<Segment> segments = SegmentOperations(ctx.config(), clock).list();
   const date::time_zone* zone = zone_of(ctx);
   if (json) {
     Json all = Json::array();
     for (const Segment& s : segments) all.push_back(segment_json(s, zone));
-    std::cout << all.dump(2) << '\n';
+    std::cout << printable(all) << '\n';
     return;
   }
   if (segments.empty()) {
@@ -795,29 +565,18 @@ void run_list(CliContext& ctx, bool json) {
 }
 
 void run_show(CliContext& ctx, const std::string& id, bool json) {
-  auto db = existing_database(ctx);
-  std::optional<Segment> found;
-  if (db) {
-    SegmentRepository repo(*db);
-    found = id.size() == 64 ? repo.find_by_sha256(id) : repo.find_by_id(id);
-  }
-  if (!found) {
-    ctx.error(
-        {fmt::format("không có đoạn âm thanh mã \"{}\"; xem các mã bằng: loaxa segment list", id),
-         fmt::format("no segment with id \"{}\"; see the ids with: loaxa segment list", id)});
-    ctx.exit_code = kExitProblem;
-    return;
-  }
-  const Segment& s = *found;
+  const WallClock clock;
+  const SegmentRecord record = SegmentOperations(ctx.config(), clock).show(id);
+  const Segment& s = record.segment;
+  const std::vector<SegmentEvent>& history = record.history;
   const StationConfig& config = ctx.config();
   const date::time_zone* zone = zone_of(ctx);
-  const std::vector<SegmentEvent> history = SegmentRepository(*db).events(s.id);
   if (json) {
     Json j = segment_json(s, zone);
     Json events = Json::array();
     for (const SegmentEvent& e : history) events.push_back(event_json(e, zone));
     j["events"] = std::move(events);
-    std::cout << j.dump(2) << '\n';
+    std::cout << printable(j) << '\n';
     return;
   }
   const fs::path copy = config.library / s.library_path;
@@ -829,6 +588,7 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
       {"SHA-256", s.sha256},
       {en ? "Title" : "Tiêu đề", s.title},
       {en ? "Tag" : "Nhãn", s.tag.empty() ? "-" : s.tag},
+      {en ? "Note" : "Ghi chú", s.note.empty() ? "-" : s.note},
       {en ? "Format" : "Định dạng", s.format},
       {en ? "Original file" : "Tệp gốc", s.original_name},
       {en ? "Library copy" : "Bản trong thư viện", copy.string() + (present ? ""
@@ -872,161 +632,195 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Approve, retire, validity
+// Approve, retire, validity, edit
 
-/// The segment named on the command line (12-digit id or full SHA-256) from a database opened
-/// for writing; throws UserError when there is none.
-Segment find_for_change(CliContext& ctx, std::unique_ptr<SQLite::Database>& db,
-                        const std::string& id) {
-  std::error_code ec;
-  if (fs::exists(ctx.config().database, ec)) {
-    db = open_database(ctx.config().database);
-    SegmentRepository repo(*db);
-    auto found = id.size() == 64 ? repo.find_by_sha256(id) : repo.find_by_id(id);
-    if (found) return *found;
-  }
-  throw UserError(
-      {fmt::format("không có đoạn âm thanh mã \"{}\"; xem các mã bằng: loaxa segment list", id),
-       fmt::format("no segment with id \"{}\"; see the ids with: loaxa segment list", id)});
-}
-
-struct ChangeRequest {
-  std::string id;
+struct ChangeArgs {
+  std::vector<std::string> ids;  ///< one for every command but approve
   std::optional<std::string> by;
   std::optional<std::string> from;
   std::optional<std::string> until;
+  std::optional<std::string> title;
+  std::optional<std::string> tag;
+  std::optional<std::string> note;
   bool json = false;
 };
 
-/// What a change command prints: the segment after it, and the event it appended (if any).
-void print_change(CliContext& ctx, const Segment& s, const std::optional<SegmentEvent>& event,
-                  const Text& message, bool json) {
-  const date::time_zone* zone = zone_of(ctx);
-  if (json) {
-    Json j = segment_json(s, zone);
-    j["event"] = event ? event_json(*event, zone) : Json();
-    std::cout << j.dump(2) << '\n';
-    return;
-  }
+/// The JSON of a change command: the segment after it, and the event it appended (if any).
+Json change_json(const SegmentChange& c, const date::time_zone* zone) {
+  Json j = segment_json(c.segment, zone);
+  j["event"] = c.event ? event_json(*c.event, zone) : Json();
+  return j;
+}
+
+/// What a change command prints for people: its message, and whether the segment airs today.
+void print_change(CliContext& ctx, const Segment& s, const Text& message) {
   std::cout << ctx.say(message) << '\n';
-  std::cout << "  " << ctx.say({"phát hôm nay: ", "airs today: "}) << airs_line(s, ctx, zone)
-            << '\n';
+  std::cout << "  " << ctx.say({"phát hôm nay: ", "airs today: "})
+            << airs_line(s, ctx, zone_of(ctx)) << '\n';
 }
 
-void run_approve(CliContext& ctx, const ChangeRequest& req) {
-  const std::string by = checked_name("--by", req.by.value_or(""));
-  std::unique_ptr<SQLite::Database> db;
-  Segment s = find_for_change(ctx, db, req.id);
+void run_approve(CliContext& ctx, const ChangeArgs& args) {
+  const std::string by = checked_name("--by", args.by.value_or(""));
+  const WallClock clock;
+  const std::vector<SegmentChange> changes =
+      SegmentOperations(ctx.config(), clock).approve({args.ids, by});
   const date::time_zone* zone = zone_of(ctx);
-  if (s.approval == Segment::Approval::kApproved) {
-    // Approving twice adds nothing an inspector needs; the first decision stands.
-    print_change(ctx, s, std::nullopt,
-                 {fmt::format("{} \"{}\" đã được duyệt bởi {} lúc {}; không ghi thêm", s.id,
-                              s.title, s.approved_by, format_local(*s.approved_at, zone)),
-                  fmt::format("{} \"{}\" is already approved by {} at {}; nothing recorded", s.id,
-                              s.title, s.approved_by, format_local(*s.approved_at, zone))},
-                 req.json);
+  if (args.json) {
+    // One object for one id, as before several could be given; an array for several.
+    if (args.ids.size() == 1) {
+      std::cout << printable(change_json(changes.front(), zone)) << '\n';
+    } else {
+      Json all = Json::array();
+      for (const SegmentChange& c : changes) all.push_back(change_json(c, zone));
+      std::cout << printable(all) << '\n';
+    }
     return;
   }
-  const SegmentEvent e = SegmentRepository(*db).approve(s.id, by, now_utc());
-  apply_event(s, e);
-  print_change(ctx, s, e,
-               {fmt::format("đã duyệt {} \"{}\" — bởi {} lúc {}", s.id, s.title, by,
-                            format_local(e.at, zone)),
-                fmt::format("approved {} \"{}\" — by {} at {}", s.id, s.title, by,
-                            format_local(e.at, zone))},
-               req.json);
+  for (const SegmentChange& c : changes) {
+    const Segment& s = c.segment;
+    if (!c.event) {
+      // Approving twice adds nothing an inspector needs; the first decision stands.
+      print_change(ctx, s,
+                   {fmt::format("{} \"{}\" đã được duyệt bởi {} lúc {}; không ghi thêm", s.id,
+                                s.title, s.approved_by, format_local(*s.approved_at, zone)),
+                    fmt::format("{} \"{}\" is already approved by {} at {}; nothing recorded", s.id,
+                                s.title, s.approved_by, format_local(*s.approved_at, zone))});
+      continue;
+    }
+    print_change(ctx, s,
+                 {fmt::format("đã duyệt {} \"{}\" — bởi {} lúc {}", s.id, s.title, by,
+                              format_local(c.event->at, zone)),
+                  fmt::format("approved {} \"{}\" — by {} at {}", s.id, s.title, by,
+                              format_local(c.event->at, zone))});
+  }
 }
 
-void run_retire(CliContext& ctx, const ChangeRequest& req) {
-  const std::string by = req.by ? checked_name("--by", *req.by) : current_user();
-  std::unique_ptr<SQLite::Database> db;
-  Segment s = find_for_change(ctx, db, req.id);
+void run_retire(CliContext& ctx, const ChangeArgs& args) {
+  const std::string by = args.by ? checked_name("--by", *args.by) : current_user();
+  const WallClock clock;
+  const SegmentChange c = SegmentOperations(ctx.config(), clock).retire({args.ids.front(), by});
   const date::time_zone* zone = zone_of(ctx);
-  if (s.approval == Segment::Approval::kRetired) {
-    print_change(ctx, s, std::nullopt,
+  const Segment& s = c.segment;
+  if (args.json) {
+    std::cout << printable(change_json(c, zone)) << '\n';
+  } else if (!c.event) {
+    print_change(ctx, s,
                  {fmt::format("{} \"{}\" đã ngừng phát từ {} (bởi {}); không ghi thêm", s.id,
                               s.title, format_local(*s.approved_at, zone), s.approved_by),
                   fmt::format("{} \"{}\" was already retired at {} (by {}); nothing recorded", s.id,
-                              s.title, format_local(*s.approved_at, zone), s.approved_by)},
-                 req.json);
-    return;
+                              s.title, format_local(*s.approved_at, zone), s.approved_by)});
+  } else {
+    print_change(ctx, s,
+                 {fmt::format("đã ngừng phát {} \"{}\" — bởi {} lúc {}; đoạn này sẽ không bao giờ "
+                              "được phát nữa",
+                              s.id, s.title, by, format_local(c.event->at, zone)),
+                  fmt::format("retired {} \"{}\" — by {} at {}; it will never air again", s.id,
+                              s.title, by, format_local(c.event->at, zone))});
   }
-  const SegmentEvent e = SegmentRepository(*db).retire(s.id, by, now_utc());
-  apply_event(s, e);
-  print_change(ctx, s, e,
-               {fmt::format("đã ngừng phát {} \"{}\" — bởi {} lúc {}; đoạn này sẽ không bao giờ "
-                            "được phát nữa",
-                            s.id, s.title, by, format_local(e.at, zone)),
-                fmt::format("retired {} \"{}\" — by {} at {}; it will never air again", s.id,
-                            s.title, by, format_local(e.at, zone))},
-               req.json);
 }
 
-void run_validity(CliContext& ctx, const ChangeRequest& req) {
-  if (!req.from && !req.until) {
+void run_validity(CliContext& ctx, const ChangeArgs& args) {
+  if (!args.from && !args.until) {
     throw UserError({"cần --from NGÀY và/hoặc --until NGÀY (dạng 2026-12-01; - để bỏ giới hạn)",
                      "give --from DATE and/or --until DATE (as 2026-12-01; - for no limit)"});
   }
-  const DateOption from = parse_date_option("--from", req.from, true);
-  const DateOption until = parse_date_option("--until", req.until, true);
-  const std::string by = req.by ? checked_name("--by", *req.by) : current_user();
-  std::unique_ptr<SQLite::Database> db;
-  Segment s = find_for_change(ctx, db, req.id);
-  if (s.approval == Segment::Approval::kRetired) {
-    throw UserError({fmt::format("{} đã ngừng phát (bởi {}); đổi hiệu lực của nó không còn ý nghĩa",
-                                 s.id, s.approved_by),
-                     fmt::format("{} is retired (by {}); changing its validity would mean nothing",
-                                 s.id, s.approved_by)});
-  }
-  // An end not named keeps its current value, so `--until` alone extends a campaign.
-  const auto new_from = from.given ? from.date : s.valid_from;
-  const auto new_until = until.given ? until.date : s.valid_until;
-  if (auto error = validity_error(new_from, new_until)) throw UserError(*error);
-  if (new_from == s.valid_from && new_until == s.valid_until) {
-    print_change(ctx, s, std::nullopt,
-                 {fmt::format("{} \"{}\": hiệu lực vẫn là {}; không ghi thêm", s.id, s.title,
-                              validity_text(s).vi),
-                  fmt::format("{} \"{}\": validity is already {}; nothing recorded", s.id, s.title,
-                              validity_text(s).en)},
-                 req.json);
-    return;
-  }
-  const SegmentEvent e =
-      SegmentRepository(*db).set_validity(s.id, new_from, new_until, by, now_utc());
-  apply_event(s, e);
+  const DateOption from = parse_date_option("--from", args.from, true);
+  const DateOption until = parse_date_option("--until", args.until, true);
+  const std::string by = args.by ? checked_name("--by", *args.by) : current_user();
+  ValidityRequest req;
+  req.id = args.ids.front();
+  if (from.given) req.from = from.date;
+  if (until.given) req.until = until.date;
+  req.by = by;
+  const WallClock clock;
+  const SegmentChange c = SegmentOperations(ctx.config(), clock).set_validity(req);
+  const Segment& s = c.segment;
   const Text range = validity_text(s);
-  print_change(ctx, s, e,
-               {fmt::format("{} \"{}\": hiệu lực {} — bởi {}", s.id, s.title,
-                            range.vi == "-" ? "không giới hạn" : range.vi, by),
-                fmt::format("{} \"{}\": valid {} — by {}", s.id, s.title,
-                            range.en == "-" ? "without limit" : range.en, by)},
-               req.json);
+  if (args.json) {
+    std::cout << printable(change_json(c, zone_of(ctx))) << '\n';
+  } else if (!c.event) {
+    print_change(
+        ctx, s,
+        {fmt::format("{} \"{}\": hiệu lực vẫn là {}; không ghi thêm", s.id, s.title, range.vi),
+         fmt::format("{} \"{}\": validity is already {}; nothing recorded", s.id, s.title,
+                     range.en)});
+  } else {
+    print_change(ctx, s,
+                 {fmt::format("{} \"{}\": hiệu lực {} — bởi {}", s.id, s.title,
+                              range.vi == "-" ? "không giới hạn" : range.vi, by),
+                  fmt::format("{} \"{}\": valid {} — by {}", s.id, s.title,
+                              range.en == "-" ? "without limit" : range.en, by)});
+  }
+}
+
+void run_edit(CliContext& ctx, const ChangeArgs& args) {
+  if (!args.title && !args.tag && !args.note) {
+    throw UserError({"cần ít nhất một trong --title TIÊU_ĐỀ, --tag NHÃN, --note GHI_CHÚ",
+                     "give at least one of --title TITLE, --tag TAG, --note TEXT"});
+  }
+  if (args.title && args.title->find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw UserError(
+        {"--title trống; một đoạn âm thanh luôn có tiêu đề, ví dụ --title \"Bộ phận "
+         "một cửa\"",
+         "--title is blank; a segment always has a title, e.g. --title \"Bo phan "
+         "mot cua\""});
+  }
+  EditRequest req;
+  req.id = args.ids.front();
+  req.title = args.title;
+  req.tag = args.tag;
+  req.note = args.note;
+  req.by = args.by ? checked_name("--by", *args.by) : current_user();
+  const WallClock clock;
+  const SegmentChange c = SegmentOperations(ctx.config(), clock).edit(req);
+  const Segment& s = c.segment;
+  const date::time_zone* zone = zone_of(ctx);
+  if (args.json) {
+    std::cout << printable(change_json(c, zone)) << '\n';
+  } else if (!c.event) {
+    print_change(
+        ctx, s,
+        {fmt::format("{} \"{}\": không có gì khác với hiện tại; không ghi thêm", s.id, s.title),
+         fmt::format("{} \"{}\": nothing differs from what it is; nothing recorded", s.id,
+                     s.title)});
+  } else {
+    const Text changes = edit_text(*c.event);
+    const std::string when = format_local(c.event->at, zone);
+    print_change(ctx, s,
+                 {fmt::format("đã sửa {}: {} — bởi {} lúc {}", s.id, changes.vi, req.by, when),
+                  fmt::format("edited {}: {} — by {} at {}", s.id, changes.en, req.by, when)});
+  }
 }
 
 }  // namespace
 
 std::optional<ImportedFile> import_file(CliContext& ctx, const std::filesystem::path& file) {
-  ImportRequest req;
+  SegmentImportRequest req;
   req.files = {file.string()};
-  Importer importer(ctx, req);
-  Outcome o = importer.import_one(file.string());
-  if (o.status == Status::kRefused) {
+  const ImportResult result = import_with_progress(ctx, req, {});
+  const FileImport& o = result.files.front();
+  if (o.status == ImportStatus::kRefused) {
     print_outcome(o, ctx);
     return std::nullopt;
   }
-  return ImportedFile{o.segment, o.status == Status::kDuplicate};
+  return ImportedFile{o.segment, o.status == ImportStatus::kAlreadyThere};
 }
 
 void add_segment_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* segment = app.add_subcommand(
       "segment",
       ctx.say({"các đoạn âm thanh đã nhập: import (nhập), list (danh sách), show (chi tiết), "
-               "approve (duyệt), retire (ngừng phát), validity (thời gian được phát)",
-               "imported recordings: import, list, show, approve, retire, validity"}));
+               "approve (duyệt), retire (ngừng phát), validity (thời gian được phát), edit (sửa)",
+               "imported recordings: import, list, show, approve, retire, validity, edit"}));
   segment->require_subcommand(1);
+  // The same words wherever a command names one segment or prints what it recorded.
+  const std::string id_help = ctx.say(
+      {"mã đoạn: 12 ký tự, mã băm SHA-256 đầy đủ, hoặc ít nhất 4 ký tự đầu của một trong hai",
+       "segment id: its 12 hex digits, the full SHA-256, or the first 4 or more of either"});
+  const std::string json_help = ctx.say(
+      {"in đoạn và sự kiện vừa ghi dưới dạng JSON", "print the segment and the event as JSON"});
 
-  auto req = std::make_shared<ImportRequest>();
+  auto req = std::make_shared<ImportArgs>();
   CLI::App* import_cmd = segment->add_subcommand(
       "import",
       ctx.say({"giải mã, đo độ dài và mức âm, rồi chép các tệp âm thanh vào thư viện (WAV, FLAC, "
@@ -1068,69 +862,80 @@ void add_segment_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* show = segment->add_subcommand(
       "show", ctx.say({"toàn bộ thông tin của một đoạn và lịch sử thay đổi của đoạn đó",
                        "every field of one segment, and its history"}));
-  show->add_option("ID", *show_id,
-                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
-                            "segment id (12 hex digits) or full SHA-256"}))
-      ->required();
+  show->add_option("ID", *show_id, id_help)->required();
   show->add_flag("--json", *show_json, ctx.say({"in dạng JSON", "print JSON"}));
   show->callback([&ctx, show_id, show_json] { run_show(ctx, *show_id, *show_json); });
 
-  auto approve_req = std::make_shared<ChangeRequest>();
+  auto approve_args = std::make_shared<ChangeArgs>();
   CLI::App* approve = segment->add_subcommand(
-      "approve", ctx.say({"duyệt một đoạn để phát (có ghi lại người duyệt và thời điểm)",
-                          "approve a segment for broadcast (recorded with who/when)"}));
+      "approve",
+      ctx.say({"duyệt các đoạn để phát (có ghi lại người duyệt và thời điểm); duyệt tất cả hoặc "
+               "không đoạn nào",
+               "approve segments for broadcast (recorded with who/when); all or none"}));
   approve
-      ->add_option("ID", approve_req->id,
-                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
-                            "segment id (12 hex digits) or full SHA-256"}))
+      ->add_option("ID", approve_args->ids,
+                   ctx.say({"mã các đoạn cần duyệt (mỗi mã: 12 ký tự, mã băm SHA-256 đầy đủ, hoặc "
+                            "ít nhất 4 ký tự đầu)",
+                            "ids of the segments to approve (each: 12 hex digits, the full "
+                            "SHA-256, or their first 4 or more)"}))
       ->required();
-  approve->add_option("--by", approve_req->by, ctx.say({"họ tên người duyệt", "who approves it"}))
+  approve->add_option("--by", approve_args->by, ctx.say({"họ tên người duyệt", "who approves it"}))
       ->required();
-  approve->add_flag("--json", approve_req->json,
-                    ctx.say({"in đoạn và sự kiện vừa ghi dưới dạng JSON",
-                             "print the segment and the event as JSON"}));
-  approve->callback([&ctx, approve_req] { run_approve(ctx, *approve_req); });
+  approve->add_flag(
+      "--json", approve_args->json,
+      ctx.say({"in đoạn và sự kiện vừa ghi dưới dạng JSON (một mảng khi có nhiều mã)",
+               "print the segment and the event as JSON (an array for several ids)"}));
+  approve->callback([&ctx, approve_args] { run_approve(ctx, *approve_args); });
 
-  auto retire_req = std::make_shared<ChangeRequest>();
+  auto retire_args = std::make_shared<ChangeArgs>();
+  retire_args->ids.resize(1);
   CLI::App* retire = segment->add_subcommand(
       "retire", ctx.say({"ngừng phát hẳn một đoạn (có ghi lại)",
                          "take a segment off the air for good (recorded)"}));
-  retire
-      ->add_option("ID", retire_req->id,
-                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
-                            "segment id (12 hex digits) or full SHA-256"}))
-      ->required();
-  retire->add_option("--by", retire_req->by,
+  retire->add_option("ID", retire_args->ids.front(), id_help)->required();
+  retire->add_option("--by", retire_args->by,
                      ctx.say({"họ tên người cho ngừng phát (mặc định: tên đăng nhập)",
                               "who retires it (default: the login name)"}));
-  retire->add_flag("--json", retire_req->json,
-                   ctx.say({"in đoạn và sự kiện vừa ghi dưới dạng JSON",
-                            "print the segment and the event as JSON"}));
-  retire->callback([&ctx, retire_req] { run_retire(ctx, *retire_req); });
+  retire->add_flag("--json", retire_args->json, json_help);
+  retire->callback([&ctx, retire_args] { run_retire(ctx, *retire_args); });
 
-  auto validity_req = std::make_shared<ChangeRequest>();
+  auto validity_args = std::make_shared<ChangeArgs>();
+  validity_args->ids.resize(1);
   CLI::App* validity = segment->add_subcommand(
       "validity", ctx.say({"đặt khoảng ngày một đoạn được phát, theo giờ địa phương, tính cả ngày "
                            "đầu và ngày cuối (có ghi lại)",
                            "set the local dates a segment may air (inclusive; recorded)"}));
-  validity
-      ->add_option("ID", validity_req->id,
-                   ctx.say({"mã đoạn (12 chữ số thập lục phân) hoặc mã băm SHA-256 đầy đủ",
-                            "segment id (12 hex digits) or full SHA-256"}))
-      ->required();
-  validity->add_option("--from", validity_req->from,
+  validity->add_option("ID", validity_args->ids.front(), id_help)->required();
+  validity->add_option("--from", validity_args->from,
                        ctx.say({"ngày đầu (YYYY-MM-DD, hoặc - nếu không giới hạn)",
                                 "first day (YYYY-MM-DD, or - for no limit)"}));
-  validity->add_option("--until", validity_req->until,
+  validity->add_option("--until", validity_args->until,
                        ctx.say({"ngày cuối (YYYY-MM-DD, hoặc - nếu không giới hạn)",
                                 "last day (YYYY-MM-DD, or - for no limit)"}));
-  validity->add_option("--by", validity_req->by,
+  validity->add_option("--by", validity_args->by,
                        ctx.say({"họ tên người quyết định (mặc định: tên đăng nhập)",
                                 "who decides (default: the login name)"}));
-  validity->add_flag("--json", validity_req->json,
-                     ctx.say({"in đoạn và sự kiện vừa ghi dưới dạng JSON",
-                              "print the segment and the event as JSON"}));
-  validity->callback([&ctx, validity_req] { run_validity(ctx, *validity_req); });
+  validity->add_flag("--json", validity_args->json, json_help);
+  validity->callback([&ctx, validity_args] { run_validity(ctx, *validity_args); });
+
+  auto edit_args = std::make_shared<ChangeArgs>();
+  edit_args->ids.resize(1);
+  CLI::App* edit = segment->add_subcommand(
+      "edit", ctx.say({"sửa tiêu đề, nhãn hoặc ghi chú của một đoạn (có ghi lại như khi duyệt)",
+                       "change a segment's title, tag or note (recorded like an approval)"}));
+  edit->add_option("ID", edit_args->ids.front(), id_help)->required();
+  edit->add_option("--title", edit_args->title, ctx.say({"tiêu đề mới", "new title"}));
+  edit->add_option(
+      "--tag", edit_args->tag,
+      ctx.say({"nhãn chương trình mới, \"\" để bỏ nhãn", "new programme tag, \"\" for none"}));
+  edit->add_option("--note", edit_args->note,
+                   ctx.say({"ghi chú cho cán bộ và đoàn kiểm tra, \"\" để xóa",
+                            "a note for staff and inspectors, \"\" to remove it"}));
+  edit->add_option("--by", edit_args->by,
+                   ctx.say({"họ tên người sửa (mặc định: tên đăng nhập)",
+                            "who edits it (default: the login name)"}));
+  edit->add_flag("--json", edit_args->json, json_help);
+  edit->callback([&ctx, edit_args] { run_edit(ctx, *edit_args); });
 }
 
 }  // namespace loaxa

@@ -20,13 +20,15 @@ std::string_view kind_name(SegmentEvent::Kind kind) {
       return "retired";
     case SegmentEvent::Kind::kValidity:
       return "validity";
+    case SegmentEvent::Kind::kEdited:
+      return "edited";
   }
   return "?";
 }
 
 std::optional<SegmentEvent::Kind> parse_kind(std::string_view name) {
   for (auto kind : {SegmentEvent::Kind::kApproved, SegmentEvent::Kind::kRetired,
-                    SegmentEvent::Kind::kValidity}) {
+                    SegmentEvent::Kind::kValidity, SegmentEvent::Kind::kEdited}) {
     if (kind_name(kind) == name) return kind;
   }
   return std::nullopt;
@@ -72,6 +74,11 @@ void apply_event(Segment& segment, const SegmentEvent& event) {
     case SegmentEvent::Kind::kValidity:
       segment.valid_from = event.valid_from;
       segment.valid_until = event.valid_until;
+      return;
+    case SegmentEvent::Kind::kEdited:
+      if (event.title) segment.title = *event.title;
+      if (event.tag) segment.tag = *event.tag;
+      if (event.note) segment.note = *event.note;
       return;
   }
 }

@@ -18,6 +18,7 @@ struct Segment {
   std::string sha256;  ///< of the file's bytes, 64 lowercase hex digits
   std::string title;
   std::string tag;            ///< programme tag ("cchc"); may be empty
+  std::string note;           ///< staff's remark about it (segment edit --note); may be empty
   std::string format;         ///< "WAV", "FLAC", "OGG/VORBIS", "OGG/OPUS", "MP3"
   std::string original_name;  ///< file name at import
   std::string library_path;   ///< the imported copy, relative to the library folder
@@ -44,12 +45,15 @@ struct Segment {
   }
 };
 
-/// One entry of a segment's append-only history (the `segment_events` table): what staff
-/// decided about it, by whom and when. A segment's approval and validity are never stored as
-/// mutable fields; they are derived by applying its events in order (apply_event).
+/// One entry of a segment's append-only history: what staff decided about it, by whom and
+/// when. Approvals, retirements and validity changes are rows of `segment_events`, edits of
+/// title, tag and note rows of `segment_edits` (schema 6; a table of its own because the rows
+/// of segment_events are chained with every column). A segment's approval, validity, title, tag
+/// and note are never stored as mutable fields; they are derived by applying its events in
+/// order (apply_event).
 struct SegmentEvent {
-  enum class Kind { kApproved, kRetired, kValidity };
-  std::int64_t seq = 0;  ///< position in the whole table, increasing; 0 before it is stored
+  enum class Kind { kApproved, kRetired, kValidity, kEdited };
+  std::int64_t seq = 0;  ///< position in its table, increasing; 0 before it is stored
   std::string segment_id;
   Kind kind = Kind::kApproved;
   std::string by;  ///< the person who decided
@@ -57,9 +61,13 @@ struct SegmentEvent {
   /// For kValidity: the whole validity after the change (none = unbounded).
   std::optional<date::year_month_day> valid_from;
   std::optional<date::year_month_day> valid_until;
+  /// For kEdited: the new value of each field the edit changed (none = unchanged).
+  std::optional<std::string> title;
+  std::optional<std::string> tag;
+  std::optional<std::string> note;
 };
 
-/// "approved", "retired", "validity": the stored and JSON name of an event kind.
+/// "approved", "retired", "validity", "edited": the stored and JSON name of an event kind.
 std::string_view kind_name(SegmentEvent::Kind kind);
 /// Inverse of kind_name; nullopt for anything else.
 std::optional<SegmentEvent::Kind> parse_kind(std::string_view name);
@@ -71,7 +79,8 @@ std::string_view approval_name(Segment::Approval approval);
 Text approval_text(Segment::Approval approval);
 
 /// Applies one event to the segment's derived state. Retirement is final: an approval that
-/// follows it (which the store refuses anyway) does not bring the segment back.
+/// follows it (which the store refuses anyway) does not bring the segment back. An edit sets
+/// the fields it names.
 void apply_event(Segment& segment, const SegmentEvent& event);
 
 /// Why `from`..`until` is not a usable validity range (until before from), or nullopt.

@@ -9,6 +9,7 @@
 #include "config/schedule_file.h"
 #include "daemon/station_daemon.h"
 #include "daemon/wake_policy.h"
+#include "station/segment_lookup.h"
 
 namespace loaxa {
 namespace {
@@ -112,11 +113,13 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
                     priority_text),
         fmt::format("unknown priority \"{}\"; use normal, priority or emergency", priority_text));
   }
-  auto segment = segments_->find_by_id(id);
-  if (!segment) {
-    return error_reply(fmt::format("không có đoạn âm thanh mã \"{}\"", id),
-                       fmt::format("no segment with id \"{}\"", id));
+  // Any name a person may give (station/segment_lookup.h): a unique prefix, either case.
+  const SegmentLookup found = find_segment(*segments_, id);
+  if (!found.found()) {
+    const Text why = found.message();
+    return error_reply(why.vi, why.en);
   }
+  const std::optional<Segment>& segment = found.segment;
   // Before the time is read: the broadcast is promised kPlayNowLead after an open output.
   if (!options_.rehearsal && lost_.empty() && !current_) hold_output();
   const Instant now = clock_.now();

@@ -25,6 +25,7 @@ struct TableInfo {
 constexpr TableInfo kTables[] = {
     {"segments", "import_order", "imported_at_us", "1"},
     {"segment_events", "id", "at_us", "1"},
+    {"segment_edits", "id", "at_us", "1"},
     {"broadcasts", "id", "opened_at_us", "1"},
     {"broadcast_outcomes", "broadcast_id", "written_at_us", "1"},
     {"broadcast_reasons", "broadcast_id", "at_us", "1"},

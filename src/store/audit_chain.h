@@ -1,8 +1,8 @@
 #pragma once
 // The hash chain that makes the station's records tamper-evident (issue 4).
 //
-// Every record an inspector relies on (segments imported, segment approvals and retirements,
-// each broadcast's opening row and its outcome, station events, signed checkpoints) is, in
+// Every record an inspector relies on (segments imported, segment approvals, retirements and
+// edits, each broadcast's opening row and its outcome, station events, signed checkpoints) is, in
 // the same transaction as its own row, appended to `audit_chain` as one event:
 //
 //   payload = canonical JSON {"row":{column:value,...},"seq":N,"table":"broadcasts"}

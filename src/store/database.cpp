@@ -25,7 +25,7 @@ constexpr int kReasonVersion = 5;
 
 // Migration N takes the schema from version N to N+1. Never edit a step once released:
 // add a new one.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE segments (
   id TEXT PRIMARY KEY,
@@ -206,6 +206,28 @@ CREATE TRIGGER broadcast_reasons_no_update BEFORE UPDATE ON broadcast_reasons
   BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
 CREATE TRIGGER broadcast_reasons_no_delete BEFORE DELETE ON broadcast_reasons
   BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+)sql",
+    // v6: edits of a segment's title, tag and note (`loaxa segment edit`), chained like its
+    // approvals, in a table of their own: a new kind in segment_events would mean rebuilding
+    // the table for its CHECK, and new columns there would change the canonical payload of
+    // every event already chained. Nothing to migrate: no edit existed before.
+    R"sql(
+CREATE TABLE segment_edits (
+  id INTEGER PRIMARY KEY,
+  segment_id TEXT NOT NULL REFERENCES segments(id),
+  title TEXT,   -- the new title; NULL = unchanged
+  tag TEXT,     -- the new tag ('' = none); NULL = unchanged
+  note TEXT,    -- the new note ('' = none); NULL = unchanged
+  by TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  CHECK (title IS NOT NULL OR tag IS NOT NULL OR note IS NOT NULL),
+  CHECK (title IS NULL OR title <> '')
+);
+CREATE INDEX segment_edits_segment ON segment_edits(segment_id, id);
+CREATE TRIGGER segment_edits_no_update BEFORE UPDATE ON segment_edits
+  BEGIN SELECT RAISE(ABORT, 'segment edits are append-only'); END;
+CREATE TRIGGER segment_edits_no_delete BEFORE DELETE ON segment_edits
+  BEGIN SELECT RAISE(ABORT, 'segment edits are append-only'); END;
 )sql",
 };
 

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "audit/bundle.h"
+#include "audit/checkpoint.h"
 #include "audit/report_json.h"
 #include "fakes/audit_log.h"
 #include "fakes/fixtures.h"
 #include "store/legacy_reasons.h"
+#include "store/segment_repository.h"
 
 namespace loaxa {
 namespace {
@@ -44,6 +46,28 @@ class ReportModelTest : public ::testing::Test {
   StationLog log_;
   ReasonTranslator reasons_;
 };
+
+// A title corrected with `loaxa segment edit` is a chained segment_edits event: the report
+// names the segment by it, from the live log and from a bundle of it.
+TEST_F(ReportModelTest, OccurrencesCarryTheLatestEditedTitle) {
+  SegmentRepository(log_.db()).edit("aaaaaaaaaaaa", "Dịch vụ công trực tuyến", std::nullopt,
+                                    std::nullopt, "Văn phòng", log_.at(2026, 11, 20, 0, 0));
+  write_checkpoint(log_.db(), log_.key(), log_.at(2026, 11, 20, 0, 1), "daily");
+  const auto r = build();
+  EXPECT_EQ(r.occurrences.front().segment_titles,
+            std::vector<std::string>{"Dịch vụ công trực tuyến"});
+
+  // The bundle lists the segment as imported (what its reader checks against the chained
+  // segments row) and carries the edit as an event of its period.
+  const auto out = dir_ / "xa.loaxa";
+  write_bundle(log_.db(), log_.config(), {"2026-11-09", "2026-11-22", out});
+  const AuditSource b = read_bundle(out, std::nullopt);
+  ASSERT_TRUE(b.verification.intact()) << b.verification.problems.front().what.en;
+  const auto from_bundle = build_report(b, {}, reasons_);
+  ASSERT_FALSE(from_bundle.occurrences.empty());
+  EXPECT_EQ(from_bundle.occurrences.front().segment_titles,
+            std::vector<std::string>{"Dịch vụ công trực tuyến"});
+}
 
 TEST_F(ReportModelTest, TalliesEveryOutcomeOfTheMonth) {
   const auto r = build();

@@ -290,6 +290,44 @@ TEST_F(TamperTest, EventsAfterTheLastCheckpointAreReportedUnsigned) {
       << r.out;
 }
 
+// Segment edits (schema 6) are chained like approvals: an edit appended by loaxa verifies, and
+// a title changed behind its back, or an edit removed, is found and named.
+struct EditTampering {
+  const char* name;
+  const char* sql;       ///< empty: untouched
+  const char* expected;  ///< in the output
+};
+
+class SegmentEditTamper : public TamperTest, public ::testing::WithParamInterface<EditTampering> {};
+
+TEST_P(SegmentEditTamper, IsDetectedAndNamed) {
+  const EditTampering& t = GetParam();
+  const fs::path db = copy(t.name);
+  {
+    auto open = open_database(db);
+    SegmentRepository(*open).edit("aaaaaaaaaaaa", "Bộ phận một cửa liên thông", std::nullopt,
+                                  "bản thu lại", "Văn phòng UBND xã", at_minute(5000));
+  }
+  if (*t.sql != '\0') sql(db, t.sql);
+  const auto r = verify({"--db", db.string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, *t.sql == '\0' ? 0 : 2) << r.out << r.err;
+  EXPECT_NE(r.out.find(t.expected), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tamper, SegmentEditTamper,
+    ::testing::Values(EditTampering{"untouched", "", "INTACT: 35 events"},
+                      EditTampering{"edited_title",
+                                    "DROP TRIGGER segment_edits_no_update; UPDATE segment_edits "
+                                    "SET title = 'Một cửa';",
+                                    "the row was edited after it was chained (title: 'Bộ phận "
+                                    "một cửa liên thông' → 'Một cửa')"},
+                      EditTampering{"deleted_edit",
+                                    "DROP TRIGGER segment_edits_no_delete; DELETE FROM "
+                                    "segment_edits;",
+                                    "row 1 of segment_edits was deleted"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 /// Someone with the database but not the station's key edits a row, rebuilds the whole chain
 /// and signs it with a key of their own: it verifies only against itself.
 TEST_F(TamperTest, AReSignedLogFailsAgainstThePinnedKeyAndTheStationKey) {

@@ -212,6 +212,21 @@ TEST_F(ScheduleCli, PreviewText) {
             "2 broadcasts, total duration 5:11\n");
 }
 
+// The planner takes a segment's current tag and title: those of its latest edit.
+TEST_F(ScheduleCli, PreviewFollowsSegmentEdits) {
+  import_segments();
+  ASSERT_EQ(loaxa("segment edit 000000000000 --tag '' --by 'Văn phòng'").exit_code, 0);
+  CliRun r = loaxa("segment edit 000000000002 --tag cchc --title 'Thời tiết tuần này'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = loaxa("--lang en schedule preview --from 2026-11-30 --days 1");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("    1. Dịch vụ công trực tuyến [000000000001]  1:00\n"
+                       "    2. Thời tiết tuần này [000000000002]  0:30\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("Thủ tục khai sinh"), std::string::npos) << r.out;
+}
+
 TEST_F(ScheduleCli, PreviewMarksNothingToPlay) {
   CliRun r = loaxa("--lang vi schedule preview --from 2026-12-01 --days 1");
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -1,10 +1,12 @@
-// `loaxa segment approve|retire|validity` and approval at import, run as the built executable
-// against a temporary station. Every decision must end up as an event in segment_events.
+// `loaxa segment approve|retire|validity|edit`, approval at import and the ids people type, run
+// as the built executable against a temporary station. Every decision must end up as an event
+// in segment_events, every edit in segment_edits.
 
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -464,6 +466,197 @@ TEST(SegmentApprovalDisplay, PendingAirsWhenTheStationDoesNotRequireApproval) {
   EXPECT_TRUE(contains(r.out, "Airs today:    yes")) << r.out;
   r = st.run({"--lang", "en", "segment", "list"});
   EXPECT_TRUE(contains(r.out, "pending (not required)")) << r.out;
+}
+
+// --- ids as people type them --------------------------------------------------------------------
+
+/// Adds a segment with this exact hash to the station's database, so that a test can have ids
+/// that share a prefix (real recordings would need thousands of imports).
+void insert_with_hash(const Station& st, const std::string& sha256, const std::string& title) {
+  auto db = open_database(st.database());
+  Segment s;
+  s.sha256 = sha256;
+  s.id = sha256.substr(0, 12);
+  s.title = title;
+  s.format = "WAV";
+  s.original_name = "x.wav";
+  s.library_path = sha256 + ".wav";
+  s.sample_rate = 48000;
+  s.channels = 1;
+  s.frames = 48000;
+  SegmentRepository(*db).insert(s);
+}
+
+TEST(SegmentIds, AUniquePrefixInEitherCaseNamesTheSegmentInEveryCommand) {
+  Station st;
+  const std::string id = st.import(1000);
+  st.import(500);
+  std::string upper = id.substr(0, 5);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+
+  EXPECT_EQ(st.show(id.substr(0, 4))["id"], id);
+  EXPECT_EQ(st.show(upper)["id"], id);
+  RunResult r = st.run({"segment", "approve", upper, "--by", "A"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "đã duyệt " + id)) << r.out;
+  ASSERT_EQ(st.run({"segment", "validity", id.substr(0, 6), "--until", "2999-12-31"}).exit_code, 0);
+  ASSERT_EQ(st.run({"segment", "edit", id.substr(0, 7), "--note", "x"}).exit_code, 0);
+  ASSERT_EQ(st.run({"segment", "retire", id.substr(0, 8)}).exit_code, 0);
+  const auto history = st.events(id);
+  ASSERT_EQ(history.size(), 4u);
+  EXPECT_EQ(history[3].kind, SegmentEvent::Kind::kRetired);
+}
+
+TEST(SegmentIds, AnAmbiguousPrefixListsTheCandidatesAndChangesNothing) {
+  Station st;
+  st.import(1000);
+  insert_with_hash(st, "abcd1111" + std::string(56, '0'), "Một cửa");
+  insert_with_hash(st, "abcd2222" + std::string(56, '0'), "Dịch vụ công");
+  RunResult r = st.run({"--lang", "en", "segment", "show", "ABCD"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "id \"ABCD\" matches 2 segments; type more of the id")) << r.err;
+  EXPECT_TRUE(contains(r.err, "abcd11110000  \"Một cửa\"")) << r.err;
+  EXPECT_TRUE(contains(r.err, "abcd22220000  \"Dịch vụ công\"")) << r.err;
+  r = st.run({"segment", "approve", "abcd", "--by", "A"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "mã \"abcd\" ứng với 2 đoạn âm thanh")) << r.err;
+  EXPECT_TRUE(st.events("abcd11110000").empty());
+  EXPECT_TRUE(st.events("abcd22220000").empty());
+  // One more digit is enough.
+  EXPECT_EQ(st.show("abcd2")["title"], "Dịch vụ công");
+}
+
+TEST(SegmentIds, FewerThanFourDigitsIsRefusedSayingSo) {
+  Station st;
+  const std::string id = st.import(1000);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"segment", "show", id.substr(0, 3)},
+        std::vector<std::string>{"segment", "approve", id.substr(0, 3), "--by", "A"},
+        std::vector<std::string>{"segment", "retire", id.substr(0, 3)},
+        // Said before any daemon is asked: none runs here.
+        std::vector<std::string>{"play", id.substr(0, 3)}}) {
+    std::vector<std::string> en = {"--lang", "en"};
+    en.insert(en.end(), args.begin(), args.end());
+    RunResult r = st.run(en);
+    EXPECT_EQ(r.exit_code, 1) << args[1];
+    EXPECT_TRUE(contains(
+        r.err, "id \"" + id.substr(0, 3) + "\" is too short: give at least the first 4 hex digits"))
+        << r.err;
+    r = st.run(args);
+    EXPECT_TRUE(contains(r.err, "quá ngắn: cần ít nhất 4 ký tự đầu")) << r.err;
+  }
+  EXPECT_TRUE(st.events(id).empty());
+}
+
+// --- approve several ---------------------------------------------------------------------------
+
+TEST(SegmentApproveSeveral, ApprovesEachOnceAndPrintsEach) {
+  Station st;
+  const std::string a = st.import(1000);
+  const std::string b = st.import(500);
+  RunResult r = st.run({"--lang", "en", "segment", "approve", a, b.substr(0, 6), a.substr(0, 5),
+                        "--by", "Chủ tịch UBND xã"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "approved " + a)) << r.out;
+  EXPECT_TRUE(contains(r.out, "approved " + b)) << r.out;
+  EXPECT_EQ(st.events(a).size(), 1u);
+  EXPECT_EQ(st.events(b).size(), 1u);
+
+  r = st.run({"segment", "approve", a, b, "--by", "B", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["id"], a);
+  EXPECT_TRUE(j[0]["event"].is_null());
+  EXPECT_EQ(j[1]["approved_by"], "Chủ tịch UBND xã");
+  // One id keeps its object, as before several could be given.
+  EXPECT_TRUE(
+      json::parse(st.run({"segment", "approve", a, "--by", "B", "--json"}).out).is_object());
+}
+
+TEST(SegmentApproveSeveral, OneBadIdApprovesNone) {
+  Station st;
+  const std::string a = st.import(1000);
+  const std::string b = st.import(500);
+  const std::string c = st.import(700);
+  RunResult r =
+      st.run({"--lang", "en", "segment", "approve", a, "ffffffffffff", "12", "--by", "A"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "no segment with id \"ffffffffffff\"")) << r.err;
+  EXPECT_TRUE(contains(r.err, "id \"12\" is too short")) << r.err;
+  EXPECT_TRUE(contains(r.err, "nothing was approved")) << r.err;
+  EXPECT_TRUE(st.events(a).empty());
+
+  ASSERT_EQ(st.run({"segment", "retire", c}).exit_code, 0);
+  r = st.run({"segment", "approve", a, b, c, "--by", "A"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "không thể được duyệt lại")) << r.err;
+  EXPECT_TRUE(contains(r.err, "không duyệt đoạn nào")) << r.err;
+  EXPECT_TRUE(st.events(a).empty());
+  EXPECT_TRUE(st.events(b).empty());
+  EXPECT_EQ(st.show(a)["approval"], "pending");
+}
+
+// --- edit --------------------------------------------------------------------------------------
+
+TEST(SegmentEditCli, ShowsInListAndShowAndIsChained) {
+  Station st;
+  const std::string id = st.import(1000, {"--tag", "cchc", "--approve-by", "A"});
+  RunResult r = st.run({"segment", "edit", id, "--title", "Bộ phận một cửa", "--tag", "thoi-su",
+                        "--note", "bản thu lại tháng 12", "--by", "Văn phòng UBND xã"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "đã sửa " + id +
+                                  ": tiêu đề → \"Bộ phận một cửa\", nhãn → "
+                                  "\"thoi-su\", ghi chú → \"bản thu lại tháng "
+                                  "12\" — bởi Văn phòng UBND xã"))
+      << r.out;
+
+  r = st.run({"segment", "list"});
+  EXPECT_TRUE(contains(r.out, "Bộ phận một cửa")) << r.out;
+  EXPECT_TRUE(contains(r.out, "thoi-su")) << r.out;
+  const json list = json::parse(st.run({"segment", "list", "--json"}).out);
+  EXPECT_EQ(list[0]["title"], "Bộ phận một cửa");
+  EXPECT_EQ(list[0]["tag"], "thoi-su");
+  EXPECT_EQ(list[0]["note"], "bản thu lại tháng 12");
+  EXPECT_EQ(list[0]["approval"], "approved");
+
+  r = st.run({"segment", "show", id});
+  EXPECT_TRUE(contains(r.out, "Ghi chú:")) << r.out;
+  EXPECT_TRUE(contains(r.out, "bản thu lại tháng 12")) << r.out;
+  EXPECT_TRUE(contains(r.out, "sửa tiêu đề → \"Bộ phận một cửa\"")) << r.out;
+  const json shown = st.show(id);
+  ASSERT_EQ(shown["events"].size(), 2u);
+  EXPECT_EQ(shown["events"][1]["kind"], "edited");
+  EXPECT_EQ(shown["events"][1]["title"], "Bộ phận một cửa");
+  EXPECT_EQ(shown["events"][1]["by"], "Văn phòng UBND xã");
+
+  // Removing the note and the tag is an edit too; the title stays.
+  r = st.run({"--lang", "en", "segment", "edit", id, "--note", "", "--tag", ""});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "tag → (none), note → (none)")) << r.out;
+  EXPECT_EQ(st.show(id)["title"], "Bộ phận một cửa");
+  EXPECT_EQ(st.show(id)["note"], "");
+
+  r = st.run({"--lang", "en", "audit", "verify"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "INTACT: 4 events")) << r.out;
+}
+
+TEST(SegmentEditCli, RefusesAnEditOfNothingAndRecordsNoSameValue) {
+  Station st;
+  const std::string id = st.import(1000, {"--title", "Một cửa"});
+  RunResult r = st.run({"--lang", "en", "segment", "edit", id});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "give at least one of --title TITLE, --tag TAG, --note TEXT"))
+      << r.err;
+  r = st.run({"segment", "edit", id, "--title", " "});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "--title trống")) << r.err;
+  r = st.run({"--lang", "en", "segment", "edit", id, "--title", "Một cửa"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "nothing recorded")) << r.out;
+  EXPECT_TRUE(st.events(id).empty());
 }
 
 }  // namespace

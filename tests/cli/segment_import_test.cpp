@@ -271,6 +271,42 @@ TEST(SegmentImport, IdenticalContentIsImportedOnce) {
   EXPECT_EQ(st.library_files().size(), 1u);
 }
 
+// A title defaults to the file name without its extension, with its Vietnamese letters, in
+// Unicode NFC whether the name was precomposed or decomposed (as a Mac writes names).
+TEST(SegmentImport, DefaultTitleKeepsTheVietnameseLettersOfTheFileName) {
+  Station st;
+  const fs::path nfc = st.tone("Thông báo thuế đất.wav", AudioFormat::kWav16, 44100, 1, 1000);
+  const fs::path nfd = st.tone("Tho\xcc\x82ng ba\xcc\x81o tie\xcc\x82m chu\xcc\x89ng.wav",
+                               AudioFormat::kWav16, 44100, 1, 500);
+  RunResult r = st.run({"segment", "import", nfc.string(), nfd.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "→ \"Thông báo thuế đất\"")) << r.out;
+  EXPECT_TRUE(contains(r.out, "→ \"Thông báo tiêm chủng\"")) << r.out;
+  const json j = json::parse(st.run({"segment", "list", "--json"}).out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["title"], "Thông báo thuế đất");
+  EXPECT_EQ(j[1]["title"], "Thông báo tiêm chủng");
+  EXPECT_EQ(j[0]["original_name"], "Thông báo thuế đất.wav");
+  r = st.run({"segment", "list"});
+  EXPECT_TRUE(contains(r.out, "Thông báo tiêm chủng")) << r.out;
+}
+
+TEST(SegmentImport, AFileNameInAnOldCodePageIsRefusedAndTheJsonStillPrints) {
+  Station st;
+  // "Thông báo" in Latin-1 bytes: not UTF-8.
+  const fs::path file = st.tone("Th\xf4ng b\xe1o.wav", AudioFormat::kWav16);
+  RunResult r = st.run({"--lang", "en", "segment", "import", file.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "not imported: the file name is not UTF-8 text")) << r.err;
+  EXPECT_TRUE(contains(r.err, "rename the file")) << r.err;
+  r = st.run({"segment", "import", "--json", file.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j[0]["status"], "refused");
+  EXPECT_EQ(j[0]["reason"], "name_not_utf8");
+  EXPECT_FALSE(fs::exists(st.database()));
+}
+
 TEST(SegmentImport, BatchImportsTheGoodFilesAndFailsForTheBadOne) {
   Station st;
   const fs::path a = st.tone("a.wav", AudioFormat::kWav16, 44100, 1, 1000);

@@ -91,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(Table, SegmentEligible, ::testing::ValuesIn(kEligible),
 SegmentEvent event(Kind kind, std::string by, std::int64_t when,
                    std::optional<date::year_month_day> from = {},
                    std::optional<date::year_month_day> until = {}) {
-  return {0, "abcdefabcdef", kind, std::move(by), at(when), from, until};
+  return {0, "abcdefabcdef", kind, std::move(by), at(when), from, until, {}, {}, {}};
 }
 
 TEST(SegmentEvents, NoEventsMeansPendingAndUnbounded) {
@@ -143,8 +143,31 @@ TEST(SegmentEvents, ValidityReplacesTheWholeRangeAndLeavesApprovalAlone) {
   EXPECT_EQ(s.approved_by, "A");
 }
 
+TEST(SegmentEvents, AnEditSetsOnlyTheFieldsItNames) {
+  Segment s;
+  s.title = "Một cửa";
+  s.tag = "cchc";
+  apply_event(s, event(Kind::kApproved, "A", 100));
+  SegmentEvent edit = event(Kind::kEdited, "B", 200);
+  edit.title = "Bộ phận một cửa";
+  apply_event(s, edit);
+  EXPECT_EQ(s.title, "Bộ phận một cửa");
+  EXPECT_EQ(s.tag, "cchc");
+  EXPECT_EQ(s.note, "");
+  edit.title.reset();
+  edit.tag = "";
+  edit.note = "đọc lại năm 2027";
+  apply_event(s, edit);
+  EXPECT_EQ(s.title, "Bộ phận một cửa");
+  EXPECT_EQ(s.tag, "");
+  EXPECT_EQ(s.note, "đọc lại năm 2027");
+  // An edit is not a decision about airing.
+  EXPECT_EQ(s.approval, Approval::kApproved);
+  EXPECT_EQ(s.approved_by, "A");
+}
+
 TEST(SegmentEvents, KindNamesRoundTrip) {
-  for (Kind k : {Kind::kApproved, Kind::kRetired, Kind::kValidity}) {
+  for (Kind k : {Kind::kApproved, Kind::kRetired, Kind::kValidity, Kind::kEdited}) {
     EXPECT_EQ(parse_kind(kind_name(k)), k);
   }
   EXPECT_FALSE(parse_kind("deleted"));

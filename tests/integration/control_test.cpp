@@ -377,6 +377,10 @@ Attempt status_stop_scenario() {
       {"an unknown cmd", "{\"cmd\":\"dance\"}\n", "unknown cmd"},
       {"play of an unknown segment", "{\"cmd\":\"play\",\"segment\":\"000000000000\"}\n",
        "no segment"},
+      // loaxad names segments as every front door does (station/segment_lookup.h).
+      {"play of a too short id", "{\"cmd\":\"play\",\"segment\":\"ab\"}\n", "too short"},
+      {"play of a name that is not hex", "{\"cmd\":\"play\",\"segment\":\"announcement\"}\n",
+       "is not a segment id"},
       {"a bad priority", "{\"cmd\":\"play\",\"segment\":\"" + seg.id + "\",\"priority\":\"x\"}\n",
        "unknown priority"},
       // Not "every zone" by mistake.

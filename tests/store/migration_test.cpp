@@ -191,8 +191,25 @@ CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
   BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 )sql";
 
+// Step 5 (reason codes) as released; the outcomes already logged were mapped by
+// map_logged_reasons() after it.
+constexpr const char* kStepV5 = R"sql(
+CREATE TABLE broadcast_reasons (
+  broadcast_id INTEGER PRIMARY KEY REFERENCES broadcast_outcomes(broadcast_id),
+  code TEXT NOT NULL,                 -- a stable id, core/reason.h (e.g. 'past_grace')
+  params TEXT NOT NULL DEFAULT '{}',  -- JSON object of strings, in the order given
+  from_text INTEGER NOT NULL DEFAULT 0 CHECK (from_text IN (0, 1)),
+  at_us INTEGER NOT NULL              -- when the row was written
+);
+CREATE TRIGGER broadcast_reasons_no_update BEFORE UPDATE ON broadcast_reasons
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+CREATE TRIGGER broadcast_reasons_no_delete BEFORE DELETE ON broadcast_reasons
+  BEGIN SELECT RAISE(ABORT, 'the broadcast log is append-only'); END;
+)sql";
+
 /// Schema N is kReleasedSteps[0..N-1] applied in order.
-constexpr std::array<const char*, 4> kReleasedSteps = {kSchemaV1, kStepV2, kStepV3, kStepV4};
+constexpr std::array<const char*, 5> kReleasedSteps = {kSchemaV1, kStepV2, kStepV3, kStepV4,
+                                                       kStepV5};
 
 /// What loaxa 3 and 4 wrote for a broadcast cut by a crash.
 constexpr const char* kCrashText =
@@ -372,6 +389,12 @@ void write_database_at(const fs::path& file, int version) {
         "'interrupted', '" +
         std::string(kCrashText) + "', 12000000, 1234, 1)");
   }
+  if (version >= 5) {
+    // The row the migration to 5 mapped from the crash text of a station upgraded from 4.
+    db.exec(
+        "INSERT INTO broadcast_reasons VALUES (2, 'daemon_crashed', "
+        "'{\"last_checkpoint\":\"1970-01-01T07:00:10.000+07:00\"}', 1, 12500000)");
+  }
   // Schema 4 chained every record as it was written (the migration to 4 chained the rows
   // already there, which comes to the same chain).
   if (version >= 4) chain_existing_rows(db);
@@ -479,6 +502,43 @@ TEST_F(MigrationTest, V4ReasonsAreMappedByAppendingToTheChain) {
   const auto v = verify_database(*db, std::nullopt);
   ASSERT_FALSE(v.intact());
   EXPECT_NE(v.problems.front().what.en.find("code: 'daemon_crashed' → 'operator_stop'"),
+            std::string::npos)
+      << v.problems.front().what.en;
+}
+
+// Schema 6 adds segment edits as a chained table of their own: an upgraded log keeps every
+// event as it was, verifies, and chains the edits made afterwards like any other record.
+TEST_F(MigrationTest, V5UpgradeAddsSegmentEditsWithoutTouchingTheChain) {
+  const fs::path file = dir_ / "v5.db";
+  write_database_at(file, 5);
+  std::vector<std::string> before;
+  {
+    SQLite::Database old(file.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement q(old, "SELECT payload || hash FROM audit_chain ORDER BY seq");
+    while (q.executeStep()) before.push_back(q.getColumn(0).getString());
+  }
+  ASSERT_EQ(before.size(), 9u);
+
+  auto db = open_database(file);
+  std::vector<std::string> after;
+  {
+    SQLite::Statement q(*db, "SELECT payload || hash FROM audit_chain ORDER BY seq");
+    while (q.executeStep()) after.push_back(q.getColumn(0).getString());
+  }
+  EXPECT_EQ(after, before);
+  EXPECT_TRUE(verify_database(*db, std::nullopt).intact());
+
+  SegmentRepository segments(*db);
+  segments.edit("aaaaaaaaaaaa", "Bộ phận một cửa", std::nullopt, std::nullopt, "Văn phòng",
+                Instant{std::chrono::seconds{20}});
+  EXPECT_EQ(segments.find_by_id("aaaaaaaaaaaa")->title, "Bộ phận một cửa");
+  EXPECT_TRUE(verify_database(*db, std::nullopt).intact());
+
+  db->exec("DROP TRIGGER segment_edits_no_update");
+  db->exec("UPDATE segment_edits SET title = 'Một cửa a'");
+  const auto v = verify_database(*db, std::nullopt);
+  ASSERT_FALSE(v.intact());
+  EXPECT_NE(v.problems.front().what.en.find("title: 'Bộ phận một cửa' → 'Một cửa a'"),
             std::string::npos)
       << v.problems.front().what.en;
 }

@@ -1,5 +1,5 @@
 // SegmentRepository: segments are immutable rows; approval and validity come from the
-// append-only segment_events history.
+// append-only segment_events history, title, tag and note edits from segment_edits.
 
 #include "store/segment_repository.h"
 
@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "core/text.h"
+#include "store/audit_chain.h"
 #include "store/database.h"
 
 namespace loaxa {
@@ -228,6 +229,120 @@ INSTANTIATE_TEST_SUITE_P(
                                 "INSERT INTO segment_events (segment_id, kind, by, at_us, "
                                 "valid_from) VALUES ('aaaaaaaaaaaa', 'approved', 'x', 1, "
                                 "'2026-01-01')"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// --- edits (schema 6) --------------------------------------------------------------------------
+
+TEST_F(SegmentRepositoryTest, EditsSetTheCurrentTitleTagAndNoteAndAreChained) {
+  const Segment a = add("a");
+  repo().approve(a.id, "A", at(10));
+  const SegmentEvent e =
+      repo().edit(a.id, "Bộ phận một cửa", std::nullopt, "đọc chậm", "B", at(20));
+  EXPECT_EQ(e.kind, Kind::kEdited);
+  EXPECT_GT(e.seq, 0);
+  Segment found = *repo().find_by_id(a.id);
+  EXPECT_EQ(found.title, "Bộ phận một cửa");
+  EXPECT_EQ(found.tag, "cchc");
+  EXPECT_EQ(found.note, "đọc chậm");
+  EXPECT_EQ(found.approval, Approval::kApproved);
+
+  repo().edit(a.id, std::nullopt, "", std::nullopt, "C", at(30));
+  found = repo().all().at(0);
+  EXPECT_EQ(found.title, "Bộ phận một cửa");
+  EXPECT_EQ(found.tag, "");
+  EXPECT_EQ(found.note, "đọc chậm");
+
+  // What the chained segments row says, for bundles.
+  const Segment imported = repo().all_as_imported().at(0);
+  EXPECT_EQ(imported.title, a.title);
+  EXPECT_EQ(imported.tag, "cchc");
+  EXPECT_EQ(imported.approval, Approval::kApproved);
+
+  // One chain event per edit, whose payload is the stored row.
+  EXPECT_EQ(
+      db_->execAndGet("SELECT count(*) FROM audit_chain WHERE source = 'segment_edits'").getInt(),
+      2);
+  EXPECT_TRUE(unchained_rows(*db_).empty());
+  const std::string payload =
+      db_->execAndGet(
+             "SELECT payload FROM audit_chain WHERE source = 'segment_edits' AND "
+             "source_id = 1")
+          .getString();
+  EXPECT_NE(payload.find("\"title\":\"Bộ phận một cửa\""), std::string::npos) << payload;
+  EXPECT_NE(payload.find("\"tag\":null"), std::string::npos) << payload;
+}
+
+TEST_F(SegmentRepositoryTest, HistoryMergesDecisionsAndEditsByTime) {
+  const Segment a = add("a");
+  add("b");
+  repo().set_validity(a.id, ymd(2026, 12, 1), std::nullopt, "A", at(10));
+  repo().edit(a.id, "Tiêu đề mới", std::nullopt, std::nullopt, "B", at(20));
+  repo().approve(a.id, "C", at(30));
+  repo().edit("bbbbbbbbbbbb", std::nullopt, "khac", std::nullopt, "D", at(25));
+  const auto history = repo().events(a.id);
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].kind, Kind::kValidity);
+  EXPECT_EQ(history[1].kind, Kind::kEdited);
+  EXPECT_EQ(history[1].title, "Tiêu đề mới");
+  EXPECT_FALSE(history[1].tag);
+  EXPECT_EQ(history[2].kind, Kind::kApproved);
+  const auto all = repo().all_events();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].by, "D");
+}
+
+TEST_F(SegmentRepositoryTest, AnEditThatChangesNothingOrBlanksTheTitleIsRefused) {
+  const Segment a = add("a");
+  EXPECT_THROW(repo().edit(a.id, std::nullopt, std::nullopt, std::nullopt, "A", at(10)), UserError);
+  EXPECT_THROW(repo().edit(a.id, "", std::nullopt, std::nullopt, "A", at(10)), UserError);
+  EXPECT_THROW(repo().edit("0123456789ab", "x", std::nullopt, std::nullopt, "A", at(10)),
+               UserError);
+  EXPECT_TRUE(repo().events(a.id).empty());
+  EXPECT_EQ(repo().find_by_id(a.id)->title, a.title);
+}
+
+TEST_F(SegmentRepositoryTest, FindByPrefixMatchesTheIdThenTheHash) {
+  Segment a = sample("a");
+  a.sha256 = "abcd1111" + std::string(56, '0');
+  a.id = a.sha256.substr(0, 12);
+  repo().insert(a);
+  Segment b = sample("b");
+  b.sha256 = "abcd2222" + std::string(56, '0');
+  b.id = b.sha256.substr(0, 12);
+  repo().insert(b);
+  EXPECT_EQ(repo().find_by_prefix("abcd").size(), 2u);
+  ASSERT_EQ(repo().find_by_prefix("abcd1").size(), 1u);
+  EXPECT_EQ(repo().find_by_prefix("abcd1").front().id, a.id);
+  EXPECT_EQ(repo().find_by_prefix(a.id).size(), 1u);
+  EXPECT_EQ(repo().find_by_prefix(b.sha256.substr(0, 20)).front().id, b.id);
+  EXPECT_EQ(repo().find_by_prefix(b.sha256).front().id, b.id);
+  EXPECT_TRUE(repo().find_by_prefix("abcd3").empty());
+}
+
+class SegmentEditsAppendOnly : public SegmentRepositoryTest,
+                               public ::testing::WithParamInterface<Forbidden> {};
+
+TEST_P(SegmentEditsAppendOnly, TriggersAndChecksRefuse) {
+  const Segment a = add("a");
+  repo().edit(a.id, "Tiêu đề đã sửa", std::nullopt, std::nullopt, "A", at(10));
+  EXPECT_THROW(db_->exec(GetParam().sql), SQLite::Exception);
+  EXPECT_EQ(repo().find_by_id(a.id)->title, "Tiêu đề đã sửa");
+  EXPECT_EQ(repo().events(a.id).size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Statements, SegmentEditsAppendOnly,
+    ::testing::Values(Forbidden{"update_edit", "UPDATE segment_edits SET title = 'khác'"},
+                      Forbidden{"delete_edit", "DELETE FROM segment_edits"},
+                      Forbidden{"edit_of_nothing",
+                                "INSERT INTO segment_edits (segment_id, by, at_us) "
+                                "VALUES ('aaaaaaaaaaaa', 'x', 1)"},
+                      Forbidden{"empty_title",
+                                "INSERT INTO segment_edits (segment_id, title, by, at_us) "
+                                "VALUES ('aaaaaaaaaaaa', '', 'x', 1)"},
+                      Forbidden{"edit_without_by",
+                                "INSERT INTO segment_edits (segment_id, title, at_us) "
+                                "VALUES ('aaaaaaaaaaaa', 'y', 1)"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
