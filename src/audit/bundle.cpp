@@ -434,7 +434,7 @@ AuditSource read_bundle(const fs::path& file, const std::optional<std::string>& 
         }
         if (j.at("public_key").is_string()) {
           source.key = public_key_from_hex(j["public_key"].get<std::string>());
-          if (!source.key) bad_bundle(file, number, "khoá công khai hỏng", "damaged public key");
+          if (!source.key) bad_bundle(file, number, "khóa công khai hỏng", "damaged public key");
         }
         if (j.at("from").is_string()) source.from = j["from"].get<std::string>();
         if (j.at("to").is_string()) source.to = j["to"].get<std::string>();
@@ -536,14 +536,14 @@ void check_bundle_source(AuditSource& source, const std::optional<std::string>& 
   }
   if (source.key && v.key && !(*source.key == *v.key)) {
     v.problems.push_back({0,
-                          {fmt::format("khoá trong phần đầu ({}) khác khoá đã ký ({})",
+                          {fmt::format("khóa trong phần đầu ({}) khác khóa đã ký ({})",
                                        source.key->fingerprint(), v.key->fingerprint()),
                            fmt::format("the header's key ({}) is not the key that signed ({})",
                                        source.key->fingerprint(), v.key->fingerprint())}});
   }
   if (pin && source.key && !matches_pin(*source.key, *pin) && v.problems.empty()) {
     v.problems.push_back({0,
-                          {fmt::format("khoá của gói ({}) không phải khoá đã đăng ký {}",
+                          {fmt::format("khóa của gói ({}) không phải khóa đã đăng ký {}",
                                        source.key->fingerprint(), *pin),
                            fmt::format("the bundle's key ({}) is not the registered key {}",
                                        source.key->fingerprint(), *pin)}});
@@ -615,7 +615,7 @@ AuditSource read_database(SQLite::Database& db, const StationConfig& config,
   if (source.key && source.verification.key && !(*source.key == *source.verification.key)) {
     source.verification.problems.push_back(
         {0,
-         {fmt::format("khoá của trạm ({}) không phải khoá đã ký nhật ký ({})",
+         {fmt::format("khóa của trạm ({}) không phải khóa đã ký nhật ký ({})",
                       source.key->fingerprint(), source.verification.key->fingerprint()),
           fmt::format("the station's key ({}) is not the key that signed the log ({})",
                       source.key->fingerprint(), source.verification.key->fingerprint())}});

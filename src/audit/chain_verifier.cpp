@@ -140,7 +140,7 @@ void ChainVerifier::add(const ChainEvent& e) {
                                    : fmt::format("#{}–#{}", expected_seq_, e.seq - 1);
       problem(
           expected_seq_,
-          {fmt::format("sự kiện {} đã bị xoá: sau #{} là {}", gone, expected_seq_ - 1, vi()),
+          {fmt::format("sự kiện {} đã bị xóa: sau #{} là {}", gone, expected_seq_ - 1, vi()),
            fmt::format("event {} deleted: #{} is followed by {}", gone, expected_seq_ - 1, en())});
     } else {
       problem(e.seq,
@@ -162,7 +162,7 @@ void ChainVerifier::add(const ChainEvent& e) {
     } else {
       problem(e.seq,
               {fmt::format("{}: nội dung không khớp mã băm — sự kiện đã bị sửa, hoặc một sự "
-                           "kiện trước nó đã bị xoá, chèn hay đổi chỗ",
+                           "kiện trước nó đã bị xóa, chèn hay đổi chỗ",
                            vi()),
                fmt::format("{}: content does not match its hash — the event was edited, or an "
                            "event before it was deleted, inserted or moved",
@@ -173,7 +173,7 @@ void ChainVerifier::add(const ChainEvent& e) {
   if (pending_shutdown_ && e.table != "checkpoints") {
     problem(
         e.seq,
-        {fmt::format("thiếu điểm ký khi dừng lúc {} ({}) — điểm ký đã bị xoá",
+        {fmt::format("thiếu điểm ký khi dừng lúc {} ({}) — điểm ký đã bị xóa",
                      utc(pending_shutdown_->at), describe_event(*pending_shutdown_, Lang::kVi)),
          fmt::format("the checkpoint of the clean shutdown at {} ({}) is missing — it was "
                      "removed",
@@ -201,7 +201,7 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
   const std::int64_t at_us = row.at_us;
   if (!key || !signature) {
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: điểm ký hỏng (thiếu khoá hoặc chữ ký)", vi()),
+    problem(e.seq, {fmt::format("{}: điểm ký hỏng (thiếu khóa hoặc chữ ký)", vi()),
                     fmt::format("{}: damaged checkpoint (no key or signature)", en())});
     return;
   }
@@ -230,7 +230,7 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
   if (pin_ && !matches_pin(*key, *pin_)) {
     if (bad_signature()) return;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: ký bằng khoá {} chứ không phải khoá đã đăng ký {}", vi(),
+    problem(e.seq, {fmt::format("{}: ký bằng khóa {} chứ không phải khóa đã đăng ký {}", vi(),
                                 key->fingerprint(), *pin_),
                     fmt::format("{}: signed with key {}, not the registered key {}", en(),
                                 key->fingerprint(), *pin_)});
@@ -239,7 +239,7 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
   if (v_.key && !(*v_.key == *key)) {
     if (bad_signature()) return;
     broken_ = true;
-    problem(e.seq, {fmt::format("{}: ký bằng khoá khác ({}) với các điểm ký trước ({})", vi(),
+    problem(e.seq, {fmt::format("{}: ký bằng khóa khác ({}) với các điểm ký trước ({})", vi(),
                                 key->fingerprint(), v_.key->fingerprint()),
                     fmt::format("{}: signed with another key ({}) than earlier checkpoints ({})",
                                 en(), key->fingerprint(), v_.key->fingerprint())});
@@ -280,7 +280,7 @@ Verification ChainVerifier::finish() {
   check_signatures();
   if (!broken_ && pending_shutdown_) {
     problem(pending_shutdown_->seq + 1,
-            {fmt::format("thiếu điểm ký khi dừng lúc {} — điểm ký cuối đã bị xoá",
+            {fmt::format("thiếu điểm ký khi dừng lúc {} — điểm ký cuối đã bị xóa",
                          utc(pending_shutdown_->at)),
              fmt::format("the checkpoint of the clean shutdown at {} is missing — the last "
                          "checkpoint was removed",
@@ -302,7 +302,7 @@ Verification ChainVerifier::finish() {
       if (*v_.last_at - since > kCheckpointPeriod) {
         v_.notes.push_back(
             {fmt::format("không có điểm ký nào từ {} đến {}; trạm ký ít nhất mỗi ngày — có thể "
-                         "một điểm ký đã bị xoá",
+                         "một điểm ký đã bị xóa",
                          utc(since), utc(*v_.last_at)),
              fmt::format("no checkpoint from {} to {}; the station signs at least daily — one "
                          "may have been removed",
@@ -343,7 +343,7 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
       const auto now = rows.encode(e.table, e.row_id, e.seq);
       if (!now) {
         row_problems.push_back({e.seq,
-                                {fmt::format("{}: dòng {} của bảng {} đã bị xoá",
+                                {fmt::format("{}: dòng {} của bảng {} đã bị xóa",
                                              describe_event(e, Lang::kVi), e.row_id, e.table),
                                  fmt::format("{}: row {} of {} was deleted",
                                              describe_event(e, Lang::kEn), e.row_id, e.table)}});

@@ -184,7 +184,7 @@ std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, con
             r.problem = s.verification.problems.front().what;
           } else if (auto seen = merged_keys.find(r.fingerprint);
                      !r.fingerprint.empty() && seen != merged_keys.end()) {
-            r.problem = {fmt::format("cùng đài (khoá {}) với {} đã gộp; hãy xuất một gói cho cả "
+            r.problem = {fmt::format("cùng đài (khóa {}) với {} đã gộp; hãy xuất một gói cho cả "
                                      "kỳ",
                                      r.fingerprint, seen->second),
                          fmt::format("the same station (key {}) as {}, already merged; export "

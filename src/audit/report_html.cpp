@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/clock_duration.h"
+#include "core/words.h"
 
 namespace loaxa {
 namespace {
@@ -110,13 +111,13 @@ void period_table(Page& page, const std::vector<PeriodRow>& rows, const Text& fi
   page.raw("<table class=\"periods\">");
   page.head_row({first_column,
                  {"Dự kiến", "Planned"},
-                 {"Hoàn thành", "Completed"},
-                 {"Một phần", "Partial"},
-                 {"Bị ngắt", "Pre-empted"},
-                 {"Gián đoạn", "Interrupted"},
-                 {"Lỗi", "Failed"},
-                 {"Bỏ lỡ", "Missed"},
-                 {"Bị dừng", "Stopped"},
+                 outcome_heading("completed"),
+                 outcome_heading("partial"),
+                 outcome_heading("preempted"),
+                 outcome_heading("interrupted"),
+                 outcome_heading("failed"),
+                 outcome_heading("missed"),
+                 outcome_heading("stopped"),
                  {"Kết luận", "Verdict"}});
   page.raw("<tbody>");
   for (const auto& p : rows) {
@@ -200,11 +201,11 @@ void heatmap(Page& page, const CommuneReport& c) {
     const char* fill;
     Text label;
   };
-  const Key keys[] = {{"#1a9850", {"đủ (hoàn thành/dự kiến)", "all completed"}},
-                      {"#fdae61", {"thiếu một phần", "some not completed"}},
-                      {"#d73027", {"không buổi nào", "none completed"}},
-                      {"#dcdcdc", {"không có lịch", "nothing planned"}},
-                      {"#f2f2f2", {"ngoài dữ liệu", "no data"}}};
+  const Key keys[] = {{"#1a9850", {"Phát đủ", "all completed"}},
+                      {"#fdae61", {"Phát thiếu", "some not completed"}},
+                      {"#d73027", {"Không phát buổi nào", "none completed"}},
+                      {"#dcdcdc", {"Không có lịch", "nothing planned"}},
+                      {"#f2f2f2", {"Ngoài kỳ dữ liệu", "no data"}}};
   int x = kLeft;
   const int y = kTop + 7 * kStep + 8;
   for (const auto& k : keys) {
@@ -234,7 +235,7 @@ void gap_list(Page& page, const CommuneReport& c) {
   for (const auto& g : c.gaps) {
     const bool week = g.kind == PeriodKind::kWeek;
     page.raw("<li data-period=\"").text(g.label).raw("\"><strong>");
-    page.say({fmt::format("{} {} ({} – {}), chương trình {}: {} / {} buổi hoàn thành",
+    page.say({fmt::format("{} {} ({} – {}), chương trình {}: {} / {} buổi phát trọn vẹn",
                           week ? "Tuần" : "Tháng", g.label, display_day(g.first, Lang::kVi),
                           display_day(g.last, Lang::kVi), g.programme, g.completed, g.required),
               fmt::format("{} {} ({} – {}), programme {}: {} of {} completed",
@@ -313,9 +314,9 @@ void commune_section(Page& page, const CommuneReport& c, std::size_t index) {
   page.raw(fmt::format("<div class=\"verification {}\" data-intact=\"{}\"><strong>",
                        intact ? "intact" : "broken", intact ? "true" : "false"));
   page.say(verification_text(c)).raw("</strong><br>");
-  page.say({"Dấu vân tay khoá của đài: ", "Station key fingerprint: "});
+  page.say({"Dấu vân tay khóa của đài: ", "Station key fingerprint: "});
   page.raw("<code class=\"fingerprint\">")
-      .text(c.fingerprint.empty() ? (en ? "(no key)" : "(không có khoá)") : c.fingerprint)
+      .text(c.fingerprint.empty() ? (en ? "(no key)" : "(không có khóa)") : c.fingerprint)
       .raw("</code></div>\n");
 
   page.element("h3", "", en ? "Rules" : "Quy định").raw("\n<ul class=\"rules\">");
@@ -345,8 +346,8 @@ void summary_table(Page& page, const Report& report) {
   const bool en = page.lang() == Lang::kEn;
   page.element("h2", "", en ? "Communes" : "Tổng hợp các xã").raw("\n");
   page.raw("<table class=\"summary\"><thead><tr>");
-  for (const char* h : {en ? "Commune" : "Xã", en ? "Key" : "Khoá", en ? "Log" : "Nhật ký",
-                        en ? "Planned" : "Dự kiến", en ? "Completed" : "Hoàn thành"}) {
+  for (const char* h : {en ? "Commune" : "Xã", en ? "Key" : "Khóa", en ? "Log" : "Nhật ký",
+                        en ? "Planned" : "Dự kiến", en ? "Completed" : "Đã phát trọn vẹn"}) {
     page.element("th", "", h);
   }
   for (const auto& m : months) page.element("th", "", m);

@@ -227,7 +227,7 @@ Text verification_text(const CommuneReport& r) {
 Text rule_text(const ComplianceRule& rule) {
   Text t{rule.programme + ": ", rule.programme + ": "};
   if (rule.per_month) {
-    t.vi += fmt::format("tối thiểu {} buổi hoàn thành mỗi tháng", *rule.per_month);
+    t.vi += fmt::format("tối thiểu {} buổi phát trọn vẹn mỗi tháng", *rule.per_month);
     t.en += fmt::format("at least {} completed broadcasts per month", *rule.per_month);
   }
   if (rule.per_month && rule.per_week) {

@@ -24,7 +24,7 @@ constexpr std::string_view kSecretHeader = "loaxa-ed25519-secret-v1 ";
 
 [[noreturn]] void key_error(const fs::path& file, const std::string& why) {
   throw UserError(
-      {fmt::format("{}: không đọc/ghi được khoá ký của trạm ({}); kiểm tra quyền của thư mục "
+      {fmt::format("{}: không đọc/ghi được khóa ký của trạm ({}); kiểm tra quyền của thư mục "
                    "[storage] keys",
                    file.string(), why),
        fmt::format("{}: cannot read or write the station's signing key ({}); check the "

@@ -103,7 +103,7 @@ void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
   }
   for (const auto& n : v.notes) std::cout << "  " << n.in(ctx.lang) << '\n';
   if (s.key) {
-    std::cout << ctx.say({fmt::format("  khoá của đài: {}", fingerprint),
+    std::cout << ctx.say({fmt::format("  khóa của đài: {}", fingerprint),
                           fmt::format("  station key: {}", fingerprint)})
               << '\n';
   }
@@ -122,7 +122,7 @@ std::optional<Text> sign_head(CliContext& ctx) {
   const fs::path secret = config.keys / "station.key";
   if (::access(secret.c_str(), R_OK) != 0) {
     return Text{
-        fmt::format("loaxad không chạy và không đọc được khoá {}", secret.string()),
+        fmt::format("loaxad không chạy và không đọc được khóa {}", secret.string()),
         fmt::format("loaxad is not running and the key {} is not readable", secret.string())};
   }
   auto db = open_database(config.database);
@@ -154,7 +154,7 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
     const auto pub = StationKey::load_public(config.keys);
     if (!pub) {
       throw UserError(
-          {fmt::format("chưa có khoá ký ở {}; loaxad tạo khoá khi khởi động lần đầu",
+          {fmt::format("chưa có khóa ký ở {}; loaxad tạo khóa khi khởi động lần đầu",
                        config.keys.string()),
            fmt::format("no signing key yet in {}; loaxad creates it when it first starts",
                        config.keys.string())});
@@ -170,7 +170,7 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
     std::cout << ctx.say({fmt::format("Đài: {}", config.station_name),
                           fmt::format("Station: {}", config.station_name)})
               << '\n'
-              << ctx.say({"Khoá công khai (Ed25519): ", "Public key (Ed25519): "}) << pub->hex()
+              << ctx.say({"Khóa công khai (Ed25519): ", "Public key (Ed25519): "}) << pub->hex()
               << '\n'
               << ctx.say({"Dấu vân tay: ", "Fingerprint: "}) << pub->fingerprint() << '\n'
               << ctx.say({"Gửi dấu vân tay này cho đoàn kiểm tra một lần; mọi báo cáo đều in nó.",

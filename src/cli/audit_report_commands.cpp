@@ -191,7 +191,7 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
     for (const auto& r : results) {
       if (r.merged) {
         ++merged;
-        std::cout << ctx.say({fmt::format("đã gộp {}: đài \"{}\", khoá {}, {} sự kiện", r.bundle,
+        std::cout << ctx.say({fmt::format("đã gộp {}: đài \"{}\", khóa {}, {} sự kiện", r.bundle,
                                           r.station, r.fingerprint, r.events),
                               fmt::format("merged {}: station \"{}\", key {}, {} events", r.bundle,
                                           r.station, r.fingerprint, r.events)})

@@ -44,11 +44,11 @@ constexpr std::size_t kMaxReplyBytes = 4 * 1024 * 1024;
 
 [[noreturn]] void not_running(const fs::path& socket) {
   throw UserError(
-      {fmt::format("loaxad không chạy (không có ổ điều khiển ở {}); hãy khởi động nó bằng `make "
-                   "run` hoặc systemctl",
+      {fmt::format("phần mềm phát thanh (loaxad) chưa chạy (không có cổng điều khiển ở {}); hãy "
+                   "khởi động nó bằng `make run` hoặc `systemctl start loaxad`",
                    socket.string()),
        fmt::format("loaxad is not running (no control socket at {}); start it with `make run` or "
-                   "systemctl",
+                   "`systemctl start loaxad`",
                    socket.string())});
 }
 
@@ -62,7 +62,7 @@ constexpr std::size_t kMaxReplyBytes = 4 * 1024 * 1024;
     group_name = g != nullptr && g->gr_name != nullptr ? g->gr_name : std::to_string(st.st_gid);
   }
   throw UserError(
-      {fmt::format("không có quyền dùng ổ điều khiển {}; người dùng phải thuộc nhóm \"{}\" của "
+      {fmt::format("không có quyền dùng cổng điều khiển {}; người dùng phải thuộc nhóm \"{}\" của "
                    "nó (sudo usermod -aG {} TÊN, rồi đăng nhập lại)",
                    socket.string(), group_name, group_name),
        fmt::format("permission denied on the control socket {}; the user must be in its group "
@@ -76,10 +76,10 @@ Json request(CliContext& ctx, const Json& req) {
   const fs::path socket_path = ctx.config().control_socket;
   // sun_path holds 107 bytes; Asio would throw a bare "invalid argument" for a longer one.
   if (socket_path.native().size() >= 108) {
-    throw UserError(
-        {fmt::format("đường dẫn ổ điều khiển quá dài (tối đa 107 byte): {}", socket_path.string()),
-         fmt::format("control socket path too long (at most 107 bytes): {}",
-                     socket_path.string())});
+    throw UserError({fmt::format("đường dẫn cổng điều khiển quá dài (tối đa 107 byte): {}",
+                                 socket_path.string()),
+                     fmt::format("control socket path too long (at most 107 bytes): {}",
+                                 socket_path.string())});
   }
   boost::asio::io_context io;
   stream_protocol::socket socket(io);
@@ -199,10 +199,17 @@ std::string progress_bar(double fraction) {
 Text programme_text(const Json& o) {
   const std::string programme = str(o, "programme");
   const int slot = o.contains("slot") && o["slot"].is_number_integer() ? o["slot"].get<int>() : -1;
-  if (programme == "operator") return {"phát theo lệnh (loaxa play)", "operator (loaxa play)"};
-  if (slot < 0) return {programme, programme};
-  return {fmt::format("{} (khung giờ {})", programme, slot + 1),
-          fmt::format("{} (slot {})", programme, slot + 1)};
+  if (programme == "operator") return operator_play_text();
+  return programme_slot_text(programme, slot);
+}
+
+/// ", vùng Thôn Đông" for a broadcast to some zones; nothing for one to every zone.
+Text zones_text(const StationConfig& config, const Json& o) {
+  if (!o.contains("zones") || !o["zones"].is_array() || o["zones"].empty()) return {};
+  std::vector<std::string> ids;
+  for (const Json& z : o["zones"]) ids.push_back(z.is_string() ? z.get<std::string>() : z.dump());
+  const std::string names = zones_shown(config, ids, "");
+  return {", vùng " + names, ", zones " + names};
 }
 
 /// "2 đoạn, 3:10" / "2 segment(s), 3:10".
@@ -223,7 +230,7 @@ void print_segments(const CliContext& ctx, const Json& o, const std::string& ind
   (void)ctx;
 }
 
-void print_status(const CliContext& ctx, const Json& r) {
+void print_status(CliContext& ctx, const Json& r) {
   std::cout << ctx.say({fmt::format("Đài: {} ({}), bây giờ {}", str(r, "station"),
                                     str(r, "timezone"), local_text(str(r, "now"))),
                         fmt::format("Station: {} ({}), now {}", str(r, "station"),
@@ -245,7 +252,8 @@ void print_status(const CliContext& ctx, const Json& r) {
       std::string zones;
       if (o.contains("zones") && o["zones"].is_array()) {
         for (const Json& z : o["zones"]) {
-          zones += (zones.empty() ? "" : ", ") + (z.is_string() ? z.get<std::string>() : z.dump());
+          zones += (zones.empty() ? "" : ", ") +
+                   (z.is_string() ? zone_shown(ctx.config(), z.get<std::string>()) : z.dump());
         }
       }
       const std::string s = str(o, "state");
@@ -276,7 +284,10 @@ void print_status(const CliContext& ctx, const Json& r) {
     const double fraction = std::clamp(num(p, "progress"), 0.0, 1.0);
     const double total = num(p, "total_seconds");
     const Text prio = priority_text(str(p, "priority"));
-    const Text prog = programme_text(p);
+    Text prog = programme_text(p);
+    const Text where = zones_text(ctx.config(), p);
+    prog.vi += where.vi;
+    prog.en += where.en;
     const std::string started = p.contains("started_at") && p["started_at"].is_string()
                                     ? local_text(p["started_at"].get<std::string>())
                                     : std::string();
@@ -319,7 +330,10 @@ void print_status(const CliContext& ctx, const Json& r) {
   } else {
     std::cout << ctx.say({"Sắp phát:", "Next:"}) << '\n';
     for (const Json& o : next) {
-      const Text prog = programme_text(o);
+      Text prog = programme_text(o);
+      const Text where = zones_text(ctx.config(), o);
+      prog.vi += where.vi;
+      prog.en += where.en;
       const Text size = size_text(o);
       std::cout << "  "
                 << ctx.say({fmt::format("{}  {}  {}", local_text(str(o, "scheduled_at")), prog.vi,

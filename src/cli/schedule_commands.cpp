@@ -12,9 +12,11 @@
 #include <sstream>
 
 #include "cli/cli_context.h"
+#include "codec/station_json.h"
 #include "config/schedule_file.h"
 #include "core/clock_duration.h"
 #include "core/planner.h"
+#include "core/words.h"
 #include "station/station_plan.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -137,30 +139,9 @@ const char* weekday_name(Instant t, const date::time_zone* zone, Lang lang) {
 }
 
 void print_json(const std::vector<Occurrence>& plan, const date::time_zone* zone) {
-  // ordered_json keeps the documented field order instead of sorting keys.
-  auto out = nlohmann::ordered_json::array();
-  for (const Occurrence& o : plan) {
-    auto segments = nlohmann::ordered_json::array();
-    for (const Segment& s : o.segments) {
-      segments.push_back(
-          {{"id", s.id}, {"title", s.title}, {"duration_seconds", s.duration_seconds()}});
-    }
-    out.push_back({{"scheduled_at", format_iso(o.scheduled_at, zone)},
-                   {"local_time", format_local(o.scheduled_at, zone)},
-                   {"programme", o.programme_id},
-                   {"programme_title", o.programme_title},
-                   {"slot", o.slot_index},
-                   {"segments", segments},
-                   {"total_seconds", o.total_seconds},
-                   {"priority", to_string(o.priority)},
-                   {"zones", o.zones},
-                   {"nothing_reason",
-                    o.nothing_reason ? render(*o.nothing_reason, Lang::kEn) : std::string()},
-                   {"nothing_reason_code", o.nothing_reason
-                                               ? nlohmann::json(to_string(o.nothing_reason->code))
-                                               : nlohmann::json()}});
-  }
-  std::cout << out.dump(2) << '\n';
+  Json out = Json::array();
+  for (const Occurrence& o : plan) out.push_back(occurrence_json(o, zone));
+  std::cout << printable(out) << '\n';
 }
 
 void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
@@ -171,10 +152,10 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
     for (const Slot& s : p.slots) slots[{p.id, s.index}] = &s;
   }
   auto last_day = date::year_month_day{date::sys_days{first_day} + date::days{days - 1}};
-  std::string from_s = date::format("%F", first_day), to_s = date::format("%F", last_day);
-  std::cout << ctx.say({fmt::format("Lịch phát từ {} đến {} ({} ngày, múi giờ {})", from_s, to_s,
-                                    days, zone->name()),
-                        fmt::format("Plan from {} to {} ({}, time zone {})", from_s, to_s,
+  const Text from_s = format_day_text(first_day), to_s = format_day_text(last_day);
+  std::cout << ctx.say({fmt::format("Lịch phát từ {} đến {} ({} ngày, múi giờ {})", from_s.vi,
+                                    to_s.vi, days, zone->name()),
+                        fmt::format("Plan from {} to {} ({}, time zone {})", from_s.en, to_s.en,
                                     plural(days, "day", "days"), zone->name())})
             << '\n';
   if (plan.empty()) {
@@ -192,8 +173,10 @@ void print_text(CliContext& ctx, const std::vector<Occurrence>& plan,
       std::cout << '\n';
     }
     std::string duration = o.segments.empty() ? "--:--" : clock_duration(o.total_seconds);
-    std::cout << fmt::format("{} {}  {}#{}  {}  {}\n", weekday_name(o.scheduled_at, zone, ctx.lang),
-                             local, o.programme_id, o.slot_index, o.programme_title, duration);
+    const Text what = programme_slot_text(o.programme_id, o.slot_index);
+    std::cout << fmt::format("{} {}  {}  {}  {}\n", weekday_name(o.scheduled_at, zone, ctx.lang),
+                             format_local_text(o.scheduled_at, zone).in(ctx.lang),
+                             what.in(ctx.lang), o.programme_title, duration);
     if (o.segments.empty()) {
       const Text why = o.nothing_reason ? render(*o.nothing_reason) : Text{};
       std::cout << "    ("

@@ -22,6 +22,7 @@
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
 #include "cli/wall_clock.h"
+#include "codec/station_json.h"
 #include "core/clock_duration.h"
 #include "station/segment_operations.h"
 
@@ -29,7 +30,6 @@ namespace loaxa {
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::ordered_json;
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
@@ -75,12 +75,6 @@ std::string channels_word(int channels, Lang lang) {
   if (channels == 1) return lang == Lang::kEn ? "mono" : "đơn kênh";
   if (channels == 2) return "stereo";
   return fmt::format("{} {}", channels, lang == Lang::kEn ? "channels" : "kênh");
-}
-
-/// Rounds to `digits` decimals, so JSON shows -6.02 rather than -6.0200000000000005.
-double round_to(double v, int digits) {
-  const double scale = std::pow(10.0, digits);
-  return std::round(v * scale) / scale;
 }
 
 const date::time_zone* zone_of(CliContext& ctx) {
@@ -187,45 +181,6 @@ std::optional<Text> not_airing_reason(const Segment& s, date::year_month_day day
               "expired after " + format_date(*s.valid_until)};
 }
 
-/// JSON for the terminal. A byte that is not UTF-8 (a file name typed in an old code page, a
-/// title imported before names were checked) is shown as U+FFFD rather than ending the command.
-std::string printable(const Json& j) {
-  return j.dump(2, ' ', false, Json::error_handler_t::replace);
-}
-
-Json date_json(const std::optional<date::year_month_day>& d) {
-  return d ? Json(format_date(*d)) : Json();
-}
-
-/// The approval and validity keys shared by list, show and import output.
-void add_approval_json(Json& j, const Segment& s, const date::time_zone* zone) {
-  j["approval"] = std::string(approval_name(s.approval));
-  j["approved_by"] = s.approval == Segment::Approval::kPending ? Json() : Json(s.approved_by);
-  j["approved_at"] = s.approved_at ? Json(format_iso(*s.approved_at, zone)) : Json();
-  j["valid_from"] = date_json(s.valid_from);
-  j["valid_until"] = date_json(s.valid_until);
-}
-
-Json event_json(const SegmentEvent& e, const date::time_zone* zone) {
-  Json j;
-  j["seq"] = e.seq;
-  j["kind"] = std::string(kind_name(e.kind));
-  j["by"] = e.by;
-  j["at"] = format_iso(e.at, zone);
-  if (e.kind == SegmentEvent::Kind::kValidity) {
-    j["valid_from"] = date_json(e.valid_from);
-    j["valid_until"] = date_json(e.valid_until);
-  }
-  if (e.kind == SegmentEvent::Kind::kEdited) {
-    // The new value of each field the edit changed; null for a field it left alone.
-    for (const auto& [key, value] :
-         {std::pair{"title", &e.title}, std::pair{"tag", &e.tag}, std::pair{"note", &e.note}}) {
-      j[key] = *value ? Json(**value) : Json();
-    }
-  }
-  return j;
-}
-
 /// What an edit changed: "tiêu đề → "Bộ phận một cửa", nhãn → (không có)".
 Text edit_text(const SegmentEvent& e) {
   std::vector<std::string> vi, en;
@@ -268,29 +223,6 @@ Text event_text(const SegmentEvent& e, const date::time_zone* zone) {
     }
   }
   return {"?", "?"};
-}
-
-Json segment_json(const Segment& s, const date::time_zone* zone) {
-  Json j;
-  j["id"] = s.id;
-  j["sha256"] = s.sha256;
-  j["title"] = s.title;
-  j["tag"] = s.tag;
-  j["note"] = s.note;
-  j["format"] = s.format;
-  j["original_name"] = s.original_name;
-  j["library_path"] = s.library_path;
-  j["sample_rate"] = s.sample_rate;
-  j["channels"] = s.channels;
-  j["frames"] = s.frames;
-  j["duration_seconds"] = round_to(s.duration_seconds(), 3);
-  j["loudness_lufs"] = round_to(s.loudness_lufs, 2);
-  j["true_peak_dbtp"] = round_to(s.true_peak_dbtp, 2);
-  j["gain_db"] = s.gain_db;  // exact: it is the gain the player applies
-  j["imported_at"] = format_iso(s.imported_at, zone);
-  j["import_order"] = s.import_order;
-  add_approval_json(j, s, zone);
-  return j;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,43 +286,6 @@ ImportResult import_with_progress(CliContext& ctx, const SegmentImportRequest& r
     if (done) done(f);
   };
   return ops.import(request, current_user(), progress);
-}
-
-Json outcome_json(const FileImport& o, Lang lang, const date::time_zone* zone) {
-  static const char* const kStatus[] = {"imported", "duplicate", "refused"};
-  const bool known = o.status != ImportStatus::kRefused;
-  const Segment& s = o.segment;
-  Json j;
-  j["file"] = o.file;
-  j["status"] = kStatus[static_cast<int>(o.status)];
-  j["id"] = known ? Json(s.id) : Json();
-  j["sha256"] = known ? Json(s.sha256) : o.sha256 ? Json(*o.sha256) : Json();
-  j["title"] = s.title;
-  j["tag"] = s.tag;
-  if (known) {
-    j["format"] = s.format;
-    j["sample_rate"] = s.sample_rate;
-    j["channels"] = s.channels;
-    j["frames"] = s.frames;
-    j["duration_seconds"] = round_to(s.duration_seconds(), 3);
-    j["loudness_lufs"] = round_to(s.loudness_lufs, 2);
-    j["true_peak_dbtp"] = round_to(s.true_peak_dbtp, 2);
-    j["gain_db"] = s.gain_db;  // exact: it is the gain the player applies
-    add_approval_json(j, s, zone);
-  } else {
-    for (const char* k : {"format", "sample_rate", "channels", "frames", "duration_seconds",
-                          "loudness_lufs", "true_peak_dbtp", "gain_db", "approval", "approved_by",
-                          "approved_at", "valid_from", "valid_until"}) {
-      j[k] = nullptr;
-    }
-  }
-  Json events = Json::array();
-  for (const SegmentEvent& e : o.recorded) events.push_back(event_json(e, zone));
-  j["events"] = std::move(events);
-  j["note"] = o.note ? Json(o.note->in(lang)) : Json();
-  j["error"] = known ? Json() : Json(o.refusal->message.in(lang));
-  j["reason"] = known ? Json() : Json(o.refusal->code);
-  return j;
 }
 
 /// The lines under an imported or duplicate segment: what was decided now, and whether it airs.
@@ -469,7 +364,7 @@ void run_import(CliContext& ctx, const ImportArgs& args) {
   Json all = Json::array();
   const ImportResult result = import_with_progress(ctx, req, [&](const FileImport& o) {
     if (args.json) {
-      all.push_back(outcome_json(o, ctx.lang, zone_of(ctx)));
+      all.push_back(file_import_json(o, ctx.lang, zone_of(ctx)));
     } else {
       print_outcome(o, ctx);
     }
@@ -574,7 +469,7 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
   if (json) {
     Json j = segment_json(s, zone);
     Json events = Json::array();
-    for (const SegmentEvent& e : history) events.push_back(event_json(e, zone));
+    for (const SegmentEvent& e : history) events.push_back(segment_event_json(e, zone));
     j["events"] = std::move(events);
     std::cout << printable(j) << '\n';
     return;
@@ -645,13 +540,6 @@ struct ChangeArgs {
   bool json = false;
 };
 
-/// The JSON of a change command: the segment after it, and the event it appended (if any).
-Json change_json(const SegmentChange& c, const date::time_zone* zone) {
-  Json j = segment_json(c.segment, zone);
-  j["event"] = c.event ? event_json(*c.event, zone) : Json();
-  return j;
-}
-
 /// What a change command prints for people: its message, and whether the segment airs today.
 void print_change(CliContext& ctx, const Segment& s, const Text& message) {
   std::cout << ctx.say(message) << '\n';
@@ -668,10 +556,10 @@ void run_approve(CliContext& ctx, const ChangeArgs& args) {
   if (args.json) {
     // One object for one id, as before several could be given; an array for several.
     if (args.ids.size() == 1) {
-      std::cout << printable(change_json(changes.front(), zone)) << '\n';
+      std::cout << printable(segment_change_json(changes.front(), zone)) << '\n';
     } else {
       Json all = Json::array();
-      for (const SegmentChange& c : changes) all.push_back(change_json(c, zone));
+      for (const SegmentChange& c : changes) all.push_back(segment_change_json(c, zone));
       std::cout << printable(all) << '\n';
     }
     return;
@@ -702,7 +590,7 @@ void run_retire(CliContext& ctx, const ChangeArgs& args) {
   const date::time_zone* zone = zone_of(ctx);
   const Segment& s = c.segment;
   if (args.json) {
-    std::cout << printable(change_json(c, zone)) << '\n';
+    std::cout << printable(segment_change_json(c, zone)) << '\n';
   } else if (!c.event) {
     print_change(ctx, s,
                  {fmt::format("{} \"{}\" đã ngừng phát từ {} (bởi {}); không ghi thêm", s.id,
@@ -737,7 +625,7 @@ void run_validity(CliContext& ctx, const ChangeArgs& args) {
   const Segment& s = c.segment;
   const Text range = validity_text(s);
   if (args.json) {
-    std::cout << printable(change_json(c, zone_of(ctx))) << '\n';
+    std::cout << printable(segment_change_json(c, zone_of(ctx))) << '\n';
   } else if (!c.event) {
     print_change(
         ctx, s,
@@ -776,7 +664,7 @@ void run_edit(CliContext& ctx, const ChangeArgs& args) {
   const Segment& s = c.segment;
   const date::time_zone* zone = zone_of(ctx);
   if (args.json) {
-    std::cout << printable(change_json(c, zone)) << '\n';
+    std::cout << printable(segment_change_json(c, zone)) << '\n';
   } else if (!c.event) {
     print_change(
         ctx, s,

@@ -110,7 +110,7 @@ std::vector<ComplianceRule> read_compliance(const Reader& r, const toml::table& 
     const toml::table* t = v.as_table();
     if (t == nullptr || t->empty()) {
       r.fail(v.source(),
-             fmt::format("\"compliance.{}\": viết dạng {} (số buổi phát hoàn thành tối thiểu mỗi "
+             fmt::format("\"compliance.{}\": viết dạng {} (số buổi phát trọn vẹn tối thiểu mỗi "
                          "tháng, mỗi tuần; có thể bỏ một trong hai)",
                          rule.programme, usage),
              fmt::format("\"compliance.{}\": write it as {} (the fewest completed broadcasts per "
@@ -150,22 +150,35 @@ std::vector<StationConfig::Zone> read_zones(const Reader& r, const toml::table& 
     z.name = std::string(k.str());
     z.where = fmt::format("{}:{}:{}", r.file, v.source().begin.line, v.source().begin.column);
     const std::string usage_vi = fmt::format(
-        "viết dạng {} = {{ channels = [1] }} (kênh của [audio] device) hoặc {} = {{ device = "
-        "\"TÊN\", host_api = \"JACK\", channels = [1] }} (host_api, channels có thể bỏ; kênh từ 1 "
-        "đến 8)",
+        "viết dạng {} = {{ name = \"Thôn Đông\", channels = [1] }} (kênh của [audio] device) hoặc "
+        "{} = {{ device = \"TÊN\", host_api = \"JACK\", channels = [1] }} (name, host_api, "
+        "channels "
+        "có thể bỏ; kênh từ 1 đến 8)",
         z.name, z.name);
     const std::string usage_en = fmt::format(
-        "write it as {} = {{ channels = [1] }} (channels of [audio] device) or {} = {{ device = "
-        "\"NAME\", host_api = \"JACK\", channels = [1] }} (host_api and channels may be left out; "
-        "channels 1 to 8)",
+        "write it as {} = {{ name = \"Thôn Đông\", channels = [1] }} (channels of [audio] device) "
+        "or "
+        "{} = {{ device = \"NAME\", host_api = \"JACK\", channels = [1] }} (name, host_api and "
+        "channels may be left out; channels 1 to 8)",
         z.name, z.name);
     const toml::table* zt = v.as_table();
     if (zt == nullptr || zt->empty()) {
       r.fail(v.source(), fmt::format("vùng \"{}\": {}", z.name, usage_vi),
              fmt::format("zone \"{}\": {}", z.name, usage_en));
     }
-    r.only_keys(*zt, fmt::format("zones.{}.", z.name), {"channels", "device", "host_api"});
+    r.only_keys(*zt, fmt::format("zones.{}.", z.name), {"channels", "device", "host_api", "name"});
     const std::string sec = "zones." + z.name;
+    r.get_string(zt, "name", sec, z.display_name);
+    if (const toml::node* n = zt->get("name");
+        n && z.display_name.find_first_not_of(" \t") == std::string::npos) {
+      r.fail(n->source(),
+             fmt::format("\"{}.name\" trống; ghi tên vùng mà người nghe quen gọi, ví dụ name = "
+                         "\"Thôn Đông\", hoặc bỏ dòng này",
+                         sec),
+             fmt::format("\"{}.name\" is empty; write the name people know the zone by, e.g. "
+                         "name = \"Thôn Đông\", or leave it out",
+                         sec));
+    }
     std::string own_device, own_api;
     r.get_string(zt, "device", sec, own_device);
     r.get_string(zt, "host_api", sec, own_api);
@@ -416,6 +429,40 @@ Text unknown_time_zone(const std::string& name) {
   return {
       fmt::format("múi giờ \"{}\" không tồn tại; dùng tên IANA như \"Asia/Ho_Chi_Minh\"", name),
       fmt::format("unknown time zone \"{}\"; use an IANA name such as \"Asia/Ho_Chi_Minh\"", name)};
+}
+
+std::string zone_shown(const StationConfig& config, std::string_view id) {
+  for (const StationConfig::Zone& z : config.zones) {
+    if (z.name == id) return z.shown();
+  }
+  return std::string(id);
+}
+
+std::string zones_shown(const StationConfig& config, const std::vector<std::string>& ids,
+                        const std::string& all_text) {
+  if (ids.empty()) return all_text;
+  std::string out;
+  for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + zone_shown(config, id);
+  return out;
+}
+
+Text unknown_zone(const StationConfig& config, std::string_view id) {
+  std::string list;
+  for (const StationConfig::Zone& z : config.zones) {
+    list += list.empty() ? "" : ", ";
+    list += z.display_name.empty() ? z.name : fmt::format("{} ({})", z.name, z.display_name);
+  }
+  if (list.empty()) {
+    return {fmt::format("vùng \"{}\" không có: cấu hình của đài chưa chia vùng ([zones] trống), "
+                        "mọi loa nghe cùng một chương trình",
+                        id),
+            fmt::format("no zone \"{}\": the station's config has no zones ([zones] is empty), "
+                        "every loudspeaker hears the same",
+                        id)};
+  }
+  return {
+      fmt::format("vùng \"{}\" không có trong cấu hình [zones]; các vùng của đài: {}", id, list),
+      fmt::format("zone \"{}\" is not in the config's [zones]; the station's zones: {}", id, list)};
 }
 
 }  // namespace loaxa

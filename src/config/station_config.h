@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/text.h"
@@ -52,14 +53,18 @@ struct StationConfig {
 
   /// A zone (village, cluster), the output device and the channels (1-based) that feed it.
   struct Zone {
-    std::string name;
+    std::string name;           ///< the zone's id: the key under [zones], as schedules name it
     std::string host_api;       ///< the zone's own, else [audio] host_api
     std::string device;         ///< the zone's own, else [audio] device
     std::vector<int> channels;  ///< empty: every channel of its device's stream
     std::string where;          ///< "file:line:col" of the zone's entry, for later messages
+    std::string display_name;   ///< `name = "Thôn Đông"`: what people read; may be empty
     std::string device_label() const { return host_api + " / " + device; }
+    /// What people read: the display name, else the id.
+    const std::string& shown() const { return display_name.empty() ? name : display_name; }
   };
-  // [zones] name = { device = "...", host_api = "...", channels = [1] }; empty = one zone "all"
+  // [zones] id = { name = "Thôn Đông", device = "...", host_api = "...", channels = [1] };
+  // empty = one zone "all"
   // on every channel of [audio] device
   std::vector<Zone> zones;
 
@@ -103,5 +108,14 @@ std::filesystem::path default_config_path(const std::string& flag);
 
 /// The error for a [station] timezone that is not an IANA zone, and how to write one.
 Text unknown_time_zone(const std::string& name);
+
+/// What people read for the zone `id`: its display name, else the id itself (a log row may
+/// name a zone that a later config no longer has).
+std::string zone_shown(const StationConfig& config, std::string_view id);
+/// The zones named, as people read them, joined by ", "; `all_text` when `ids` is empty.
+std::string zones_shown(const StationConfig& config, const std::vector<std::string>& ids,
+                        const std::string& all_text);
+/// The error for a zone the config does not have, listing the ones it has.
+Text unknown_zone(const StationConfig& config, std::string_view id);
 
 }  // namespace loaxa

@@ -24,6 +24,17 @@ std::string format_local(Instant t, const date::time_zone* zone) {
   return date::format("%F %T", zt.get_local_time());
 }
 
+Text format_local_text(Instant t, const date::time_zone* zone) {
+  auto s = std::chrono::floor<std::chrono::seconds>(t);
+  date::zoned_time<std::chrono::seconds> zt{zone, s};
+  return {date::format("%d/%m/%Y %T", zt.get_local_time()),
+          date::format("%F %T", zt.get_local_time())};
+}
+
+Text format_day_text(date::year_month_day day) {
+  return {date::format("%d/%m/%Y", day), date::format("%F", day)};
+}
+
 std::optional<date::year_month_day> parse_date(std::string_view text) {
   int y = 0;
   unsigned m = 0, d = 0;

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
+
 namespace loaxa {
 
 /// An instant in UTC with microsecond resolution.
@@ -18,6 +20,12 @@ std::string format_iso(Instant t, const date::time_zone* zone);
 
 /// "2026-11-28 06:00:00" in the zone (for people).
 std::string format_local(Instant t, const date::time_zone* zone);
+
+/// A local time as people write it in each language: "28/11/2026 06:00:00" in Vietnamese,
+/// "2026-11-28 06:00:00" in English.
+Text format_local_text(Instant t, const date::time_zone* zone);
+/// A day as people write it: "28/11/2026" in Vietnamese, "2026-11-28" in English.
+Text format_day_text(date::year_month_day day);
 
 /// Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
 std::optional<date::year_month_day> parse_date(std::string_view text);

@@ -16,21 +16,9 @@ namespace {
 
 constexpr std::chrono::minutes kOperatorGrace{10};
 
-nlohmann::json occurrence_json(const Occurrence& o, const date::time_zone* zone) {
-  nlohmann::json segs = nlohmann::json::array();
-  for (const auto& s : o.segments) {
-    segs.push_back({{"id", s.id}, {"title", s.title}, {"duration_seconds", s.duration_seconds()}});
-  }
-  return {{"programme", o.programme_id},
-          {"slot", o.slot_index},
-          {"scheduled_at", format_iso(o.scheduled_at, zone)},
-          {"segments", segs},
-          {"total_seconds", o.total_seconds}};
-}
-
 }  // namespace
 
-nlohmann::json StationDaemon::handle_request(const nlohmann::json& request) {
+Json StationDaemon::handle_request(const nlohmann::json& request) {
   const auto cmd = request.value("cmd", std::string());
   if (cmd == "status") return status();
   if (cmd == "play") return play(request);
@@ -42,24 +30,24 @@ nlohmann::json StationDaemon::handle_request(const nlohmann::json& request) {
       fmt::format("unknown cmd \"{}\"; use status, play, stop, reload or checkpoint", cmd));
 }
 
-nlohmann::json StationDaemon::checkpoint_request() {
+Json StationDaemon::checkpoint_request() {
   const auto seq = checkpoint("request");
   return {{"ok", true},
-          {"checkpoint_seq", seq ? nlohmann::json(*seq) : nlohmann::json(nullptr)},
+          {"checkpoint_seq", seq ? Json(*seq) : Json(nullptr)},
           {"fingerprint", key_->public_key().fingerprint()}};
 }
 
-nlohmann::json StationDaemon::status() const {
-  nlohmann::json r{{"ok", true},
-                   {"station", config_.station_name},
-                   {"timezone", config_.timezone},
-                   {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
-                   {"device", output_label_},
-                   {"output_state", lost_.empty() ? "ok" : "lost"},
-                   {"log_backlog", journal_ ? journal_->backlog() : 0},
-                   {"log_error", journal_ ? journal_->error() : std::string()},
-                   {"now", format_iso(clock_.now(), zone_)}};
-  nlohmann::json outputs = nlohmann::json::array();
+Json StationDaemon::status() const {
+  Json r{{"ok", true},
+         {"station", config_.station_name},
+         {"timezone", config_.timezone},
+         {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
+         {"device", output_label_},
+         {"output_state", lost_.empty() ? "ok" : "lost"},
+         {"log_backlog", journal_ ? journal_->backlog() : 0},
+         {"log_error", journal_ ? journal_->error() : std::string()},
+         {"now", format_iso(clock_.now(), zone_)}};
+  Json outputs = Json::array();
   for (const auto& spec : output_specs(config_)) {
     outputs.push_back({{"device", spec.label()},
                        {"zones", spec.zones},
@@ -70,7 +58,7 @@ nlohmann::json StationDaemon::status() const {
   r["outputs"] = outputs;
   if (current_) {
     const auto& b = *current_;
-    nlohmann::json p = occurrence_json(b.item.occurrence, zone_);
+    Json p = occurrence_json(b.item.occurrence, zone_);
     p["priority"] = to_string(b.item.priority);
     p["origin"] = b.item.origin;
     p["frames_expected"] = b.frames_expected;
@@ -79,12 +67,12 @@ nlohmann::json StationDaemon::status() const {
     p["progress"] =
         b.frames_expected > 0 ? static_cast<double>(delivered) / b.frames_expected : 0.0;
     const auto first = b.first_frame_at();
-    p["started_at"] = first ? nlohmann::json(format_iso(*first, zone_)) : nlohmann::json(nullptr);
+    p["started_at"] = first ? Json(format_iso(*first, zone_)) : Json(nullptr);
     r["playing"] = p;
   } else {
     r["playing"] = nullptr;
   }
-  nlohmann::json queued = nlohmann::json::array();
+  Json queued = Json::array();
   for (const auto& q : queue_.items()) {
     auto j = occurrence_json(q.occurrence, zone_);
     j["priority"] = to_string(q.priority);
@@ -93,7 +81,7 @@ nlohmann::json StationDaemon::status() const {
   }
   r["queue"] = queued;
   const Instant now = clock_.now();
-  nlohmann::json next = nlohmann::json::array();
+  Json next = Json::array();
   for (const auto& o : plan(handled_.until(), now + std::chrono::hours(24 * 8))) {
     if (handled_.covers(o) || log_->has_occurrence(o.key())) continue;
     next.push_back(occurrence_json(o, zone_));
@@ -103,7 +91,7 @@ nlohmann::json StationDaemon::status() const {
   return r;
 }
 
-nlohmann::json StationDaemon::play(const nlohmann::json& request) {
+Json StationDaemon::play(const nlohmann::json& request) {
   const auto id = request.value("segment", std::string());
   const auto priority_text = request.value("priority", std::string("priority"));
   const auto priority = priority_from(priority_text);
@@ -146,8 +134,8 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
       const bool known = std::any_of(config_.zones.begin(), config_.zones.end(),
                                      [&](const auto& k) { return k.name == name; });
       if (!known) {
-        return error_reply(fmt::format("vùng \"{}\" không có trong cấu hình [zones]", name),
-                           fmt::format("zone \"{}\" is not in the config's [zones]", name));
+        const Text why = unknown_zone(config_, name);
+        return error_reply(why.vi, why.en);
       }
       item.occurrence.zones.push_back(name);
     }
@@ -161,7 +149,7 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
   return {{"ok", true}, {"queued", will_wait}, {"broadcast", summary}};
 }
 
-nlohmann::json StationDaemon::stop() {
+Json StationDaemon::stop() {
   if (!current_) {
     return error_reply("không có gì đang phát", "nothing is playing");
   }
@@ -174,7 +162,7 @@ nlohmann::json StationDaemon::stop() {
   return {{"ok", true}, {"stopped", what}};
 }
 
-nlohmann::json StationDaemon::reload() {
+Json StationDaemon::reload() {
   StationConfig fresh;
   try {
     fresh = load_config(config_.file);

@@ -85,7 +85,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
         });
   }
 
-  nlohmann::json handle(const std::string& line) {
+  Json handle(const std::string& line) {
     nlohmann::json request = nlohmann::json::parse(line, nullptr, false);
     if (request.is_discarded() || !request.is_object()) {
       return error_reply("yêu cầu không phải một đối tượng JSON trên một dòng",
@@ -100,9 +100,10 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
     }
   }
 
-  void reply(const nlohmann::json& body, bool keep_open) {
+  void reply(const Json& body, bool keep_open) {
     auto self = shared_from_this();
-    out_ = body.dump() + "\n";
+    // A title that is not UTF-8 must not turn the whole reply into an exception.
+    out_ = body.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
     boost::asio::async_write(socket_, boost::asio::buffer(out_),
                              [self, keep_open](const boost::system::error_code& ec, std::size_t) {
                                if (self->stopped_) return;
@@ -124,10 +125,6 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
 
 }  // namespace detail
 
-nlohmann::json error_reply(const std::string& vi, const std::string& en) {
-  return {{"ok", false}, {"error", {{"vi", vi}, {"en", en}}}};
-}
-
 ControlServer::ControlServer(boost::asio::io_context& io, std::filesystem::path path,
                              Handler handler)
     : path_(std::move(path)), handler_(std::move(handler)), acceptor_(io) {
@@ -139,7 +136,7 @@ ControlServer::ControlServer(boost::asio::io_context& io, std::filesystem::path 
     probe.connect(stream_protocol::endpoint(path_.string()), connect_error);
     if (!connect_error) {
       throw UserError(
-          {fmt::format("{}: một loaxad khác đang chạy và dùng ổ điều khiển này", path_.string()),
+          {fmt::format("{}: một loaxad khác đang chạy và dùng cổng điều khiển này", path_.string()),
            fmt::format("{}: another loaxad is running on this control socket", path_.string())});
     }
     std::filesystem::remove(path_, ec);  // left by a crash
@@ -153,7 +150,7 @@ ControlServer::ControlServer(boost::asio::io_context& io, std::filesystem::path 
   ::umask(old);
   if (bind_error) {
     throw UserError(
-        {fmt::format("{}: không tạo được ổ điều khiển ({}); kiểm tra [control] socket",
+        {fmt::format("{}: không tạo được cổng điều khiển ({}); kiểm tra [control] socket",
                      path_.string(), bind_error.message()),
          fmt::format("{}: cannot create the control socket ({}); check [control] socket",
                      path_.string(), bind_error.message())});

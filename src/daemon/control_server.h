@@ -10,6 +10,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "codec/station_json.h"
+
 namespace loaxa {
 
 namespace detail {
@@ -18,8 +20,8 @@ class ControlSession;
 
 class ControlServer {
  public:
-  /// Replies to one request; exceptions become {"ok": false, "error": ...} replies.
-  using Handler = std::function<nlohmann::json(const nlohmann::json& request)>;
+  /// Replies to one request (codec/station_json.h); exceptions become error_reply()s.
+  using Handler = std::function<Json(const nlohmann::json& request)>;
 
   /// Largest request line accepted; longer ones get an error reply and the connection closes.
   static constexpr std::size_t kMaxRequestBytes = 64 * 1024;
@@ -47,8 +49,5 @@ class ControlServer {
   /// so that stopping the server closes them all.
   std::map<detail::ControlSession*, std::shared_ptr<detail::ControlSession>> sessions_;
 };
-
-/// The error reply for a request that failed: {"ok": false, "error": {"vi": ..., "en": ...}}.
-nlohmann::json error_reply(const std::string& vi, const std::string& en);
 
 }  // namespace loaxa

@@ -212,7 +212,7 @@ void StationDaemon::start() {
        fmt::format("  database: {}", config_.database.string())});
   say({fmt::format("  ổ điều khiển: {}", config_.control_socket.string()),
        fmt::format("  control socket: {}", config_.control_socket.string())});
-  say({fmt::format("  khoá ký nhật ký: {}", key_->public_key().fingerprint()),
+  say({fmt::format("  khóa ký nhật ký: {}", key_->public_key().fingerprint()),
        fmt::format("  log signing key: {}", key_->public_key().fingerprint())});
   const Instant now = clock_.now();
   auto upcoming = plan(now, now + kPlanHorizon);

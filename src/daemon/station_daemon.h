@@ -150,12 +150,12 @@ class StationDaemon {
   void say(const Text& t, LogPriority priority = LogPriority::kInfo) const;
 
   // Control requests (control_commands.cpp).
-  nlohmann::json handle_request(const nlohmann::json& request);
-  nlohmann::json status() const;
-  nlohmann::json play(const nlohmann::json& request);
-  nlohmann::json stop();
-  nlohmann::json reload();
-  nlohmann::json checkpoint_request();
+  Json handle_request(const nlohmann::json& request);
+  Json status() const;
+  Json play(const nlohmann::json& request);
+  Json stop();
+  Json reload();
+  Json checkpoint_request();
 
   boost::asio::io_context& io_;
   const Clock& clock_;

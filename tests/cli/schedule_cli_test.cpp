@@ -201,11 +201,11 @@ TEST_F(ScheduleCli, PreviewText) {
   EXPECT_EQ(r.out,
             "Plan from 2026-11-30 to 2026-12-01 (2 days, time zone Asia/Ho_Chi_Minh)\n"
             "\n"
-            "Mon 2026-11-30 06:00:00  cchc#0  Chuyên mục cải cách hành chính  2:36\n"
+            "Mon 2026-11-30 06:00:00  cchc, slot 1  Chuyên mục cải cách hành chính  2:36\n"
             "    1. Thủ tục khai sinh [000000000000]  1:36\n"
             "    2. Dịch vụ công trực tuyến [000000000001]  1:00\n"
             "\n"
-            "Tue 2026-12-01 17:15:30  cchc#1  Chuyên mục cải cách hành chính  2:36\n"
+            "Tue 2026-12-01 17:15:30  cchc, slot 2  Chuyên mục cải cách hành chính  2:36\n"
             "    1. Thủ tục khai sinh [000000000000]  1:36\n"
             "    2. Dịch vụ công trực tuyến [000000000001]  1:00\n"
             "\n"
@@ -230,8 +230,9 @@ TEST_F(ScheduleCli, PreviewFollowsSegmentEdits) {
 TEST_F(ScheduleCli, PreviewMarksNothingToPlay) {
   CliRun r = loaxa("--lang vi schedule preview --from 2026-12-01 --days 1");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("T3 2026-12-01 17:15:30  cchc#1  Chuyên mục cải cách hành chính  --:--\n"
-                       "    (không có gì để phát: chưa có đoạn nào mang nhãn \"cchc\")\n"),
+  EXPECT_NE(r.out.find(
+                "T3 01/12/2026 17:15:30  cchc, khung giờ 2  Chuyên mục cải cách hành chính  --:--\n"
+                "    (không có gì để phát: chưa có đoạn nào mang nhãn \"cchc\")\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.err.find("chưa nhập đoạn nào"), std::string::npos) << r.err;
@@ -274,7 +275,7 @@ TEST_F(ScheduleCli, PreviewLeavesOutBrokenFilesAndFails) {
   write("schedules/news.toml", "[programme]\nid = \"news\"\n[[slot]]\ndays = [\"daily\"]\n");
   CliRun r = loaxa("--lang en schedule preview --from 2026-11-30 --days 1");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("cchc#0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cchc, slot 1"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("schedules/news.toml:3:1: [[slot]] is missing \"at\""), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("left out of this preview"), std::string::npos) << r.err;

@@ -98,24 +98,24 @@ TEST_F(StationConfigTest, ZonesNameTheirDevicesOrDefaultToAudioDevice) {
   using Z = StationConfig::Zone;
   const ZoneCase cases[] = {
       {"a = { channels = [1] }\nb = { channels = [2] }\n",
-       {Z{"a", "JACK", "system", {1}, ""}, Z{"b", "JACK", "system", {2}, ""}},
+       {Z{"a", "JACK", "system", {1}, "", ""}, Z{"b", "JACK", "system", {2}, "", ""}},
        {"JACK / system: a b"}},
       {"a = { channels = [1] }\nb = { device = \"zone-b\" }\n",
-       {Z{"a", "JACK", "system", {1}, ""}, Z{"b", "JACK", "zone-b", {}, ""}},
+       {Z{"a", "JACK", "system", {1}, "", ""}, Z{"b", "JACK", "zone-b", {}, "", ""}},
        {"JACK / system: a", "JACK / zone-b: b"}},
       {"a = { device = \"hw:1,0\", host_api = \"ALSA\", channels = [2, 1] }\n"
        "b = { device = \"hw:1,0\", host_api = \"ALSA\", channels = [3] }\n"
        "c = { device = \"x\", channels = [1] }\n",
-       {Z{"a", "ALSA", "hw:1,0", {2, 1}, ""}, Z{"b", "ALSA", "hw:1,0", {3}, ""},
-        Z{"c", "JACK", "x", {1}, ""}},
+       {Z{"a", "ALSA", "hw:1,0", {2, 1}, "", ""}, Z{"b", "ALSA", "hw:1,0", {3}, "", ""},
+        Z{"c", "JACK", "x", {1}, "", ""}},
        {"ALSA / hw:1,0: a b", "JACK / x: c"}},
       // The same device as [audio]'s, named in full: one device, one stream.
       {"a = { channels = [1] }\nb = { device = \"system\", host_api = \"JACK\", channels = [2] }\n",
-       {Z{"a", "JACK", "system", {1}, ""}, Z{"b", "JACK", "system", {2}, ""}},
+       {Z{"a", "JACK", "system", {1}, "", ""}, Z{"b", "JACK", "system", {2}, "", ""}},
        {"JACK / system: a b"}},
       // Every zone on a device of its own: [audio] device is not in use.
       {"a = { device = \"p\" }\nb = { device = \"q\" }\n",
-       {Z{"a", "JACK", "p", {}, ""}, Z{"b", "JACK", "q", {}, ""}},
+       {Z{"a", "JACK", "p", {}, "", ""}, Z{"b", "JACK", "q", {}, "", ""}},
        {"JACK / p: a", "JACK / q: b"}},
       {"", {}, {"JACK / system:"}},
   };
@@ -143,6 +143,25 @@ TEST_F(StationConfigTest, ZonesNameTheirDevicesOrDefaultToAudioDevice) {
     }
     EXPECT_EQ(devices, zc.devices) << zc.zones;
   }
+}
+
+TEST_F(StationConfigTest, ZoneDisplayNamesAreWhatPeopleRead) {
+  const auto c = load_config(
+      write("[station]\nname = \"X\"\n[zones]\nthon-dong = { name = \"Thôn Đông\", channels = "
+            "[1] }\nthon-tay = { channels = [2] }\n"));
+  ASSERT_EQ(c.zones.size(), 2u);
+  EXPECT_EQ(c.zones[0].display_name, "Thôn Đông");
+  EXPECT_EQ(zone_shown(c, "thon-dong"), "Thôn Đông");
+  EXPECT_EQ(zone_shown(c, "thon-tay"), "thon-tay");  // no name: its id
+  EXPECT_EQ(zone_shown(c, "thon-bac"), "thon-bac");  // gone from the config since
+  EXPECT_EQ(zones_shown(c, {"thon-tay", "thon-dong"}, "mọi vùng"), "thon-tay, Thôn Đông");
+  EXPECT_EQ(zones_shown(c, {}, "mọi vùng"), "mọi vùng");
+  const Text unknown = unknown_zone(c, "thon-bac");
+  EXPECT_NE(unknown.vi.find("các vùng của đài: thon-dong (Thôn Đông), thon-tay"), std::string::npos)
+      << unknown.vi;
+  EXPECT_NE(unknown.en.find("the station's zones: thon-dong (Thôn Đông), thon-tay"),
+            std::string::npos)
+      << unknown.en;
 }
 
 TEST_F(StationConfigTest, DefaultsWhenKeysAreOmitted) {
@@ -184,7 +203,11 @@ TEST_F(StationConfigTest, BadInputNamesFileLineAndKey) {
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = 1\n", "zone \"thon-1\": write it as"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { chanels = [1] }\n",
        "loaxa.toml:4:12: unknown key \"zones.thon-1.chanels\"; known keys: channels, device, "
-       "host_api"},
+       "host_api, name"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { name = \" \", channels = [1] }\n",
+       "loaxa.toml:4:19: \"zones.thon-1.name\" is empty; write the name people know the zone by"},
+      {"[station]\nname = \"X\"\n[zones]\nthon-1 = { name = 1, channels = [1] }\n",
+       "loaxa.toml:4:19: \"zones.thon-1.name\" must be a string"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = 5 }\n",
        "loaxa.toml:4:21: \"zones.thon-1.device\" must be a string"},
       {"[station]\nname = \"X\"\n[zones]\nthon-1 = { device = \"\" }\n",

@@ -334,7 +334,7 @@ Attempt status_stop_scenario() {
   }
   RunResult human = st.loaxa({"status"});
   a.note("`loaxa status`:\n" + human.out);
-  if (!human.ok() || human.out.find("Playing: test (slot 1)") == std::string::npos ||
+  if (!human.ok() || human.out.find("Playing: test, slot 1") == std::string::npos ||
       human.out.find("%") == std::string::npos || human.out.find("/ 0:04") == std::string::npos) {
     a.fail("human status does not show the broadcast with its progress\n" + human.describe());
   }

@@ -1,4 +1,4 @@
-#include "cli/audit_input.h"
+#include "station/audit_input.h"
 
 #include <filesystem>
 
@@ -9,7 +9,8 @@
 namespace loaxa {
 namespace fs = std::filesystem;
 
-std::vector<AuditSource> read_audit_input(CliContext& ctx, const AuditInput& input,
+std::vector<AuditSource> read_audit_input(const AuditInput& input,
+                                          const std::function<const StationConfig&()>& station,
                                           const std::optional<std::string>& pin, bool keep_events) {
   std::vector<AuditSource> out;
   for (const auto& b : input.bundles) {
@@ -21,7 +22,7 @@ std::vector<AuditSource> read_audit_input(CliContext& ctx, const AuditInput& inp
   }
   if (!input.bundles.empty()) return out;
   if (input.db.empty()) {
-    const StationConfig& config = ctx.config();
+    const StationConfig& config = station();
     auto db = open_database_readonly(config.database);
     out.push_back(read_database(*db, config, pin, keep_events));
     return out;

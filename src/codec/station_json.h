@@ -1,0 +1,54 @@
+#pragma once
+// The JSON of the station's records, one encoding for every front door: `loaxa … --json`, the
+// control socket's replies, later the web API. Field names are documented in README.md
+// ("JSON output") and scripts depend on them: add fields, never rename. Keys keep the order
+// written here (ordered_json), which is the order the README lists them in.
+
+#include <date/tz.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/planner.h"
+#include "core/segment.h"
+#include "core/text.h"
+#include "station/segment_operations.h"
+#include "station/station_log.h"
+
+namespace loaxa {
+
+using Json = nlohmann::ordered_json;
+
+/// Indented JSON for a terminal or a socket. A byte that is not UTF-8 (a file name typed in an
+/// old code page, a title imported before names were checked) is shown as U+FFFD rather than
+/// failing the whole output.
+std::string printable(const Json& j);
+
+/// Rounds to `digits` decimals, so JSON shows -6.02 rather than -6.0200000000000005.
+double round_to(double v, int digits);
+
+/// "2026-12-01", or null.
+Json date_json(const std::optional<date::year_month_day>& day);
+
+/// Every field of a segment (`segment list|show --json`).
+Json segment_json(const Segment& s, const date::time_zone* zone);
+/// One event of a segment's history: approval, retirement, validity or edit.
+Json segment_event_json(const SegmentEvent& e, const date::time_zone* zone);
+/// A change command's result: the segment after it and the event appended (null if none).
+Json segment_change_json(const SegmentChange& c, const date::time_zone* zone);
+/// One file of `segment import --json`; the texts (`note`, `error`) in `lang`.
+Json file_import_json(const FileImport& o, Lang lang, const date::time_zone* zone);
+
+/// A planned broadcast (`schedule preview --json`, and `next`, `queue`, `playing` in loaxad's
+/// status reply).
+Json occurrence_json(const Occurrence& o, const date::time_zone* zone);
+
+/// One broadcast of the log (`loaxa log --json`).
+Json log_row_json(const LogRow& row, const date::time_zone* zone);
+
+/// A refusal on the control socket: {"ok": false, "error": {"vi": …, "en": …}}.
+Json error_reply(const Text& why);
+Json error_reply(const std::string& vi, const std::string& en);
+
+}  // namespace loaxa
