@@ -368,7 +368,7 @@ void StationDaemon::plan_and_arm() {
 }
 
 void StationDaemon::note_clock(Instant now) {
-  const auto jump = jumps_.observe(now, std::chrono::steady_clock::now());
+  const auto jump = jumps_.observe(now, clock_.mono_now());
   if (!jump) return;
   last_jump_ = ClockJump{*jump, now};
   const double by = std::chrono::duration<double>(*jump).count();
@@ -706,7 +706,7 @@ void StationDaemon::watch() {
       return;
     }
     const Instant now = clock_.now();
-    const MonoInstant mono = std::chrono::steady_clock::now();
+    const MonoInstant mono = clock_.mono_now();
     note_clock(now);
     const auto delivered = b.frames_delivered();
     if (delivered != b.last_frames) {
@@ -1018,7 +1018,9 @@ void StationDaemon::run_command(const std::string& kind, const std::string& comm
   const auto limit = std::chrono::duration_cast<milliseconds>(
       std::chrono::duration<double>(config_.amplifier_timeout_seconds));
   // A worker thread waits for the command, so a slow relay script never blocks the event loop;
-  // the result comes back to the loop by post().
+  // the result comes back to the loop by post(). The timeout bounds a real child process on
+  // that thread, so it is counted on the real monotonic clock, not the injected one (which is
+  // read on the event loop only).
   std::thread([this, kind, command, limit, done = std::move(done)]() mutable {
     const auto began = std::chrono::steady_clock::now();
     std::string detail;

@@ -4,13 +4,15 @@
 
 namespace loaxa {
 
-/// The real wall clock (CLOCK_REALTIME).
+/// The real clocks: CLOCK_REALTIME and CLOCK_MONOTONIC (std::chrono::steady_clock, the clock
+/// Asio's steady_timer waits on).
 class SystemClock final : public Clock {
  public:
   Instant now() const override {
     return std::chrono::time_point_cast<std::chrono::microseconds>(
         std::chrono::system_clock::now());
   }
+  MonoInstant mono_now() const override { return std::chrono::steady_clock::now(); }
 };
 
 }  // namespace loaxa
