@@ -162,7 +162,7 @@ nlohmann::json StationDaemon::stop() {
   if (!current_) {
     return error_reply("không có gì đang phát", "nothing is playing");
   }
-  if (current_->end_as) {
+  if (current_->cut) {
     return error_reply("buổi phát đang kết thúc (đang giảm dần âm lượng)",
                        "the broadcast is already ending (fading out)");
   }

@@ -69,10 +69,6 @@ bool finishes_within(milliseconds limit, Work work) {
   return finished.wait_for(limit) == std::future_status::ready;
 }
 
-double to_dbfs(double v) {
-  return v > 0 ? 20.0 * std::log10(v) : -1000.0;
-}
-
 std::string joined(const std::vector<std::string>& parts, const char* between = ", ") {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : between) + p;
@@ -590,10 +586,8 @@ std::int64_t StationDaemon::Broadcast::frames_delivered() const {
   std::optional<std::int64_t> fewest;
   for (const auto& out : outputs) {
     if (!out.engine) continue;
-    std::int64_t f = out.engine->frames_delivered();
-    const int rate = out.sink->sample_rate();
-    const int first_rate = outputs.front().sink->sample_rate();
-    if (rate != first_rate) f = f * first_rate / rate;
+    const std::int64_t f = frames_at_rate(out.engine->frames_delivered(), out.sink->sample_rate(),
+                                          outputs.front().sink->sample_rate());
     fewest = std::min(fewest.value_or(f), f);
   }
   return fewest.value_or(0);
@@ -648,8 +642,7 @@ void StationDaemon::begin(Pending item, Instant target) {
   current_ = std::move(b);
 
   if (current_->outputs.empty()) {
-    finish(Outcome::kFailed,
-           Reason(ReasonCode::kOutputNotOpened).with("detail", joined(current_->unopened, "; ")));
+    finish();
     return;
   }
   std::vector<PlayItem> items;
@@ -677,10 +670,9 @@ void StationDaemon::begin(Pending item, Instant target) {
     try {
       out.sink->start(*out.engine, target);
     } catch (const UserError& e) {
-      current_->failed_devices.push_back(out.spec.label());
-      finish(Outcome::kFailed,
-             Reason(ReasonCode::kOutputNotStarted)
-                 .with("detail", fmt::format("{}: {}", output_name(out.spec), e.text().en)));
+      out.fault = DeviceFault::kNotStarted;
+      out.fault_detail = e.text().en;
+      finish();
       return;
     }
   }
@@ -702,7 +694,7 @@ void StationDaemon::watch() {
     auto& b = *current_;
     if (std::all_of(b.outputs.begin(), b.outputs.end(),
                     [](const Output& out) { return out.engine->finished(); })) {
-      finish(std::nullopt, std::nullopt);
+      finish();
       return;
     }
     const Instant now = clock_.now();
@@ -720,19 +712,14 @@ void StationDaemon::watch() {
     // "failed" must not hide that the other villages heard only part of it.
     for (auto& out : b.outputs) {
       if (out.engine->finished()) continue;
-      std::optional<Reason> why;
       if (out.stall.stalled(now >= b.target, out.engine->frames_delivered(), mono, kStallLimit)) {
-        why =
-            Reason(ReasonCode::kOutputStalled).with("seconds", std::to_string(kStallLimit.count()));
-        if (!out.spec.zones.empty() || b.outputs.size() != 1) {
-          why->with("output", output_name(out.spec));
-        }
+        out.fault = DeviceFault::kStalled;
       } else if (out.sink->device_gone()) {
-        why = Reason(ReasonCode::kOutputLost).with("output", output_name(out.spec));
+        out.fault = DeviceFault::kGone;
+      } else {
+        continue;
       }
-      if (!why) continue;
-      b.failed_devices.push_back(out.spec.label());
-      finish(Outcome::kFailed, why);
+      finish();
       return;
     }
     watch();
@@ -740,96 +727,59 @@ void StationDaemon::watch() {
 }
 
 void StationDaemon::cut_current(Outcome as, const Reason& reason) {
-  if (!current_ || current_->end_as) return;
-  current_->end_as = as;
-  current_->end_reason = reason;
+  if (!current_ || current_->cut) return;
+  current_->cut = CutRequest{as, reason};
   if (current_->outputs.empty() || !current_->outputs.front().engine ||
       !current_->first_frame_at()) {
     // Nothing has been heard yet: end now rather than fade silence.
+    current_->cut->before_start = true;
     watch_timer_.cancel();
-    finish(as, Reason(reason).with("before_start", "1"));
+    finish();
     return;
   }
   // The fades run in the audio callbacks; watch() sees the engines finish and closes the entry.
   for (auto& out : current_->outputs) out.engine->request_fade();
 }
 
-void StationDaemon::finish(std::optional<Outcome> forced,
-                           const std::optional<Reason>& forced_reason) {
+BroadcastRun StationDaemon::run_of(const Broadcast& b) const {
+  BroadcastRun run;
+  for (const auto& out : b.outputs) {
+    if (!out.engine) continue;
+    DeviceRun d;
+    d.label = out.spec.label();
+    d.name = output_name(out.spec);
+    d.has_zones = !out.spec.zones.empty();
+    d.sample_rate = out.sink->sample_rate();
+    d.frames_expected = out.frames_expected;
+    d.stats = out.engine->stats();
+    d.decode_error = out.engine->decode_error();
+    d.first_frame_at = out.sink->first_frame_at();
+    d.last_frame_at = out.sink->last_frame_at();
+    d.fault = out.fault;
+    d.fault_detail = out.fault_detail;
+    run.devices.push_back(std::move(d));
+  }
+  run.unopened = b.unopened;
+  run.segments = b.item.occurrence.segments.size();
+  run.max_duration = b.item.occurrence.max_duration;
+  run.cut = b.cut;
+  run.stall_limit = kStallLimit;
+  run.dead_air_seconds = config_.dead_air_seconds;
+  return run;
+}
+
+void StationDaemon::finish() {
   auto b = std::move(current_);
   watch_timer_.cancel();
-  BroadcastEnd end;
-  double squares = 0;
-  std::int64_t samples = 0;
-  bool truncated = false;
-  std::optional<Reason> decode_error;
-  std::vector<Reason> short_outputs;
-  std::vector<std::string> silent_outputs;
-  // The resampler may round each segment's length by a frame.
-  const std::int64_t slack = 2 * static_cast<std::int64_t>(b->item.occurrence.segments.size());
-  for (const auto& out : b->outputs) {
-    if (!out.engine) continue;
-    const auto stats = out.engine->stats();
-    end.underruns += stats.underruns;
-    end.peak_dbfs = std::max(end.peak_dbfs, to_dbfs(stats.peak));
-    squares += stats.rms * stats.rms * static_cast<double>(stats.frames_delivered);
-    samples += stats.frames_delivered;
-    const std::int64_t silence_ms = stats.longest_silence_frames * 1000 / out.sink->sample_rate();
-    end.longest_silence_ms = std::max(end.longest_silence_ms, silence_ms);
-    if (silence_ms > config_.dead_air_seconds * 1000) silent_outputs.push_back(out.spec.label());
-    truncated = truncated || stats.truncated;
-    if (!decode_error) decode_error = out.engine->decode_error();
-    if (std::llabs(stats.frames_delivered - out.frames_expected) > slack) {
-      Reason short_by(ReasonCode::kDeliveredShort);
-      if (b->outputs.size() != 1) short_by.with("output", output_name(out.spec));
-      short_by.with("delivered", std::to_string(stats.frames_delivered))
-          .with("expected", std::to_string(out.frames_expected));
-      short_outputs.push_back(std::move(short_by));
-    }
-    if (auto last = out.sink->last_frame_at(); last && stats.frames_delivered > 0) {
-      end.ended_at = std::max(end.ended_at.value_or(*last), *last);
-    }
-  }
-  end.frames_delivered = b->frames_delivered();
-  if (samples > 0) end.rms_dbfs = to_dbfs(std::sqrt(squares / static_cast<double>(samples)));
-  end.dead_air = !silent_outputs.empty();
-  end.started_at = b->first_frame_at();
-  if (end.frames_delivered == 0) end.ended_at.reset();
-  if (forced) {
-    end.outcome = *forced;
-    end.why = forced_reason;
-  } else if (b->end_as) {
-    end.outcome = *b->end_as;
-    end.why = b->end_reason;
-  } else if (truncated) {
-    end.outcome = Outcome::kPartial;
-    end.why = Reason(ReasonCode::kCutAtMaxDuration)
-                  .with("max_duration",
-                        clock_duration(b->item.occurrence.max_duration.value_or(seconds(0))));
-  } else if (decode_error) {
-    end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;
-    end.why = decode_error;
-  } else if (!b->unopened.empty()) {
-    // Heard where its devices worked, not everywhere it was meant for.
-    end.outcome = Outcome::kPartial;
-    end.why = Reason(ReasonCode::kNotPlayedOn).with("detail", joined(b->unopened, "; "));
-  } else if (!short_outputs.empty()) {
-    end.outcome = Outcome::kPartial;
-    end.why = short_outputs.front();
-    if (short_outputs.size() > 1) {
-      end.why->with("more_outputs", std::to_string(short_outputs.size() - 1));
-    }
-  } else {
-    end.outcome = Outcome::kCompleted;
-  }
-  end.closed_at = clock_.now();
+  const ClosedBroadcast closed = close_broadcast(run_of(*b), clock_.now());
+  const BroadcastEnd& end = closed.end;
   log_->close(b->log_id, end);
   if (!config_.amplifier_after.empty() && end.frames_delivered > 0) {
     run_command("amplifier_after", config_.amplifier_after, [](bool, std::string) {});
   }
   release_output(std::move(b->outputs));
   if (!options_.rehearsal) {
-    for (const auto& device : b->failed_devices) {
+    for (const auto& device : closed.failed) {
       device_lost(device, end.why.value_or(Reason(ReasonCode::kOutputLost).with("output", device)));
     }
   }
@@ -839,11 +789,10 @@ void StationDaemon::finish(std::optional<Outcome> forced,
   }
   if (end.dead_air) {
     say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS) trên {}",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs,
-                     joined(silent_outputs)),
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs, joined(closed.silent)),
          fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast on {}",
                      end.longest_silence_ms / 1000.0, config_.dead_air_dbfs,
-                     joined(silent_outputs))},
+                     joined(closed.silent))},
         LogPriority::kWarning);
   }
 
