@@ -54,7 +54,7 @@ nlohmann::json StationDaemon::status() const {
                    {"timezone", config_.timezone},
                    {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
                    {"device", output_label_},
-                   {"output_state", lost_.empty() ? "ok" : "lost"},
+                   {"output_state", output_.lost().empty() ? "ok" : "lost"},
                    {"log_backlog", journal_ ? journal_->backlog() : 0},
                    {"log_error", journal_ ? journal_->error() : std::string()},
                    {"now", format_iso(clock_.now(), zone_)}};
@@ -62,9 +62,9 @@ nlohmann::json StationDaemon::status() const {
   for (const auto& spec : output_specs(config_)) {
     outputs.push_back({{"device", spec.label()},
                        {"zones", spec.zones},
-                       {"state", options_.rehearsal             ? "rehearsal"
-                                 : lost_.contains(spec.label()) ? "lost"
-                                                                : "ok"}});
+                       {"state", options_.rehearsal              ? "rehearsal"
+                                 : output_.is_lost(spec.label()) ? "lost"
+                                                                 : "ok"}});
   }
   r["outputs"] = outputs;
   if (current_) {
@@ -118,7 +118,7 @@ nlohmann::json StationDaemon::play(const nlohmann::json& request) {
                        fmt::format("no segment with id \"{}\"", id));
   }
   // Before the time is read: the broadcast is promised kPlayNowLead after an open output.
-  if (!options_.rehearsal && lost_.empty() && !current_) hold_output();
+  if (!options_.rehearsal && output_.lost().empty() && !current_) hold_output();
   const Instant now = clock_.now();
   Pending item;
   item.occurrence.programme_id = "operator";

@@ -168,6 +168,7 @@ void StationDaemon::start() {
     output_label_ = fmt::format("rehearsal → {}", config_.rehearsal_dir.string());
   } else {
     portaudio_ = std::make_unique<PortAudioSystem>("loaxad");
+    output_.take();
     std::vector<std::string> labels;
     for (const auto& spec : output_specs(config_)) {
       // A zone's own device is named by the zone's line; the rest are [audio]'s.
@@ -414,7 +415,8 @@ void StationDaemon::on_wake() {
   if (now < next_->scheduled_at - ahead) {
     // Not due yet: only the wait is recomputed from the wall clock; the occurrence is resolved
     // again when it comes due, so there is no need to re-plan at every capped wake-up.
-    if (!options_.rehearsal && lost_.empty() && now >= next_->scheduled_at - ahead - kHoldAhead) {
+    if (!options_.rehearsal && output_.lost().empty() &&
+        now >= next_->scheduled_at - ahead - kHoldAhead) {
       hold_output();
     }
     arm_wake();
@@ -465,7 +467,7 @@ void StationDaemon::enqueue(Pending item) {
   if (!current_) {
     // Initialising PortAudio takes a while (a JACK client, the device list): done before the
     // lead is counted, so that it does not eat into the time the ring has to fill.
-    if (!options_.rehearsal && lost_.empty()) hold_output();
+    if (!options_.rehearsal && output_.lost().empty()) hold_output();
     const Instant target = start_target(item, clock_.now(), kPlayNowLead);
     begin(std::move(item), target);
     return;
@@ -515,7 +517,7 @@ std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o, const Output
                                          config_.channels);
   }
   const std::string label = spec.label();
-  if (lost_.contains(label)) {
+  if (output_.is_lost(label)) {
     throw UserError({fmt::format("thiết bị {} không dùng được", label),
                      fmt::format("output device {} is unavailable (lost, retrying)", label)});
   }
@@ -613,7 +615,7 @@ void StationDaemon::begin(Pending item, Instant target) {
   const Occurrence& o = b->item.occurrence;
   // A lost device is tried again before any stream opens: re-initialising PortAudio would end
   // the streams opened before it.
-  if (!options_.rehearsal && !lost_.empty()) reopen_output();
+  if (!options_.rehearsal && !output_.lost().empty()) reopen_output();
   for (const auto& spec : outputs_for(o)) {
     Output out;
     out.spec = spec;
@@ -640,6 +642,7 @@ void StationDaemon::begin(Pending item, Instant target) {
   // Written before the first sample can play, so even a crash mid-broadcast leaves a trace.
   b->log_id = log_->open(start);
   current_ = std::move(b);
+  output_.start_playing();
 
   if (current_->outputs.empty()) {
     finish();
@@ -770,6 +773,7 @@ BroadcastRun StationDaemon::run_of(const Broadcast& b) const {
 
 void StationDaemon::finish() {
   auto b = std::move(current_);
+  output_.stop_playing();
   watch_timer_.cancel();
   const ClosedBroadcast closed = close_broadcast(run_of(*b), clock_.now());
   const BroadcastEnd& end = closed.end;
@@ -783,7 +787,7 @@ void StationDaemon::finish() {
       device_lost(device, end.why.value_or(Reason(ReasonCode::kOutputLost).with("output", device)));
     }
   }
-  if (restart_required_) {
+  if (output_.phase() == OutputPhase::kRestartRequired) {
     exit_code_ = kExitRestart;
     stopping_ = true;
   }
@@ -843,16 +847,16 @@ void StationDaemon::release_output(std::vector<Output> outputs) {
         LogPriority::kErr);
     events_->append("restart_required", clock_.now(),
                     with_reason({{"device", output_label_}}, Reason(ReasonCode::kOutputCloseHung)));
-    restart_required_ = true;
+    output_.require_restart();
   }
 }
 
 void StationDaemon::device_lost(const std::string& device, const Reason& why) {
-  const bool retrying = !lost_.empty() && reopen_backoff_ > seconds(0);
-  if (lost_.contains(device) && retrying) return;
+  if (output_.is_lost(device)) return;  // recorded already; its back-off is running
   events_->append("device_lost", clock_.now(), with_reason({{"device", device}}, why));
-  if (restart_required_) return;
-  lost_.insert(device);
+  const bool retrying = !output_.lost().empty();
+  // Refused once a restart is required: this process cannot get the device back.
+  if (!output_.lose(device)) return;
   say({fmt::format("loaxad: mất thiết bị {}: {}", device, render(why, Lang::kVi)),
        fmt::format("loaxad: output device {} lost: {}", device, render(why, Lang::kEn))},
       LogPriority::kErr);
@@ -875,33 +879,36 @@ void StationDaemon::schedule_reopen() {
 }
 
 bool StationDaemon::reopen_output() {
-  if (lost_.empty()) return true;
-  // Re-initialising PortAudio would cut a broadcast playing on the devices that still work.
-  if (restart_required_ || current_) return false;
-  // Pa_Terminate talks to the audio server, which may be the one that went away.
-  if (portaudio_ &&
-      !finishes_within(kCloseLimit, [old = std::move(portaudio_)]() mutable { old.reset(); })) {
-    return false;
+  if (output_.lost().empty()) return true;
+  // Re-initialising PortAudio would cut a broadcast playing on the devices that still work;
+  // after a hang it cannot be initialised again at all.
+  if (output_.phase() != OutputPhase::kLost) return false;
+  if (output_.holds()) {
+    // Let go whether or not Pa_Terminate returns in time: the handle is given up either way.
+    output_.let_go();
+    // Pa_Terminate talks to the audio server, which may be the one that went away.
+    if (!finishes_within(kCloseLimit, [old = std::move(portaudio_)]() mutable { old.reset(); })) {
+      return false;
+    }
   }
   if (!hold_output()) return false;
-  for (auto it = lost_.begin(); it != lost_.end();) {
-    if (!devices_.contains(*it)) {
-      ++it;
-      continue;
-    }
-    events_->append("device_back", clock_.now(), {{"device", *it}});
-    say({fmt::format("loaxad: thiết bị {} đã trở lại", *it),
-         fmt::format("loaxad: output device {} is back", *it)},
+  const std::set<std::string> lost = output_.lost();
+  for (const auto& device : lost) {
+    if (!devices_.contains(device)) continue;
+    events_->append("device_back", clock_.now(), {{"device", device}});
+    say({fmt::format("loaxad: thiết bị {} đã trở lại", device),
+         fmt::format("loaxad: output device {} is back", device)},
         LogPriority::kNotice);
-    it = lost_.erase(it);
+    output_.recover(device);
   }
-  if (!lost_.empty()) return false;
+  if (!output_.lost().empty()) return false;
   reopen_backoff_ = seconds(0);
   return true;
 }
 
 bool StationDaemon::hold_output() {
-  if (portaudio_) return true;
+  if (output_.holds()) return true;
+  if (!output_.can_take()) return false;
   // Pa_Initialize talks to the audio server; bound it like a close.
   auto made = std::make_shared<std::unique_ptr<PortAudioSystem>>();
   const bool in_time = finishes_within(kCloseLimit, [made] {
@@ -912,6 +919,7 @@ bool StationDaemon::hold_output() {
   });
   if (!in_time || !*made) return false;
   portaudio_ = std::move(*made);
+  output_.take();
   // PortAudio lists devices once, at initialisation: a device missing now is lost until a
   // re-initialisation (reopen_output's back-off) finds it again.
   devices_.clear();
@@ -928,13 +936,13 @@ bool StationDaemon::hold_output() {
 }
 
 void StationDaemon::drop_idle_output() {
-  if (options_.rehearsal || !portaudio_ || current_ || !queue_.empty() || !lost_.empty() ||
-      restart_required_ || stopping_) {
-    return;
-  }
+  // Only a held output with nothing lost, playing or waiting is let go (a rehearsal never
+  // holds one).
+  if (output_.phase() != OutputPhase::kHeld || !queue_.empty() || stopping_) return;
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
   if (next_ && next_->scheduled_at - ahead - kHoldAhead <= clock_.now() + kHoldAhead) return;
+  output_.let_go();
   if (!finishes_within(kCloseLimit,
                        [system = std::move(portaudio_)]() mutable { system.reset(); })) {
     // Pa_Terminate stuck on the audio server: PortAudio cannot be initialised again in this
@@ -945,7 +953,7 @@ void StationDaemon::drop_idle_output() {
     events_->append(
         "restart_required", clock_.now(),
         with_reason({{"device", output_label_}}, Reason(ReasonCode::kPortAudioReleaseHung)));
-    restart_required_ = true;
+    output_.require_restart();
     exit_code_ = kExitRestart;
     stopping_ = true;
     shut_down();
@@ -1014,7 +1022,7 @@ void StationDaemon::run_command(const std::string& kind, const std::string& comm
 }
 
 void StationDaemon::shut_down() {
-  if (restart_required_) {
+  if (output_.phase() == OutputPhase::kRestartRequired) {
     // Pa_Terminate would block on the stuck stream: leave PortAudio to the process exit.
     (void)portaudio_.release();
   }

@@ -27,6 +27,7 @@
 #include "daemon/broadcast_queue.h"
 #include "daemon/control_server.h"
 #include "daemon/log_priority.h"
+#include "daemon/output_state.h"
 #include "daemon/wake_policy.h"
 #include "station/station_plan.h"
 #include "store/broadcast_log.h"
@@ -183,11 +184,10 @@ class StationDaemon {
     AmplifierState state = AmplifierState::kNone;
     std::string detail;
   } amplifier_;
-  std::set<std::string> lost_;  ///< labels of the devices lost and being retried
-  bool restart_required_ = false;
+  OutputState output_;  ///< idle, held, playing, lost or restart required
   int exit_code_ = 0;
   std::chrono::seconds reopen_backoff_{0};
-  std::unique_ptr<PortAudioSystem> portaudio_;
+  std::unique_ptr<PortAudioSystem> portaudio_;   ///< held as output_.holds() says
   std::map<std::string, OutputDevice> devices_;  ///< by label, as the held PortAudio lists them
   std::string output_label_;
   boost::asio::steady_timer wake_timer_;
