@@ -24,7 +24,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
-#include "cli/wall_clock.h"
+#include "station/system_clock.h"
 #include "core/clock_duration.h"
 #include "core/words.h"
 #include "station/segment_operations.h"
@@ -387,7 +387,7 @@ void run_play(CliContext& ctx, const PlayRequest& p) {
   } else {
     // A short or ambiguous id is said here, without a daemon; loaxad resolves a name the same
     // way for its other clients. With no database yet, the daemon has the last word.
-    const WallClock clock;
+    const SystemClock clock;
     const SegmentLookup found = SegmentOperations(ctx.config(), clock).find(p.what);
     if (found.found()) {
       id = found.segment->id;

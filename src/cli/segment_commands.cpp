@@ -21,7 +21,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
-#include "cli/wall_clock.h"
+#include "station/system_clock.h"
 #include "codec/station_json.h"
 #include "core/clock_duration.h"
 #include "station/segment_operations.h"
@@ -87,7 +87,7 @@ const date::time_zone* zone_of(CliContext& ctx) {
 
 /// Now, read once at the edge: core and store take instants as parameters.
 Instant now_utc() {
-  return WallClock().now();
+  return SystemClock().now();
 }
 
 /// Today's local date in the station's zone: validity dates are local dates.
@@ -276,7 +276,7 @@ struct ImportArgs {
 /// Imports with a progress line per file; `done` gets each result as it comes.
 ImportResult import_with_progress(CliContext& ctx, const SegmentImportRequest& request,
                                   const std::function<void(const FileImport&)>& done) {
-  const WallClock clock;
+  const SystemClock clock;
   SegmentOperations ops(ctx.config(), clock);
   ProgressLine line;
   ImportProgress progress;
@@ -404,7 +404,7 @@ std::string airs_line(const Segment& s, CliContext& ctx, const date::time_zone* 
 }
 
 void run_list(CliContext& ctx, bool json) {
-  const WallClock clock;
+  const SystemClock clock;
   const std::vector<Segment> segments = SegmentOperations(ctx.config(), clock).list();
   const date::time_zone* zone = zone_of(ctx);
   if (json) {
@@ -460,7 +460,7 @@ void run_list(CliContext& ctx, bool json) {
 }
 
 void run_show(CliContext& ctx, const std::string& id, bool json) {
-  const WallClock clock;
+  const SystemClock clock;
   const SegmentRecord record = SegmentOperations(ctx.config(), clock).show(id);
   const Segment& s = record.segment;
   const std::vector<SegmentEvent>& history = record.history;
@@ -549,7 +549,7 @@ void print_change(CliContext& ctx, const Segment& s, const Text& message) {
 
 void run_approve(CliContext& ctx, const ChangeArgs& args) {
   const std::string by = checked_name("--by", args.by.value_or(""));
-  const WallClock clock;
+  const SystemClock clock;
   const std::vector<SegmentChange> changes =
       SegmentOperations(ctx.config(), clock).approve({args.ids, by});
   const date::time_zone* zone = zone_of(ctx);
@@ -585,7 +585,7 @@ void run_approve(CliContext& ctx, const ChangeArgs& args) {
 
 void run_retire(CliContext& ctx, const ChangeArgs& args) {
   const std::string by = args.by ? checked_name("--by", *args.by) : current_user();
-  const WallClock clock;
+  const SystemClock clock;
   const SegmentChange c = SegmentOperations(ctx.config(), clock).retire({args.ids.front(), by});
   const date::time_zone* zone = zone_of(ctx);
   const Segment& s = c.segment;
@@ -620,7 +620,7 @@ void run_validity(CliContext& ctx, const ChangeArgs& args) {
   if (from.given) req.from = from.date;
   if (until.given) req.until = until.date;
   req.by = by;
-  const WallClock clock;
+  const SystemClock clock;
   const SegmentChange c = SegmentOperations(ctx.config(), clock).set_validity(req);
   const Segment& s = c.segment;
   const Text range = validity_text(s);
@@ -659,7 +659,7 @@ void run_edit(CliContext& ctx, const ChangeArgs& args) {
   req.tag = args.tag;
   req.note = args.note;
   req.by = args.by ? checked_name("--by", *args.by) : current_user();
-  const WallClock clock;
+  const SystemClock clock;
   const SegmentChange c = SegmentOperations(ctx.config(), clock).edit(req);
   const Segment& s = c.segment;
   const date::time_zone* zone = zone_of(ctx);

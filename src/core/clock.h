@@ -4,11 +4,16 @@
 
 namespace loaxa {
 
-/// Wall-clock source, injected so logic can be tested with a FakeClock.
+/// The wall and monotonic clocks, injected so logic can be tested with a FakeClock. The daemon
+/// compares the two to notice wall-clock jumps, and measures stalls and checkpoint periods on
+/// the monotonic one.
 class Clock {
  public:
   virtual ~Clock() = default;
+  /// The wall clock, UTC.
   virtual Instant now() const = 0;
+  /// The monotonic clock.
+  virtual MonoInstant mono_now() const = 0;
 };
 
 }  // namespace loaxa

@@ -15,6 +15,9 @@ namespace loaxa {
 /// An instant in UTC with microsecond resolution.
 using Instant = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
 
+/// The monotonic clock's instants: they never jump when the wall clock is set.
+using MonoInstant = std::chrono::steady_clock::time_point;
+
 /// "2026-11-28T06:00:00.004+07:00": ISO 8601 with milliseconds and the zone's offset.
 std::string format_iso(Instant t, const date::time_zone* zone);
 

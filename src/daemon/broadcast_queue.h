@@ -16,9 +16,6 @@
 
 namespace loaxa {
 
-/// The monotonic clock's instants: they never jump when the wall clock is set.
-using MonoInstant = std::chrono::steady_clock::time_point;
-
 /// Something waiting to play: a scheduled occurrence that came due (perhaps while another
 /// broadcast was on air), or an operator's `loaxa play`.
 struct PendingBroadcast {

@@ -43,7 +43,7 @@ Json StationDaemon::status() const {
          {"timezone", config_.timezone},
          {"output", options_.rehearsal ? "rehearsal" : "portaudio"},
          {"device", output_label_},
-         {"output_state", lost_.empty() ? "ok" : "lost"},
+         {"output_state", output_.lost().empty() ? "ok" : "lost"},
          {"log_backlog", journal_ ? journal_->backlog() : 0},
          {"log_error", journal_ ? journal_->error() : std::string()},
          {"now", format_iso(clock_.now(), zone_)}};
@@ -51,9 +51,9 @@ Json StationDaemon::status() const {
   for (const auto& spec : output_specs(config_)) {
     outputs.push_back({{"device", spec.label()},
                        {"zones", spec.zones},
-                       {"state", options_.rehearsal             ? "rehearsal"
-                                 : lost_.contains(spec.label()) ? "lost"
-                                                                : "ok"}});
+                       {"state", options_.rehearsal              ? "rehearsal"
+                                 : output_.is_lost(spec.label()) ? "lost"
+                                                                 : "ok"}});
   }
   r["outputs"] = outputs;
   if (current_) {
@@ -109,7 +109,7 @@ Json StationDaemon::play(const nlohmann::json& request) {
   }
   const std::optional<Segment>& segment = found.segment;
   // Before the time is read: the broadcast is promised kPlayNowLead after an open output.
-  if (!options_.rehearsal && lost_.empty() && !current_) hold_output();
+  if (!options_.rehearsal && output_.lost().empty() && !current_) hold_output();
   const Instant now = clock_.now();
   Pending item;
   item.occurrence.programme_id = "operator";
@@ -153,7 +153,7 @@ Json StationDaemon::stop() {
   if (!current_) {
     return error_reply("không có gì đang phát", "nothing is playing");
   }
-  if (current_->end_as) {
+  if (current_->cut) {
     return error_reply("buổi phát đang kết thúc (đang giảm dần âm lượng)",
                        "the broadcast is already ending (fading out)");
   }

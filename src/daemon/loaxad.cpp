@@ -13,7 +13,7 @@
 #include "daemon/log_priority.h"
 #include "daemon/service_notify.h"
 #include "daemon/station_daemon.h"
-#include "daemon/system_clock.h"
+#include "station/system_clock.h"
 
 namespace loaxa {
 

@@ -69,14 +69,16 @@ bool finishes_within(milliseconds limit, Work work) {
   return finished.wait_for(limit) == std::future_status::ready;
 }
 
-double to_dbfs(double v) {
-  return v > 0 ? 20.0 * std::log10(v) : -1000.0;
-}
-
 std::string joined(const std::vector<std::string>& parts, const char* between = ", ") {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : between) + p;
   return out;
+}
+
+/// "cchc, khung giờ 1", or the words for a `loaxa play` broadcast.
+Text what_text(const Occurrence& o) {
+  if (o.programme_id == "operator") return operator_play_text();
+  return programme_slot_text(o.programme_id, o.slot_index);
 }
 
 /// "JACK / zone-b (zones thon-bac)", or the label alone for a station without zones.
@@ -172,6 +174,7 @@ void StationDaemon::start() {
     output_label_ = fmt::format("rehearsal → {}", config_.rehearsal_dir.string());
   } else {
     portaudio_ = std::make_unique<PortAudioSystem>("loaxad");
+    output_.take();
     std::vector<std::string> labels;
     for (const auto& spec : output_specs(config_)) {
       // A zone's own device is named by the zone's line; the rest are [audio]'s.
@@ -210,7 +213,7 @@ void StationDaemon::start() {
                    options_.rehearsal ? "REHEARSAL / " + output_label_ : output_label_)});
   say({fmt::format("  cơ sở dữ liệu: {}", config_.database.string()),
        fmt::format("  database: {}", config_.database.string())});
-  say({fmt::format("  ổ điều khiển: {}", config_.control_socket.string()),
+  say({fmt::format("  cổng điều khiển: {}", config_.control_socket.string()),
        fmt::format("  control socket: {}", config_.control_socket.string())});
   say({fmt::format("  khóa ký nhật ký: {}", key_->public_key().fingerprint()),
        fmt::format("  log signing key: {}", key_->public_key().fingerprint())});
@@ -220,10 +223,10 @@ void StationDaemon::start() {
   if (upcoming.empty()) say({"    (không có trong 8 ngày tới)", "    (none in the next 8 days)"});
   for (std::size_t i = 0; i < upcoming.size() && i < 5; ++i) {
     const auto& o = upcoming[i];
-    say({fmt::format("    {}  {}  {} đoạn, {}", format_local(o.scheduled_at, zone_), o.programme_id,
-                     o.segments.size(), clock_duration(o.total_seconds)),
-         fmt::format("    {}  {}  {} segment(s), {}", format_local(o.scheduled_at, zone_),
-                     o.programme_id, o.segments.size(), clock_duration(o.total_seconds))});
+    say({fmt::format("    {}  {}  {} đoạn, {}", format_local_text(o.scheduled_at, zone_).vi,
+                     what_text(o).vi, o.segments.size(), clock_duration(o.total_seconds)),
+         fmt::format("    {}  {}  {} segment(s), {}", format_local_text(o.scheduled_at, zone_).en,
+                     what_text(o).en, o.segments.size(), clock_duration(o.total_seconds))});
   }
 
   arm_signals();
@@ -368,7 +371,7 @@ void StationDaemon::plan_and_arm() {
 }
 
 void StationDaemon::note_clock(Instant now) {
-  const auto jump = jumps_.observe(now, std::chrono::steady_clock::now());
+  const auto jump = jumps_.observe(now, clock_.mono_now());
   if (!jump) return;
   last_jump_ = ClockJump{*jump, now};
   const double by = std::chrono::duration<double>(*jump).count();
@@ -418,7 +421,8 @@ void StationDaemon::on_wake() {
   if (now < next_->scheduled_at - ahead) {
     // Not due yet: only the wait is recomputed from the wall clock; the occurrence is resolved
     // again when it comes due, so there is no need to re-plan at every capped wake-up.
-    if (!options_.rehearsal && lost_.empty() && now >= next_->scheduled_at - ahead - kHoldAhead) {
+    if (!options_.rehearsal && output_.lost().empty() &&
+        now >= next_->scheduled_at - ahead - kHoldAhead) {
       hold_output();
     }
     arm_wake();
@@ -469,7 +473,7 @@ void StationDaemon::enqueue(Pending item) {
   if (!current_) {
     // Initialising PortAudio takes a while (a JACK client, the device list): done before the
     // lead is counted, so that it does not eat into the time the ring has to fill.
-    if (!options_.rehearsal && lost_.empty()) hold_output();
+    if (!options_.rehearsal && output_.lost().empty()) hold_output();
     const Instant target = start_target(item, clock_.now(), kPlayNowLead);
     begin(std::move(item), target);
     return;
@@ -519,7 +523,7 @@ std::unique_ptr<Sink> StationDaemon::make_sink(const Occurrence& o, const Output
                                          config_.channels);
   }
   const std::string label = spec.label();
-  if (lost_.contains(label)) {
+  if (output_.is_lost(label)) {
     throw UserError({fmt::format("thiết bị {} không dùng được", label),
                      fmt::format("output device {} is unavailable (lost, retrying)", label)});
   }
@@ -579,10 +583,11 @@ void StationDaemon::log_without_playing(const Pending& item, Outcome outcome,
   end.closed_at = clock_.now();
   log_->close(id, end);
   const Text said = outcome_text(to_string(outcome));
-  say({fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
-                   said.vi, render(reason, Lang::kVi)),
-       fmt::format("loaxad: {} {} — {}: {}", o.programme_id, format_local(o.scheduled_at, zone_),
-                   said.en, render(reason, Lang::kEn))},
+  say({fmt::format("loaxad: {} {} — {}: {}", what_text(o).vi,
+                   format_local_text(o.scheduled_at, zone_).vi, said.vi, render(reason, Lang::kVi)),
+       fmt::format("loaxad: {} {} — {}: {}", what_text(o).en,
+                   format_local_text(o.scheduled_at, zone_).en, said.en,
+                   render(reason, Lang::kEn))},
       LogPriority::kWarning);
 }
 
@@ -590,10 +595,8 @@ std::int64_t StationDaemon::Broadcast::frames_delivered() const {
   std::optional<std::int64_t> fewest;
   for (const auto& out : outputs) {
     if (!out.engine) continue;
-    std::int64_t f = out.engine->frames_delivered();
-    const int rate = out.sink->sample_rate();
-    const int first_rate = outputs.front().sink->sample_rate();
-    if (rate != first_rate) f = f * first_rate / rate;
+    const std::int64_t f = frames_at_rate(out.engine->frames_delivered(), out.sink->sample_rate(),
+                                          outputs.front().sink->sample_rate());
     fewest = std::min(fewest.value_or(f), f);
   }
   return fewest.value_or(0);
@@ -619,7 +622,7 @@ void StationDaemon::begin(Pending item, Instant target) {
   const Occurrence& o = b->item.occurrence;
   // A lost device is tried again before any stream opens: re-initialising PortAudio would end
   // the streams opened before it.
-  if (!options_.rehearsal && !lost_.empty()) reopen_output();
+  if (!options_.rehearsal && !output_.lost().empty()) reopen_output();
   for (const auto& spec : outputs_for(o)) {
     Output out;
     out.spec = spec;
@@ -646,10 +649,10 @@ void StationDaemon::begin(Pending item, Instant target) {
   // Written before the first sample can play, so even a crash mid-broadcast leaves a trace.
   b->log_id = log_->open(start);
   current_ = std::move(b);
+  output_.start_playing();
 
   if (current_->outputs.empty()) {
-    finish(Outcome::kFailed,
-           Reason(ReasonCode::kOutputNotOpened).with("detail", joined(current_->unopened, "; ")));
+    finish();
     return;
   }
   std::vector<PlayItem> items;
@@ -677,21 +680,20 @@ void StationDaemon::begin(Pending item, Instant target) {
     try {
       out.sink->start(*out.engine, target);
     } catch (const UserError& e) {
-      current_->failed_devices.push_back(out.spec.label());
-      finish(Outcome::kFailed,
-             Reason(ReasonCode::kOutputNotStarted)
-                 .with("detail", fmt::format("{}: {}", output_name(out.spec), e.text().en)));
+      out.fault = DeviceFault::kNotStarted;
+      out.fault_detail = e.text().en;
+      finish();
       return;
     }
   }
   const auto& c = current_->item;
   const Text prio = priority_text(to_string(c.priority));
-  say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức ưu tiên: {})", o.programme_id,
-                   format_local(target, zone_), o.segments.size(), clock_duration(o.total_seconds),
-                   prio.vi),
-       fmt::format("loaxad: about to play {} at {} ({} segment(s), {}, {})", o.programme_id,
-                   format_local(target, zone_), o.segments.size(), clock_duration(o.total_seconds),
-                   prio.en)});
+  say({fmt::format("loaxad: chuẩn bị phát {} lúc {} ({} đoạn, {}, mức ưu tiên: {})",
+                   what_text(o).vi, format_local_text(target, zone_).vi, o.segments.size(),
+                   clock_duration(o.total_seconds), prio.vi),
+       fmt::format("loaxad: about to play {} at {} ({} segment(s), {}, {})", what_text(o).en,
+                   format_local_text(target, zone_).en, o.segments.size(),
+                   clock_duration(o.total_seconds), prio.en)});
   watch();
 }
 
@@ -702,11 +704,11 @@ void StationDaemon::watch() {
     auto& b = *current_;
     if (std::all_of(b.outputs.begin(), b.outputs.end(),
                     [](const Output& out) { return out.engine->finished(); })) {
-      finish(std::nullopt, std::nullopt);
+      finish();
       return;
     }
     const Instant now = clock_.now();
-    const MonoInstant mono = std::chrono::steady_clock::now();
+    const MonoInstant mono = clock_.mono_now();
     note_clock(now);
     const auto delivered = b.frames_delivered();
     if (delivered != b.last_frames) {
@@ -720,19 +722,14 @@ void StationDaemon::watch() {
     // "failed" must not hide that the other villages heard only part of it.
     for (auto& out : b.outputs) {
       if (out.engine->finished()) continue;
-      std::optional<Reason> why;
       if (out.stall.stalled(now >= b.target, out.engine->frames_delivered(), mono, kStallLimit)) {
-        why =
-            Reason(ReasonCode::kOutputStalled).with("seconds", std::to_string(kStallLimit.count()));
-        if (!out.spec.zones.empty() || b.outputs.size() != 1) {
-          why->with("output", output_name(out.spec));
-        }
+        out.fault = DeviceFault::kStalled;
       } else if (out.sink->device_gone()) {
-        why = Reason(ReasonCode::kOutputLost).with("output", output_name(out.spec));
+        out.fault = DeviceFault::kGone;
+      } else {
+        continue;
       }
-      if (!why) continue;
-      b.failed_devices.push_back(out.spec.label());
-      finish(Outcome::kFailed, why);
+      finish();
       return;
     }
     watch();
@@ -740,110 +737,73 @@ void StationDaemon::watch() {
 }
 
 void StationDaemon::cut_current(Outcome as, const Reason& reason) {
-  if (!current_ || current_->end_as) return;
-  current_->end_as = as;
-  current_->end_reason = reason;
+  if (!current_ || current_->cut) return;
+  current_->cut = CutRequest{as, reason};
   if (current_->outputs.empty() || !current_->outputs.front().engine ||
       !current_->first_frame_at()) {
     // Nothing has been heard yet: end now rather than fade silence.
+    current_->cut->before_start = true;
     watch_timer_.cancel();
-    finish(as, Reason(reason).with("before_start", "1"));
+    finish();
     return;
   }
   // The fades run in the audio callbacks; watch() sees the engines finish and closes the entry.
   for (auto& out : current_->outputs) out.engine->request_fade();
 }
 
-void StationDaemon::finish(std::optional<Outcome> forced,
-                           const std::optional<Reason>& forced_reason) {
-  auto b = std::move(current_);
-  watch_timer_.cancel();
-  BroadcastEnd end;
-  double squares = 0;
-  std::int64_t samples = 0;
-  bool truncated = false;
-  std::optional<Reason> decode_error;
-  std::vector<Reason> short_outputs;
-  std::vector<std::string> silent_outputs;
-  // The resampler may round each segment's length by a frame.
-  const std::int64_t slack = 2 * static_cast<std::int64_t>(b->item.occurrence.segments.size());
-  for (const auto& out : b->outputs) {
+BroadcastRun StationDaemon::run_of(const Broadcast& b) const {
+  BroadcastRun run;
+  for (const auto& out : b.outputs) {
     if (!out.engine) continue;
-    const auto stats = out.engine->stats();
-    end.underruns += stats.underruns;
-    end.peak_dbfs = std::max(end.peak_dbfs, to_dbfs(stats.peak));
-    squares += stats.rms * stats.rms * static_cast<double>(stats.frames_delivered);
-    samples += stats.frames_delivered;
-    const std::int64_t silence_ms = stats.longest_silence_frames * 1000 / out.sink->sample_rate();
-    end.longest_silence_ms = std::max(end.longest_silence_ms, silence_ms);
-    if (silence_ms > config_.dead_air_seconds * 1000) silent_outputs.push_back(out.spec.label());
-    truncated = truncated || stats.truncated;
-    if (!decode_error) decode_error = out.engine->decode_error();
-    if (std::llabs(stats.frames_delivered - out.frames_expected) > slack) {
-      Reason short_by(ReasonCode::kDeliveredShort);
-      if (b->outputs.size() != 1) short_by.with("output", output_name(out.spec));
-      short_by.with("delivered", std::to_string(stats.frames_delivered))
-          .with("expected", std::to_string(out.frames_expected));
-      short_outputs.push_back(std::move(short_by));
-    }
-    if (auto last = out.sink->last_frame_at(); last && stats.frames_delivered > 0) {
-      end.ended_at = std::max(end.ended_at.value_or(*last), *last);
-    }
+    DeviceRun d;
+    d.label = out.spec.label();
+    d.name = output_name(out.spec);
+    d.has_zones = !out.spec.zones.empty();
+    d.sample_rate = out.sink->sample_rate();
+    d.frames_expected = out.frames_expected;
+    d.stats = out.engine->stats();
+    d.decode_error = out.engine->decode_error();
+    d.first_frame_at = out.sink->first_frame_at();
+    d.last_frame_at = out.sink->last_frame_at();
+    d.fault = out.fault;
+    d.fault_detail = out.fault_detail;
+    run.devices.push_back(std::move(d));
   }
-  end.frames_delivered = b->frames_delivered();
-  if (samples > 0) end.rms_dbfs = to_dbfs(std::sqrt(squares / static_cast<double>(samples)));
-  end.dead_air = !silent_outputs.empty();
-  end.started_at = b->first_frame_at();
-  if (end.frames_delivered == 0) end.ended_at.reset();
-  if (forced) {
-    end.outcome = *forced;
-    end.why = forced_reason;
-  } else if (b->end_as) {
-    end.outcome = *b->end_as;
-    end.why = b->end_reason;
-  } else if (truncated) {
-    end.outcome = Outcome::kPartial;
-    end.why = Reason(ReasonCode::kCutAtMaxDuration)
-                  .with("max_duration",
-                        clock_duration(b->item.occurrence.max_duration.value_or(seconds(0))));
-  } else if (decode_error) {
-    end.outcome = end.frames_delivered > 0 ? Outcome::kPartial : Outcome::kFailed;
-    end.why = decode_error;
-  } else if (!b->unopened.empty()) {
-    // Heard where its devices worked, not everywhere it was meant for.
-    end.outcome = Outcome::kPartial;
-    end.why = Reason(ReasonCode::kNotPlayedOn).with("detail", joined(b->unopened, "; "));
-  } else if (!short_outputs.empty()) {
-    end.outcome = Outcome::kPartial;
-    end.why = short_outputs.front();
-    if (short_outputs.size() > 1) {
-      end.why->with("more_outputs", std::to_string(short_outputs.size() - 1));
-    }
-  } else {
-    end.outcome = Outcome::kCompleted;
-  }
-  end.closed_at = clock_.now();
+  run.unopened = b.unopened;
+  run.segments = b.item.occurrence.segments.size();
+  run.max_duration = b.item.occurrence.max_duration;
+  run.cut = b.cut;
+  run.stall_limit = kStallLimit;
+  run.dead_air_seconds = config_.dead_air_seconds;
+  return run;
+}
+
+void StationDaemon::finish() {
+  auto b = std::move(current_);
+  output_.stop_playing();
+  watch_timer_.cancel();
+  const ClosedBroadcast closed = close_broadcast(run_of(*b), clock_.now());
+  const BroadcastEnd& end = closed.end;
   log_->close(b->log_id, end);
   if (!config_.amplifier_after.empty() && end.frames_delivered > 0) {
     run_command("amplifier_after", config_.amplifier_after, [](bool, std::string) {});
   }
   release_output(std::move(b->outputs));
   if (!options_.rehearsal) {
-    for (const auto& device : b->failed_devices) {
+    for (const auto& device : closed.failed) {
       device_lost(device, end.why.value_or(Reason(ReasonCode::kOutputLost).with("output", device)));
     }
   }
-  if (restart_required_) {
+  if (output_.phase() == OutputPhase::kRestartRequired) {
     exit_code_ = kExitRestart;
     stopping_ = true;
   }
   if (end.dead_air) {
     say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS) trên {}",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs,
-                     joined(silent_outputs)),
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs, joined(closed.silent)),
          fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast on {}",
                      end.longest_silence_ms / 1000.0, config_.dead_air_dbfs,
-                     joined(silent_outputs))},
+                     joined(closed.silent))},
         LogPriority::kWarning);
   }
 
@@ -852,12 +812,12 @@ void StationDaemon::finish(std::optional<Outcome> forced,
       end.started_at ? format_iso(*end.started_at, zone_) : std::string("-");
   const Text why = end.why ? render(*end.why) : Text{};
   const Text said = outcome_text(to_string(end.outcome));
-  say({fmt::format("loaxad: {} {} — {} (bắt đầu {}, {} mẫu âm thanh){}", o.programme_id,
-                   format_local(o.scheduled_at, zone_), said.vi, started, end.frames_delivered,
-                   why.vi.empty() ? "" : ": " + why.vi),
-       fmt::format("loaxad: {} {} — {} (started {}, {} frames){}", o.programme_id,
-                   format_local(o.scheduled_at, zone_), said.en, started, end.frames_delivered,
-                   why.en.empty() ? "" : ": " + why.en)},
+  say({fmt::format("loaxad: {} {} — {} (bắt đầu {}, {} mẫu âm thanh){}", what_text(o).vi,
+                   format_local_text(o.scheduled_at, zone_).vi, said.vi, started,
+                   end.frames_delivered, why.vi.empty() ? "" : ": " + why.vi),
+       fmt::format("loaxad: {} {} — {} (started {}, {} frames){}", what_text(o).en,
+                   format_local_text(o.scheduled_at, zone_).en, said.en, started,
+                   end.frames_delivered, why.en.empty() ? "" : ": " + why.en)},
       end.outcome == Outcome::kCompleted ? LogPriority::kInfo : LogPriority::kWarning);
   b.reset();
   if (stopping_) {
@@ -894,16 +854,16 @@ void StationDaemon::release_output(std::vector<Output> outputs) {
         LogPriority::kErr);
     events_->append("restart_required", clock_.now(),
                     with_reason({{"device", output_label_}}, Reason(ReasonCode::kOutputCloseHung)));
-    restart_required_ = true;
+    output_.require_restart();
   }
 }
 
 void StationDaemon::device_lost(const std::string& device, const Reason& why) {
-  const bool retrying = !lost_.empty() && reopen_backoff_ > seconds(0);
-  if (lost_.contains(device) && retrying) return;
+  if (output_.is_lost(device)) return;  // recorded already; its back-off is running
   events_->append("device_lost", clock_.now(), with_reason({{"device", device}}, why));
-  if (restart_required_) return;
-  lost_.insert(device);
+  const bool retrying = !output_.lost().empty();
+  // Refused once a restart is required: this process cannot get the device back.
+  if (!output_.lose(device)) return;
   say({fmt::format("loaxad: mất thiết bị {}: {}", device, render(why, Lang::kVi)),
        fmt::format("loaxad: output device {} lost: {}", device, render(why, Lang::kEn))},
       LogPriority::kErr);
@@ -926,33 +886,36 @@ void StationDaemon::schedule_reopen() {
 }
 
 bool StationDaemon::reopen_output() {
-  if (lost_.empty()) return true;
-  // Re-initialising PortAudio would cut a broadcast playing on the devices that still work.
-  if (restart_required_ || current_) return false;
-  // Pa_Terminate talks to the audio server, which may be the one that went away.
-  if (portaudio_ &&
-      !finishes_within(kCloseLimit, [old = std::move(portaudio_)]() mutable { old.reset(); })) {
-    return false;
+  if (output_.lost().empty()) return true;
+  // Re-initialising PortAudio would cut a broadcast playing on the devices that still work;
+  // after a hang it cannot be initialised again at all.
+  if (output_.phase() != OutputPhase::kLost) return false;
+  if (output_.holds()) {
+    // Let go whether or not Pa_Terminate returns in time: the handle is given up either way.
+    output_.let_go();
+    // Pa_Terminate talks to the audio server, which may be the one that went away.
+    if (!finishes_within(kCloseLimit, [old = std::move(portaudio_)]() mutable { old.reset(); })) {
+      return false;
+    }
   }
   if (!hold_output()) return false;
-  for (auto it = lost_.begin(); it != lost_.end();) {
-    if (!devices_.contains(*it)) {
-      ++it;
-      continue;
-    }
-    events_->append("device_back", clock_.now(), {{"device", *it}});
-    say({fmt::format("loaxad: thiết bị {} đã trở lại", *it),
-         fmt::format("loaxad: output device {} is back", *it)},
+  const std::set<std::string> lost = output_.lost();
+  for (const auto& device : lost) {
+    if (!devices_.contains(device)) continue;
+    events_->append("device_back", clock_.now(), {{"device", device}});
+    say({fmt::format("loaxad: thiết bị {} đã trở lại", device),
+         fmt::format("loaxad: output device {} is back", device)},
         LogPriority::kNotice);
-    it = lost_.erase(it);
+    output_.recover(device);
   }
-  if (!lost_.empty()) return false;
+  if (!output_.lost().empty()) return false;
   reopen_backoff_ = seconds(0);
   return true;
 }
 
 bool StationDaemon::hold_output() {
-  if (portaudio_) return true;
+  if (output_.holds()) return true;
+  if (!output_.can_take()) return false;
   // Pa_Initialize talks to the audio server; bound it like a close.
   auto made = std::make_shared<std::unique_ptr<PortAudioSystem>>();
   const bool in_time = finishes_within(kCloseLimit, [made] {
@@ -963,6 +926,7 @@ bool StationDaemon::hold_output() {
   });
   if (!in_time || !*made) return false;
   portaudio_ = std::move(*made);
+  output_.take();
   // PortAudio lists devices once, at initialisation: a device missing now is lost until a
   // re-initialisation (reopen_output's back-off) finds it again.
   devices_.clear();
@@ -979,13 +943,13 @@ bool StationDaemon::hold_output() {
 }
 
 void StationDaemon::drop_idle_output() {
-  if (options_.rehearsal || !portaudio_ || current_ || !queue_.empty() || !lost_.empty() ||
-      restart_required_ || stopping_) {
-    return;
-  }
+  // Only a held output with nothing lost, playing or waiting is let go (a rehearsal never
+  // holds one).
+  if (output_.phase() != OutputPhase::kHeld || !queue_.empty() || stopping_) return;
   const auto ahead = std::chrono::duration_cast<microseconds>(
       std::chrono::duration<double>(config_.open_ahead_seconds));
   if (next_ && next_->scheduled_at - ahead - kHoldAhead <= clock_.now() + kHoldAhead) return;
+  output_.let_go();
   if (!finishes_within(kCloseLimit,
                        [system = std::move(portaudio_)]() mutable { system.reset(); })) {
     // Pa_Terminate stuck on the audio server: PortAudio cannot be initialised again in this
@@ -996,7 +960,7 @@ void StationDaemon::drop_idle_output() {
     events_->append(
         "restart_required", clock_.now(),
         with_reason({{"device", output_label_}}, Reason(ReasonCode::kPortAudioReleaseHung)));
-    restart_required_ = true;
+    output_.require_restart();
     exit_code_ = kExitRestart;
     stopping_ = true;
     shut_down();
@@ -1018,7 +982,9 @@ void StationDaemon::run_command(const std::string& kind, const std::string& comm
   const auto limit = std::chrono::duration_cast<milliseconds>(
       std::chrono::duration<double>(config_.amplifier_timeout_seconds));
   // A worker thread waits for the command, so a slow relay script never blocks the event loop;
-  // the result comes back to the loop by post().
+  // the result comes back to the loop by post(). The timeout bounds a real child process on
+  // that thread, so it is counted on the real monotonic clock, not the injected one (which is
+  // read on the event loop only).
   std::thread([this, kind, command, limit, done = std::move(done)]() mutable {
     const auto began = std::chrono::steady_clock::now();
     std::string detail;
@@ -1063,7 +1029,7 @@ void StationDaemon::run_command(const std::string& kind, const std::string& comm
 }
 
 void StationDaemon::shut_down() {
-  if (restart_required_) {
+  if (output_.phase() == OutputPhase::kRestartRequired) {
     // Pa_Terminate would block on the stuck stream: leave PortAudio to the process exit.
     (void)portaudio_.release();
   }

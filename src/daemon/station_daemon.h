@@ -23,9 +23,11 @@
 #include "config/station_config.h"
 #include "core/clock.h"
 #include "core/planner.h"
+#include "daemon/broadcast_close.h"
 #include "daemon/broadcast_queue.h"
 #include "daemon/control_server.h"
 #include "daemon/log_priority.h"
+#include "daemon/output_state.h"
 #include "daemon/wake_policy.h"
 #include "station/station_plan.h"
 #include "store/broadcast_log.h"
@@ -70,6 +72,8 @@ class StationDaemon {
     std::unique_ptr<PlayoutEngine> engine;
     std::int64_t frames_expected = 0;
     StallWatch stall;
+    DeviceFault fault = DeviceFault::kNone;  ///< set when this device ends the broadcast
+    std::string fault_detail;
   };
 
   struct Broadcast {
@@ -77,13 +81,11 @@ class StationDaemon {
     std::int64_t log_id = 0;
     std::int64_t frames_expected = 0;  ///< at the first output's rate, as the log records it
     std::vector<Output> outputs;
-    std::vector<std::string> unopened;        ///< devices it should have played on but could not
-    std::vector<std::string> failed_devices;  ///< labels of the devices that died under it
+    std::vector<std::string> unopened;  ///< devices it should have played on but could not
     std::int64_t last_frames = 0;
     MonoInstant last_checkpoint{};
     Instant target{};
-    std::optional<Outcome> end_as;  ///< set when stopped or pre-empted
-    std::optional<Reason> end_reason;
+    std::optional<CutRequest> cut;  ///< set when stopped or pre-empted
     /// Frames every device has delivered (the fewest), at the first output's rate.
     std::int64_t frames_delivered() const;
     std::optional<Instant> first_frame_at() const;
@@ -120,7 +122,10 @@ class StationDaemon {
   std::vector<OutputSpec> outputs_for(const Occurrence& o) const;
   void log_without_playing(const Pending& item, Outcome outcome, const Reason& reason);
   void watch();
-  void finish(std::optional<Outcome> forced, const std::optional<Reason>& forced_reason);
+  /// What `b` did, read from its engines and sinks, for close_broadcast.
+  BroadcastRun run_of(const Broadcast& b) const;
+  /// Closes the current broadcast in the log (close_broadcast decides how) and moves on.
+  void finish();
   void cut_current(Outcome as, const Reason& reason);
   void on_signal(int signal);
   void shut_down();
@@ -179,11 +184,10 @@ class StationDaemon {
     AmplifierState state = AmplifierState::kNone;
     std::string detail;
   } amplifier_;
-  std::set<std::string> lost_;  ///< labels of the devices lost and being retried
-  bool restart_required_ = false;
+  OutputState output_;  ///< idle, held, playing, lost or restart required
   int exit_code_ = 0;
   std::chrono::seconds reopen_backoff_{0};
-  std::unique_ptr<PortAudioSystem> portaudio_;
+  std::unique_ptr<PortAudioSystem> portaudio_;   ///< held as output_.holds() says
   std::map<std::string, OutputDevice> devices_;  ///< by label, as the held PortAudio lists them
   std::string output_label_;
   boost::asio::steady_timer wake_timer_;

@@ -227,26 +227,26 @@ TEST(BroadcastQueue, CatchUpAfterDowntimePlaysLateWithinGraceElseDaemonNotRunnin
   }
 }
 
-TEST(ClockJumpDetector, SeesJumpsOfTheWallClockNotThePassingOfTime) {
+TEST(ClockJumpDetector, SeesJumpsOfTheSystemClockNotThePassingOfTime) {
   FakeClock clock(kT0);
   ClockJumpDetector d;
-  EXPECT_FALSE(d.observe(clock.now(), clock.monotonic()));  // first look: nothing to compare
+  EXPECT_FALSE(d.observe(clock.now(), clock.mono_now()));  // first look: nothing to compare
   clock.advance(seconds(30));
-  EXPECT_FALSE(d.observe(clock.now(), clock.monotonic()));
+  EXPECT_FALSE(d.observe(clock.now(), clock.mono_now()));
   clock.advance(seconds(1));
   clock.jump(milliseconds(999));  // under the threshold: drift, slewing
-  EXPECT_FALSE(d.observe(clock.now(), clock.monotonic()));
+  EXPECT_FALSE(d.observe(clock.now(), clock.mono_now()));
   clock.advance(seconds(1));
   clock.jump(seconds(3600));
-  EXPECT_EQ(d.observe(clock.now(), clock.monotonic()), microseconds(seconds(3600)));
+  EXPECT_EQ(d.observe(clock.now(), clock.mono_now()), microseconds(seconds(3600)));
   clock.advance(seconds(1));
-  EXPECT_FALSE(d.observe(clock.now(), clock.monotonic()));  // reported once
+  EXPECT_FALSE(d.observe(clock.now(), clock.mono_now()));  // reported once
   clock.jump(-seconds(90));
   clock.advance(seconds(5));
-  EXPECT_EQ(d.observe(clock.now(), clock.monotonic()), -microseconds(seconds(90)));
+  EXPECT_EQ(d.observe(clock.now(), clock.mono_now()), -microseconds(seconds(90)));
   clock.jump(seconds(2));
   clock.jump(-seconds(2));  // there and back between two looks: nothing to account for
-  EXPECT_FALSE(d.observe(clock.now(), clock.monotonic()));
+  EXPECT_FALSE(d.observe(clock.now(), clock.mono_now()));
 }
 
 TEST(StallWatch, CountsOnTheMonotonicClockFromWhenContentIsDue) {
@@ -254,7 +254,7 @@ TEST(StallWatch, CountsOnTheMonotonicClockFromWhenContentIsDue) {
   const microseconds limit = seconds(2);
   auto step = [&](StallWatch& w, bool due, std::int64_t delivered, double seconds) {
     clock.advance(duration_cast<microseconds>(duration<double>(seconds)));
-    return w.stalled(due, delivered, clock.monotonic(), limit);
+    return w.stalled(due, delivered, clock.mono_now(), limit);
   };
   {
     StallWatch w;  // waiting for the target is not a stall, however long
@@ -324,7 +324,7 @@ TEST(BroadcastQueue, ClockJumpsNeitherRepeatNorLoseAnOccurrence) {
   std::map<int, Verdict> decided;
   std::set<int> logged;
   auto tick = [&] {
-    if (auto j = jumps.observe(clock.now(), clock.monotonic())) last_jump = {*j, clock.now()};
+    if (auto j = jumps.observe(clock.now(), clock.mono_now())) last_jump = {*j, clock.now()};
     for (;;) {
       auto next = first_after(plan, handled_until,
                               [&](const Occurrence& o) { return logged.count(o.slot_index) > 0; });

@@ -5,7 +5,6 @@
 #include <chrono>
 
 #include "core/clock.h"
-#include "daemon/broadcast_queue.h"
 
 namespace loaxa::testing {
 
@@ -15,7 +14,7 @@ class FakeClock final : public Clock {
   explicit FakeClock(Instant wall) : wall_(wall) {}
 
   Instant now() const override { return wall_; }
-  MonoInstant monotonic() const noexcept { return mono_; }
+  MonoInstant mono_now() const override { return mono_; }
 
   /// Time passes: both clocks move.
   void advance(std::chrono::microseconds d) noexcept {

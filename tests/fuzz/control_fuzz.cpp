@@ -23,7 +23,7 @@
 
 #include "config/station_config.h"
 #include "daemon/station_daemon.h"
-#include "daemon/system_clock.h"
+#include "station/system_clock.h"
 
 namespace {
 

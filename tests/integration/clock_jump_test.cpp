@@ -26,9 +26,9 @@ const std::string kProgramme = "test";
 const std::string kTag = "t";
 
 /// The offset file libfaketime reads, and the environment that makes loaxad read it.
-class FakedWallClock {
+class FakedSystemClock {
  public:
-  explicit FakedWallClock(const fs::path& dir) : file_(dir / "faketime-offset") { set(0s); }
+  explicit FakedSystemClock(const fs::path& dir) : file_(dir / "faketime-offset") { set(0s); }
 
   /// From now on (within a second) loaxad's wall clock reads real time + `offset`.
   void set(std::chrono::seconds offset) {
@@ -76,7 +76,7 @@ std::size_t bursts_heard(const JackCapture& capture) {
 
 TEST(ClockJump, ForwardPastGraceIsMissedWithinGracePlaysLate) {
   Station st("loaxa-clockjump-fwd-");
-  FakedWallClock clock(st.dir());
+  FakedSystemClock clock(st.dir());
   const ImportedSegment seg = st.import_chirp("chirp", 1.5, kTag);
   const auto times = times_ahead(15s, {0s, 2s}, 120s);
   write_file(st.schedule_file(kProgramme), "[programme]\nid = \"" + kProgramme +
@@ -141,7 +141,7 @@ TEST(ClockJump, ForwardPastGraceIsMissedWithinGracePlaysLate) {
 
 TEST(ClockJump, BackwardNeverReplaysWithinARunOrAcrossARestart) {
   Station st("loaxa-clockjump-back-");
-  FakedWallClock clock(st.dir());
+  FakedSystemClock clock(st.dir());
   const ImportedSegment seg = st.import_chirp("chirp", 1.0, kTag);
   const auto times = times_ahead(8s, {0s, 4s}, 120s);
   write_schedule(
