@@ -243,7 +243,7 @@ std::variant<AudioAnalysis, AudioRefusal> analyse_audio(const fs::path& file,
   if (!ebu) {
     return refuse(RefusalReason::kMalformed,
                   fmt::format("không đo được độ lớn của tệp {} kênh, {} Hz; hãy xuất lại thành "
-                              "stereo hoặc đơn kênh",
+                              "hai kênh (stereo) hoặc một kênh (mono)",
                               a.channels, a.sample_rate),
                   fmt::format("cannot measure the loudness of {} channels at {} Hz; export it "
                               "again as stereo or mono",

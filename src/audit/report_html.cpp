@@ -281,7 +281,7 @@ void occurrence_table(Page& page, const CommuneReport& c) {
     page.cell(delay(o.delay_seconds, page.lang()), "n");
     std::string programme = o.programme;
     if (!o.scheduled()) {
-      programme += page.lang() == Lang::kEn ? " (operator)" : " (phát tay)";
+      programme += " (" + operator_play_text().in(page.lang()) + ")";
     }
     page.cell(programme);
     page.cell(join(o.segment_titles, "; "));

@@ -24,10 +24,10 @@
 
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
-#include "station/system_clock.h"
 #include "core/clock_duration.h"
 #include "core/words.h"
 #include "station/segment_operations.h"
+#include "station/system_clock.h"
 
 namespace loaxa {
 namespace {
@@ -179,13 +179,16 @@ double num(const Json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
 
-/// "2026-11-30T06:00:00.004+07:00" -> "2026-11-30 06:00:00": the daemon already speaks in the
-/// station's zone, people do not need the offset and milliseconds.
-std::string local_text(const std::string& iso) {
-  if (iso.size() < 19) return iso.empty() ? "-" : iso;
-  std::string s = iso.substr(0, 19);
-  s[10] = ' ';
-  return s;
+/// "2026-11-30T06:00:00.004+07:00" -> "30/11/2026 06:00:00" (vi) / "2026-11-30 06:00:00" (en):
+/// the daemon already speaks in the station's zone, people do not need the offset and
+/// milliseconds.
+Text local_text(const std::string& iso) {
+  if (iso.size() < 19) return iso.empty() ? Text{"-", "-"} : Text{iso, iso};
+  std::string en = iso.substr(0, 19);
+  en[10] = ' ';
+  const std::string vi =
+      iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) + en.substr(10);
+  return {vi, en};
 }
 
 std::string progress_bar(double fraction) {
@@ -232,9 +235,9 @@ void print_segments(const CliContext& ctx, const Json& o, const std::string& ind
 
 void print_status(CliContext& ctx, const Json& r) {
   std::cout << ctx.say({fmt::format("Đài: {} ({}), bây giờ {}", str(r, "station"),
-                                    str(r, "timezone"), local_text(str(r, "now"))),
+                                    str(r, "timezone"), local_text(str(r, "now")).vi),
                         fmt::format("Station: {} ({}), now {}", str(r, "station"),
-                                    str(r, "timezone"), local_text(str(r, "now")))})
+                                    str(r, "timezone"), local_text(str(r, "now")).en)})
             << '\n';
   const std::string state = str(r, "output_state");
   const Text state_text = state == "ok" ? Text{"bình thường", "ok"}
@@ -288,16 +291,17 @@ void print_status(CliContext& ctx, const Json& r) {
     const Text where = zones_text(ctx.config(), p);
     prog.vi += where.vi;
     prog.en += where.en;
-    const std::string started = p.contains("started_at") && p["started_at"].is_string()
-                                    ? local_text(p["started_at"].get<std::string>())
-                                    : std::string();
-    std::cout << ctx.say(
-                     {fmt::format("Đang phát: {}, mức {}, lịch {}{}", prog.vi, prio.vi,
-                                  local_text(str(p, "scheduled_at")),
-                                  started.empty() ? " (chưa vang ra loa)" : ", bắt đầu " + started),
-                      fmt::format("Playing: {}, {} priority, scheduled {}{}", prog.en, prio.en,
-                                  local_text(str(p, "scheduled_at")),
-                                  started.empty() ? " (not audible yet)" : ", started " + started)})
+    const Text started = p.contains("started_at") && p["started_at"].is_string()
+                             ? local_text(p["started_at"].get<std::string>())
+                             : Text{};
+    std::cout << ctx.say({fmt::format("Đang phát: {}, mức {}, lịch {}{}", prog.vi, prio.vi,
+                                      local_text(str(p, "scheduled_at")).vi,
+                                      started.vi.empty() ? " (chưa vang ra loa)"
+                                                         : ", bắt đầu " + started.vi),
+                          fmt::format("Playing: {}, {} priority, scheduled {}{}", prog.en, prio.en,
+                                      local_text(str(p, "scheduled_at")).en,
+                                      started.en.empty() ? " (not audible yet)"
+                                                         : ", started " + started.en)})
               << '\n';
     std::cout << fmt::format("  {} {:3.0f}%  {} / {}\n", progress_bar(fraction), fraction * 100,
                              clock_duration(fraction * total), clock_duration(total));
@@ -314,9 +318,9 @@ void print_status(CliContext& ctx, const Json& r) {
       const Text prog = programme_text(q);
       const Text size = size_text(q);
       std::cout << "  "
-                << ctx.say({fmt::format("{}  {}  mức {}  {}", local_text(str(q, "scheduled_at")),
+                << ctx.say({fmt::format("{}  {}  mức {}  {}", local_text(str(q, "scheduled_at")).vi,
                                         prog.vi, prio.vi, size.vi),
-                            fmt::format("{}  {}  {}  {}", local_text(str(q, "scheduled_at")),
+                            fmt::format("{}  {}  {}  {}", local_text(str(q, "scheduled_at")).en,
                                         prog.en, prio.en, size.en)})
                 << '\n';
     }
@@ -336,10 +340,10 @@ void print_status(CliContext& ctx, const Json& r) {
       prog.en += where.en;
       const Text size = size_text(o);
       std::cout << "  "
-                << ctx.say({fmt::format("{}  {}  {}", local_text(str(o, "scheduled_at")), prog.vi,
-                                        size.vi),
-                            fmt::format("{}  {}  {}", local_text(str(o, "scheduled_at")), prog.en,
-                                        size.en)})
+                << ctx.say({fmt::format("{}  {}  {}", local_text(str(o, "scheduled_at")).vi,
+                                        prog.vi, size.vi),
+                            fmt::format("{}  {}  {}", local_text(str(o, "scheduled_at")).en,
+                                        prog.en, size.en)})
                 << '\n';
     }
   }
@@ -417,9 +421,9 @@ void run_play(CliContext& ctx, const PlayRequest& p) {
               << '\n';
   } else {
     std::cout << ctx.say({fmt::format("Phát {} \"{}\" ({}), mức {}, lúc {}", id, title, duration,
-                                      prio.vi, local_text(str(b, "scheduled_at"))),
+                                      prio.vi, local_text(str(b, "scheduled_at")).vi),
                           fmt::format("Playing {} \"{}\" ({}), {} priority, at {}", id, title,
-                                      duration, prio.en, local_text(str(b, "scheduled_at")))})
+                                      duration, prio.en, local_text(str(b, "scheduled_at")).en)})
               << '\n';
   }
 }
@@ -431,10 +435,11 @@ void run_stop(CliContext& ctx, bool json) {
   const Json& s = reply.contains("stopped") ? reply["stopped"] : Json::object();
   const Text prog = programme_text(s);
   std::cout << ctx.say(
-                   {fmt::format("Đã dừng {} lịch {}; nhật ký ghi \"stopped\" (người vận hành)",
-                                prog.vi, local_text(str(s, "scheduled_at"))),
+                   {fmt::format("Đã dừng {} lịch {}; nhật ký ghi: {} theo lệnh người vận hành",
+                                prog.vi, local_text(str(s, "scheduled_at")).vi,
+                                outcome_text("stopped").vi),
                     fmt::format("Stopped {} scheduled {}; logged as \"stopped\" by the operator",
-                                prog.en, local_text(str(s, "scheduled_at")))})
+                                prog.en, local_text(str(s, "scheduled_at")).en)})
             << '\n';
 }
 

@@ -18,6 +18,7 @@
 #include "core/planner.h"
 #include "core/words.h"
 #include "station/station_plan.h"
+#include "station/system_clock.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 
@@ -204,7 +205,7 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
   date::year_month_day first_day;
   if (opt.from.empty()) {
     // The CLI edge is where the clock may be read; the planner itself takes the period as input.
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto now = std::chrono::floor<std::chrono::seconds>(SystemClock().now());
     first_day = date::year_month_day{std::chrono::floor<date::days>(zone->to_local(now))};
   } else if (auto d = parse_date(opt.from)) {
     first_day = *d;

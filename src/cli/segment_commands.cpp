@@ -21,10 +21,11 @@
 
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
-#include "station/system_clock.h"
 #include "codec/station_json.h"
 #include "core/clock_duration.h"
+#include "core/words.h"
 #include "station/segment_operations.h"
+#include "station/system_clock.h"
 
 namespace loaxa {
 namespace {
@@ -72,8 +73,8 @@ std::string clip(const std::string& s, std::size_t width) {
 }
 
 std::string channels_word(int channels, Lang lang) {
-  if (channels == 1) return lang == Lang::kEn ? "mono" : "đơn kênh";
-  if (channels == 2) return "stereo";
+  if (channels == 1) return lang == Lang::kEn ? "mono" : "một kênh (mono)";
+  if (channels == 2) return lang == Lang::kEn ? "stereo" : "hai kênh (stereo)";
   return fmt::format("{} {}", channels, lang == Lang::kEn ? "channels" : "kênh");
 }
 
@@ -197,16 +198,18 @@ Text edit_text(const SegmentEvent& e) {
   return {fmt::format("{}", fmt::join(vi, ", ")), fmt::format("{}", fmt::join(en, ", "))};
 }
 
-/// One line of history for people: "2026-11-28 06:00:00  đã duyệt  — Nguyễn Văn A".
+/// One line of history for people: "28/11/2026 06:00:00  duyệt — Nguyễn Văn A".
 Text event_text(const SegmentEvent& e, const date::time_zone* zone) {
-  const std::string when = format_local(e.at, zone);
+  const Text at = format_local_text(e.at, zone);
+  const std::string& when = at.vi;
+  const std::string& when_en = at.en;
   switch (e.kind) {
     case SegmentEvent::Kind::kApproved:
       return {fmt::format("{}  duyệt — {}", when, e.by),
-              fmt::format("{}  approved — {}", when, e.by)};
+              fmt::format("{}  approved — {}", when_en, e.by)};
     case SegmentEvent::Kind::kRetired:
       return {fmt::format("{}  ngừng phát — {}", when, e.by),
-              fmt::format("{}  retired — {}", when, e.by)};
+              fmt::format("{}  retired — {}", when_en, e.by)};
     case SegmentEvent::Kind::kValidity: {
       Segment range;
       range.valid_from = e.valid_from;
@@ -214,12 +217,12 @@ Text event_text(const SegmentEvent& e, const date::time_zone* zone) {
       const Text v = validity_text(range);
       return {
           fmt::format("{}  hiệu lực {} — {}", when, v.vi == "-" ? "không giới hạn" : v.vi, e.by),
-          fmt::format("{}  validity {} — {}", when, v.en == "-" ? "unlimited" : v.en, e.by)};
+          fmt::format("{}  validity {} — {}", when_en, v.en == "-" ? "unlimited" : v.en, e.by)};
     }
     case SegmentEvent::Kind::kEdited: {
       const Text changes = edit_text(e);
       return {fmt::format("{}  sửa {} — {}", when, changes.vi, e.by),
-              fmt::format("{}  edited {} — {}", when, changes.en, e.by)};
+              fmt::format("{}  edited {} — {}", when_en, changes.en, e.by)};
     }
   }
   return {"?", "?"};
@@ -265,7 +268,7 @@ class ProgressLine {
 
 struct ImportArgs {
   std::vector<std::string> files;
-  std::string title;
+  std::optional<std::string> title;  ///< given blank, the station refuses it
   std::string tag;
   std::optional<std::string> approve_by;
   std::optional<std::string> from;
@@ -318,18 +321,18 @@ void print_outcome(const FileImport& o, CliContext& ctx) {
   switch (o.status) {
     case ImportStatus::kImported: {
       const std::string tag = s.tag.empty() ? "" : fmt::format(" [{}]", s.tag);
-      std::cout << ctx.say({fmt::format("đã nhập {}: {} → \"{}\"{}; {} {} Hz {}, {}, {:.1f} LUFS, "
-                                        "đỉnh {:.1f} dBTP, khuếch đại {:+.1f} dB",
-                                        s.id, o.file, s.title, tag, s.format, s.sample_rate,
-                                        channels_word(s.channels, lang),
-                                        clock_duration(s.duration_seconds()), s.loudness_lufs,
-                                        s.true_peak_dbtp, s.gain_db),
-                            fmt::format("imported {}: {} → \"{}\"{}; {} {} Hz {}, {}, {:.1f} LUFS, "
-                                        "peak {:.1f} dBTP, gain {:+.1f} dB",
-                                        s.id, o.file, s.title, tag, s.format, s.sample_rate,
-                                        channels_word(s.channels, lang),
-                                        clock_duration(s.duration_seconds()), s.loudness_lufs,
-                                        s.true_peak_dbtp, s.gain_db)})
+      const auto measured = [&](Lang l) {
+        return fmt::format("{} {} Hz {}, {}, {} LUFS, {} {} dBTP, {} {} dB", s.format,
+                           s.sample_rate, channels_word(s.channels, l),
+                           clock_duration(s.duration_seconds()), decimal(s.loudness_lufs, 1, l),
+                           l == Lang::kEn ? "peak" : "đỉnh", decimal(s.true_peak_dbtp, 1, l),
+                           l == Lang::kEn ? "gain" : "điều chỉnh mức âm",
+                           decimal(s.gain_db, 1, l, true));
+      };
+      std::cout << ctx.say({fmt::format("đã nhập {}: {} → \"{}\"{}; {}", s.id, o.file, s.title, tag,
+                                        measured(Lang::kVi)),
+                            fmt::format("imported {}: {} → \"{}\"{}; {}", s.id, o.file, s.title,
+                                        tag, measured(Lang::kEn))})
                 << '\n';
       print_decisions(o, ctx, zone_of(ctx));
       break;
@@ -356,7 +359,7 @@ void run_import(CliContext& ctx, const ImportArgs& args) {
   // Bad options are refused before any file is read or copied.
   SegmentImportRequest req;
   req.files = args.files;
-  if (!args.title.empty()) req.title = args.title;
+  req.title = args.title;
   req.tag = args.tag;
   if (args.approve_by) req.approver = checked_name("--approve-by", *args.approve_by);
   req.valid_from = parse_date_option("--from", args.from, false).date;
@@ -387,11 +390,12 @@ void run_import(CliContext& ctx, const ImportArgs& args) {
 // ---------------------------------------------------------------------------------------------
 // List and show
 
-/// "đã duyệt — Nguyễn Văn A, 2026-11-28 06:00:00" / "chờ duyệt".
+/// "đã duyệt — Nguyễn Văn A, 28/11/2026 06:00:00" / "chờ duyệt".
 std::string approval_line(const Segment& s, CliContext& ctx, const date::time_zone* zone) {
   std::string line = ctx.say(approval_text(s.approval));
   if (s.approval != Segment::Approval::kPending && s.approved_at) {
-    line += fmt::format(" — {}, {}", s.approved_by, format_local(*s.approved_at, zone));
+    line += fmt::format(" — {}, {}", s.approved_by,
+                        format_local_text(*s.approved_at, zone).in(ctx.lang));
   }
   return line;
 }
@@ -428,7 +432,7 @@ void run_list(CliContext& ctx, bool json) {
           ? std::vector<std::string>{"ID", "TITLE", "TAG", "APPROVAL", "VALIDITY", "FORMAT",
                                      "DURATION", "LOUDNESS", "GAIN", "IMPORTED"}
           : std::vector<std::string>{"MÃ", "TIÊU ĐỀ", "NHÃN", "DUYỆT", "HIỆU LỰC", "ĐỊNH DẠNG",
-                                     "THỜI LƯỢNG", "ĐỘ LỚN", "KHUẾCH ĐẠI", "NGÀY NHẬP"});
+                                     "THỜI LƯỢNG", "ĐỘ LỚN", "CHỈNH MỨC ÂM", "NGÀY NHẬP"});
   for (const Segment& s : segments) {
     // A range that excludes today is marked, so staff see at a glance why a segment is silent.
     std::string validity = ctx.say(validity_text(s));
@@ -443,8 +447,9 @@ void run_list(CliContext& ctx, bool json) {
     }
     rows.push_back({s.id, clip(s.title, kTitleWidth), s.tag.empty() ? "-" : s.tag, approval,
                     validity, s.format, clock_duration(s.duration_seconds()),
-                    fmt::format("{:.1f} LUFS", s.loudness_lufs),
-                    fmt::format("{:+.1f} dB", s.gain_db), format_local(s.imported_at, zone)});
+                    decimal(s.loudness_lufs, 1, ctx.lang) + " LUFS",
+                    decimal(s.gain_db, 1, ctx.lang, true) + " dB",
+                    format_local_text(s.imported_at, zone).in(ctx.lang)});
   }
   std::vector<std::size_t> widths(rows.front().size(), 0);
   for (const auto& r : rows) {
@@ -490,19 +495,22 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
                                                                     : en    ? "  (MISSING)"
                                                                             : "  (KHÔNG CÒN!)")},
       {en ? "Sample rate" : "Tần số lấy mẫu", fmt::format("{} Hz", s.sample_rate)},
-      {en ? "Channels" : "Số kênh",
-       fmt::format("{} ({})", s.channels, channels_word(s.channels, ctx.lang))},
-      {en ? "Frames" : "Số khung", std::to_string(s.frames)},
+      {en ? "Channels" : "Số kênh", channels_word(s.channels, ctx.lang)},
+      {en ? "Frames" : "Số mẫu âm thanh", std::to_string(s.frames)},
       {en ? "Duration" : "Thời lượng",
-       fmt::format("{} ({:.3f} s)", clock_duration(s.duration_seconds()), s.duration_seconds())},
-      {en ? "Loudness" : "Độ lớn", fmt::format("{:.2f} LUFS", s.loudness_lufs)},
-      {en ? "True peak" : "Đỉnh thực", fmt::format("{:.2f} dBTP", s.true_peak_dbtp)},
-      {en ? "Gain" : "Khuếch đại",
-       en ? fmt::format("{:+.2f} dB (to {} LUFS, peak ceiling {} dBTP)", s.gain_db,
-                        config.target_lufs, config.max_true_peak_dbtp)
-          : fmt::format("{:+.2f} dB (mục tiêu {} LUFS, trần đỉnh {} dBTP)", s.gain_db,
-                        config.target_lufs, config.max_true_peak_dbtp)},
-      {en ? "Imported" : "Ngày nhập", format_local(s.imported_at, zone)},
+       fmt::format("{} ({} s)", clock_duration(s.duration_seconds()),
+                   decimal(s.duration_seconds(), 3, ctx.lang))},
+      {en ? "Loudness" : "Độ lớn", decimal(s.loudness_lufs, 2, ctx.lang) + " LUFS"},
+      {en ? "True peak" : "Đỉnh thực", decimal(s.true_peak_dbtp, 2, ctx.lang) + " dBTP"},
+      {en ? "Gain" : "Điều chỉnh mức âm",
+       en ? fmt::format("{} dB (to {} LUFS, peak ceiling {} dBTP)",
+                        decimal(s.gain_db, 2, ctx.lang, true), config.target_lufs,
+                        config.max_true_peak_dbtp)
+          : fmt::format("{} dB (mục tiêu {} LUFS, trần đỉnh {} dBTP)",
+                        decimal(s.gain_db, 2, ctx.lang, true),
+                        decimal(config.target_lufs, 1, ctx.lang),
+                        decimal(config.max_true_peak_dbtp, 1, ctx.lang))},
+      {en ? "Imported" : "Ngày nhập", format_local_text(s.imported_at, zone).in(ctx.lang)},
       {en ? "Import order" : "Thứ tự nhập", std::to_string(s.import_order)},
       {en ? "Approval" : "Duyệt", approval_line(s, ctx, zone)},
       {en ? "Validity" : "Hiệu lực",
@@ -568,18 +576,19 @@ void run_approve(CliContext& ctx, const ChangeArgs& args) {
     const Segment& s = c.segment;
     if (!c.event) {
       // Approving twice adds nothing an inspector needs; the first decision stands.
-      print_change(ctx, s,
-                   {fmt::format("{} \"{}\" đã được duyệt bởi {} lúc {}; không ghi thêm", s.id,
-                                s.title, s.approved_by, format_local(*s.approved_at, zone)),
-                    fmt::format("{} \"{}\" is already approved by {} at {}; nothing recorded", s.id,
-                                s.title, s.approved_by, format_local(*s.approved_at, zone))});
+      print_change(
+          ctx, s,
+          {fmt::format("{} \"{}\" đã được duyệt bởi {} lúc {}; không ghi thêm", s.id, s.title,
+                       s.approved_by, format_local_text(*s.approved_at, zone).vi),
+           fmt::format("{} \"{}\" is already approved by {} at {}; nothing recorded", s.id, s.title,
+                       s.approved_by, format_local_text(*s.approved_at, zone).en)});
       continue;
     }
     print_change(ctx, s,
                  {fmt::format("đã duyệt {} \"{}\" — bởi {} lúc {}", s.id, s.title, by,
-                              format_local(c.event->at, zone)),
+                              format_local_text(c.event->at, zone).vi),
                   fmt::format("approved {} \"{}\" — by {} at {}", s.id, s.title, by,
-                              format_local(c.event->at, zone))});
+                              format_local_text(c.event->at, zone).en)});
   }
 }
 
@@ -594,16 +603,16 @@ void run_retire(CliContext& ctx, const ChangeArgs& args) {
   } else if (!c.event) {
     print_change(ctx, s,
                  {fmt::format("{} \"{}\" đã ngừng phát từ {} (bởi {}); không ghi thêm", s.id,
-                              s.title, format_local(*s.approved_at, zone), s.approved_by),
+                              s.title, format_local_text(*s.approved_at, zone).vi, s.approved_by),
                   fmt::format("{} \"{}\" was already retired at {} (by {}); nothing recorded", s.id,
-                              s.title, format_local(*s.approved_at, zone), s.approved_by)});
+                              s.title, format_local_text(*s.approved_at, zone).en, s.approved_by)});
   } else {
     print_change(ctx, s,
                  {fmt::format("đã ngừng phát {} \"{}\" — bởi {} lúc {}; đoạn này sẽ không bao giờ "
                               "được phát nữa",
-                              s.id, s.title, by, format_local(c.event->at, zone)),
+                              s.id, s.title, by, format_local_text(c.event->at, zone).vi),
                   fmt::format("retired {} \"{}\" — by {} at {}; it will never air again", s.id,
-                              s.title, by, format_local(c.event->at, zone))});
+                              s.title, by, format_local_text(c.event->at, zone).en)});
   }
 }
 
@@ -673,10 +682,10 @@ void run_edit(CliContext& ctx, const ChangeArgs& args) {
                      s.title)});
   } else {
     const Text changes = edit_text(*c.event);
-    const std::string when = format_local(c.event->at, zone);
+    const Text when = format_local_text(c.event->at, zone);
     print_change(ctx, s,
-                 {fmt::format("đã sửa {}: {} — bởi {} lúc {}", s.id, changes.vi, req.by, when),
-                  fmt::format("edited {}: {} — by {} at {}", s.id, changes.en, req.by, when)});
+                 {fmt::format("đã sửa {}: {} — bởi {} lúc {}", s.id, changes.vi, req.by, when.vi),
+                  fmt::format("edited {}: {} — by {} at {}", s.id, changes.en, req.by, when.en)});
   }
 }
 

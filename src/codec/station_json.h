@@ -1,8 +1,8 @@
 #pragma once
 // The JSON of the station's records, one encoding for every front door: `loaxa … --json`, the
 // control socket's replies, later the web API. Field names are documented in README.md
-// ("JSON output") and scripts depend on them: add fields, never rename. Keys keep the order
-// written here (ordered_json), which is the order the README lists them in.
+// and scripts depend on them: add fields, never rename. Keys keep the order written here
+// (ordered_json), so output reads the same from run to run.
 
 #include <date/tz.h>
 

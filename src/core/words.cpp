@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 namespace loaxa {
@@ -9,7 +10,7 @@ namespace loaxa {
 Text outcome_text(std::string_view outcome) {
   if (outcome == "completed") return {"đã phát trọn vẹn", "completed"};
   if (outcome == "partial") return {"phát không trọn vẹn", "partial"};
-  if (outcome == "stopped") return {"dừng theo lệnh người vận hành", "stopped"};
+  if (outcome == "stopped") return {"đã dừng", "stopped"};
   if (outcome == "preempted") return {"bị tin khẩn chen ngang", "pre-empted"};
   if (outcome == "failed") return {"lỗi, không phát được", "failed"};
   if (outcome == "interrupted") return {"gián đoạn do sự cố", "interrupted"};
@@ -38,7 +39,7 @@ Text programme_slot_text(std::string_view programme, int slot_index) {
 Text outcome_heading(std::string_view outcome) {
   if (outcome == "completed") return {"Đã phát trọn vẹn", "Completed"};
   if (outcome == "partial") return {"Phát không trọn vẹn", "Partial"};
-  if (outcome == "stopped") return {"Dừng theo lệnh", "Stopped"};
+  if (outcome == "stopped") return {"Đã dừng", "Stopped"};
   if (outcome == "preempted") return {"Bị tin khẩn chen ngang", "Pre-empted"};
   if (outcome == "failed") return {"Lỗi, không phát được", "Failed"};
   if (outcome == "interrupted") return {"Gián đoạn do sự cố", "Interrupted"};
@@ -48,6 +49,13 @@ Text outcome_heading(std::string_view outcome) {
 
 Text operator_play_text() {
   return {"phát theo lệnh trực tiếp (loaxa play)", "played on request (loaxa play)"};
+}
+
+std::string decimal(double value, int digits, Lang lang, bool plus) {
+  std::string out =
+      plus ? fmt::format("{:+.{}f}", value, digits) : fmt::format("{:.{}f}", value, digits);
+  if (lang == Lang::kVi) std::replace(out.begin(), out.end(), '.', ',');
+  return out;
 }
 
 }  // namespace loaxa

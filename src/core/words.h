@@ -3,6 +3,7 @@
 // one place, so the CLI, the daemon's console and the reports say the same thing, in the words
 // the project's Vietnamese glossary gives ("đã phát trọn vẹn", "không phát", …).
 
+#include <string>
 #include <string_view>
 
 #include "core/text.h"
@@ -15,6 +16,9 @@ Text outcome_text(std::string_view outcome);
 Text outcome_heading(std::string_view outcome);
 /// A broadcast started with `loaxa play` rather than by a schedule (the glossary's words).
 Text operator_play_text();
+/// A number as people write it: a decimal comma in Vietnamese ("-15,8"), a point in English;
+/// `plus` writes the sign of a positive number too ("+1,5").
+std::string decimal(double value, int digits, Lang lang, bool plus = false);
 /// A priority as stored ("normal", "priority", "emergency").
 Text priority_text(std::string_view priority);
 /// A slot as people count it: the log, JSON and schedules store its index from 0 (its place

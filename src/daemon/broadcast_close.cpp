@@ -63,7 +63,8 @@ ClosedBroadcast close_broadcast(const BroadcastRun& run, Instant closed_at) {
     end.peak_dbfs = std::max(end.peak_dbfs, to_dbfs(stats.peak));
     squares += stats.rms * stats.rms * static_cast<double>(stats.frames_delivered);
     samples += stats.frames_delivered;
-    const std::int64_t silence_ms = stats.longest_silence_frames * 1000 / d.sample_rate;
+    const std::int64_t silence_ms =
+        d.sample_rate > 0 ? stats.longest_silence_frames * 1000 / d.sample_rate : 0;
     end.longest_silence_ms = std::max(end.longest_silence_ms, silence_ms);
     if (silence_ms > run.dead_air_seconds * 1000) closed.silent.push_back(d.label);
     truncated = truncated || stats.truncated;

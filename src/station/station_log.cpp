@@ -14,7 +14,7 @@ namespace loaxa {
 std::vector<LogRow> query_log(const StationConfig& config, const LogQuery& query) {
   if (query.from && query.to && *query.to < *query.from) {
     throw UserError({fmt::format("ngày cuối {} trước ngày đầu {}; đổi chỗ hai ngày",
-                                 format_date(*query.to), format_date(*query.from)),
+                                 format_day_text(*query.to).vi, format_day_text(*query.from).vi),
                      fmt::format("the last day {} is before the first day {}; swap them",
                                  format_date(*query.to), format_date(*query.from))});
   }

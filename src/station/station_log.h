@@ -26,7 +26,8 @@ struct LogRow {
   /// Per segment id of the entry: its title now (after `segment edit`), or "" for an id the
   /// library does not have (a database restored without its segments).
   std::vector<std::string> titles;
-  /// The entry's zones by their display names; empty when it went to every zone.
+  /// The entry's zones by their display names (loaxad logs every zone of the config for a
+  /// broadcast to all of them).
   std::vector<std::string> zones;
 };
 
