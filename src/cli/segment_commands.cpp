@@ -149,17 +149,20 @@ DateOption parse_date_option(const std::string& option, const std::optional<std:
   return d;
 }
 
-/// "2026-12-01 → 2026-12-31", "từ 2026-12-01", "đến 2026-12-31", or "-" for no limit.
+/// "01/12/2026 → 31/12/2026", "từ 01/12/2026", "đến 31/12/2026", or "-" for no limit (ISO
+/// dates in English).
 Text validity_text(const Segment& s) {
   if (s.valid_from && s.valid_until) {
-    const std::string both = format_date(*s.valid_from) + " → " + format_date(*s.valid_until);
-    return {both, both};
+    const Text from = format_day_text(*s.valid_from), until = format_day_text(*s.valid_until);
+    return {from.vi + " → " + until.vi, from.en + " → " + until.en};
   }
   if (s.valid_from) {
-    return {"từ " + format_date(*s.valid_from), "from " + format_date(*s.valid_from)};
+    const Text from = format_day_text(*s.valid_from);
+    return {"từ " + from.vi, "from " + from.en};
   }
   if (s.valid_until) {
-    return {"đến " + format_date(*s.valid_until), "until " + format_date(*s.valid_until)};
+    const Text until = format_day_text(*s.valid_until);
+    return {"đến " + until.vi, "until " + until.en};
   }
   return {"-", "-"};
 }
@@ -175,11 +178,11 @@ std::optional<Text> not_airing_reason(const Segment& s, date::year_month_day day
     return Text{"chưa được duyệt", "not approved"};
   }
   if (s.valid_from && day < *s.valid_from) {
-    return Text{"chưa tới ngày hiệu lực " + format_date(*s.valid_from),
-                "not valid before " + format_date(*s.valid_from)};
+    const Text from = format_day_text(*s.valid_from);
+    return Text{"chưa tới ngày hiệu lực " + from.vi, "not valid before " + from.en};
   }
-  return Text{"hết hiệu lực từ sau " + format_date(*s.valid_until),
-              "expired after " + format_date(*s.valid_until)};
+  const Text until = format_day_text(*s.valid_until);
+  return Text{"hết hiệu lực từ sau " + until.vi, "expired after " + until.en};
 }
 
 /// What an edit changed: "tiêu đề → "Bộ phận một cửa", nhãn → (không có)".

@@ -360,7 +360,7 @@ TEST(SegmentValidityCli, EachEndChangesAloneAndDashRemovesALimit) {
   RunResult r = st.run({"segment", "validity", id, "--from", "2026-12-01", "--until", "2026-12-31",
                         "--by", "Phó chủ tịch"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "hiệu lực 2026-12-01 → 2026-12-31 — bởi Phó chủ tịch")) << r.out;
+  EXPECT_TRUE(contains(r.out, "hiệu lực 01/12/2026 → 31/12/2026 — bởi Phó chủ tịch")) << r.out;
 
   ASSERT_EQ(st.run({"segment", "validity", id, "--until", "2027-01-15"}).exit_code, 0);
   json j = st.show(id);
@@ -419,8 +419,8 @@ TEST(SegmentApprovalDisplay, ListHasApprovalAndValidityColumns) {
   EXPECT_TRUE(contains(r.out, "HIỆU LỰC")) << r.out;
   EXPECT_TRUE(contains(r.out, "đã duyệt")) << r.out;
   EXPECT_TRUE(contains(r.out, "chờ duyệt")) << r.out;
-  EXPECT_TRUE(contains(r.out, "đến 2000-01-31 (hết hạn)")) << r.out;
-  EXPECT_TRUE(contains(r.out, "từ 2999-01-01 (chưa tới)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "đến 31/01/2000 (hết hạn)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "từ 01/01/2999 (chưa tới)")) << r.out;
 
   r = st.run({"--lang", "en", "segment", "list"});
   EXPECT_TRUE(contains(r.out, "APPROVAL")) << r.out;
@@ -453,10 +453,10 @@ TEST(SegmentApprovalDisplay, ShowGivesApprovalValidityAirsTodayAndHistory) {
   st.run({"segment", "validity", id, "--from", "2026-01-01", "--until", "2999-12-31", "--by", "B"});
   r = st.run({"segment", "show", id});
   EXPECT_TRUE(contains(r.out, "đã duyệt — Nguyễn Văn A")) << r.out;
-  EXPECT_TRUE(contains(r.out, "2026-01-01 → 2999-12-31 (ngày địa phương")) << r.out;
+  EXPECT_TRUE(contains(r.out, "01/01/2026 → 31/12/2999 (ngày địa phương")) << r.out;
   EXPECT_TRUE(contains(r.out, "Phát hôm nay:")) << r.out;
   EXPECT_TRUE(contains(r.out, "duyệt — Nguyễn Văn A")) << r.out;
-  EXPECT_TRUE(contains(r.out, "hiệu lực 2026-01-01 → 2999-12-31 — B")) << r.out;
+  EXPECT_TRUE(contains(r.out, "hiệu lực 01/01/2026 → 31/12/2999 — B")) << r.out;
 }
 
 TEST(SegmentApprovalDisplay, PendingAirsWhenTheStationDoesNotRequireApproval) {
