@@ -45,12 +45,6 @@ std::string number(double v, int decimals) {
   return fmt::format("{:.{}f}", v, decimals);
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 std::vector<std::string> tally_cells(const Tally& t) {
   return {std::to_string(t.planned),    std::to_string(t.completed),   std::to_string(t.partial),
           std::to_string(t.preempted),  std::to_string(t.interrupted), std::to_string(t.failed),

@@ -101,12 +101,6 @@ std::string delay(const std::optional<double>& d, Lang lang) {
   return fmt::format("{}{} phút {} giây", v < 0 ? "-" : "+", s / 60, s % 60);
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 void period_table(Page& page, const std::vector<PeriodRow>& rows, const Text& first_column) {
   page.raw("<table class=\"periods\">");
   page.head_row({first_column,

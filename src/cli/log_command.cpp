@@ -24,12 +24,6 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 void print_csv(const std::vector<LogRow>& rows, const date::time_zone* zone) {
   std::cout << "id,programme,segments,output,device,scheduled_at,started_at,ended_at,"
                "frames_expected,frames_delivered,underruns,peak_dbfs,rms_dbfs,outcome,reason\n";

@@ -20,12 +20,6 @@ using std::chrono::seconds;
 
 constexpr std::array<const char*, 7> kDayNames = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 /// "HH:MM" or "HH:MM:SS", two digits each, a real time of day; seconds since midnight.
 std::optional<seconds> parse_time_of_day(std::string_view s) {
   if (s.size() != 5 && s.size() != 8) return std::nullopt;

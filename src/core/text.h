@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace loaxa {
 
@@ -14,6 +16,16 @@ struct Text {
   std::string en;
   const std::string& in(Lang lang) const { return lang == Lang::kEn ? en : vi; }
 };
+
+/// The parts with `between` between them: "a, b, c".
+inline std::string join(const std::vector<std::string>& parts, std::string_view between = ", ") {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += between;
+    out += p;
+  }
+  return out;
+}
 
 /// A failure the user can fix (bad file, bad config, missing device). what() is the English text.
 class UserError : public std::runtime_error {

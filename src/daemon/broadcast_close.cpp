@@ -15,12 +15,6 @@ double to_dbfs(double v) {
   return v > 0 ? 20.0 * std::log10(v) : -1000.0;
 }
 
-std::string joined(const std::vector<std::string>& parts, const char* between) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : between) + p;
-  return out;
-}
-
 Reason fault_reason(const BroadcastRun& run, const DeviceRun& d) {
   switch (d.fault) {
     case DeviceFault::kNotStarted:
@@ -100,7 +94,7 @@ ClosedBroadcast close_broadcast(const BroadcastRun& run, Instant closed_at) {
     end.why = fault_reason(run, *faulty);
   } else if (run.devices.empty()) {
     end.outcome = Outcome::kFailed;
-    end.why = Reason(ReasonCode::kOutputNotOpened).with("detail", joined(run.unopened, "; "));
+    end.why = Reason(ReasonCode::kOutputNotOpened).with("detail", join(run.unopened, "; "));
   } else if (run.cut) {
     end.outcome = run.cut->outcome;
     end.why = run.cut->reason;
@@ -116,7 +110,7 @@ ClosedBroadcast close_broadcast(const BroadcastRun& run, Instant closed_at) {
   } else if (!run.unopened.empty()) {
     // Heard where its devices worked, not everywhere it was meant for.
     end.outcome = Outcome::kPartial;
-    end.why = Reason(ReasonCode::kNotPlayedOn).with("detail", joined(run.unopened, "; "));
+    end.why = Reason(ReasonCode::kNotPlayedOn).with("detail", join(run.unopened, "; "));
   } else if (!short_outputs.empty()) {
     end.outcome = Outcome::kPartial;
     end.why = short_outputs.front();

@@ -69,12 +69,6 @@ bool finishes_within(milliseconds limit, Work work) {
   return finished.wait_for(limit) == std::future_status::ready;
 }
 
-std::string joined(const std::vector<std::string>& parts, const char* between = ", ") {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : between) + p;
-  return out;
-}
-
 /// "cchc, khung giờ 1", or the words for a `loaxa play` broadcast.
 Text what_text(const Occurrence& o) {
   if (o.programme_id == "operator") return operator_play_text();
@@ -84,7 +78,7 @@ Text what_text(const Occurrence& o) {
 /// "JACK / zone-b (zones thon-bac)", or the label alone for a station without zones.
 std::string output_name(const OutputSpec& spec) {
   if (spec.zones.empty()) return spec.label();
-  return fmt::format("{} (zones {})", spec.label(), joined(spec.zones));
+  return fmt::format("{} (zones {})", spec.label(), join(spec.zones));
 }
 
 /// A file-name-safe form of a device label: "JACK / zone-b" -> "JACK-zone-b".
@@ -191,7 +185,7 @@ void StationDaemon::start() {
       devices_[spec.label()] = d;
       labels.push_back(spec.label());
     }
-    output_label_ = joined(labels);
+    output_label_ = join(labels);
   }
   control_ = std::make_unique<ControlServer>(
       io_, config_.control_socket, [this](const nlohmann::json& r) { return handle_request(r); });
@@ -557,7 +551,7 @@ BroadcastStart StationDaemon::start_row(const Pending& item,
   } else if (!options_.rehearsal) {
     for (const auto& spec : outputs_for(o)) devices.push_back(spec.label());
   }
-  start.device = joined(devices);
+  start.device = join(devices);
   const Sink* first =
       outputs != nullptr && !outputs->empty() ? outputs->front().sink.get() : nullptr;
   start.sample_rate = first ? first->sample_rate() : 0;
@@ -800,10 +794,9 @@ void StationDaemon::finish() {
   }
   if (end.dead_air) {
     say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS) trên {}",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs, joined(closed.silent)),
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs, join(closed.silent)),
          fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast on {}",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs,
-                     joined(closed.silent))},
+                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs, join(closed.silent))},
         LogPriority::kWarning);
   }
 
