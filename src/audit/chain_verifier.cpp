@@ -322,7 +322,7 @@ Verification verify_database(SQLite::Database& db, const std::optional<std::stri
     Verification v;
     v.problems.push_back({0,
                           {"cơ sở dữ liệu chưa có chuỗi kiểm toán (phiên bản lược đồ cũ); hãy "
-                           "chạy loaxad một lần để nâng cấp",
+                           "chạy phần mềm phát thanh (loaxad) một lần để nâng cấp",
                            "the database has no audit chain yet (old schema version); start "
                            "loaxad once to upgrade it"}});
     return v;

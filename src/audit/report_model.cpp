@@ -122,11 +122,13 @@ std::vector<Text> station_notes(const std::vector<StationEvent>& events, sys_day
   }
   if (restarts > 0) {
     notes.push_back(
-        {fmt::format("loaxad phải khởi động lại {} lần vì thiết bị ra bị treo", restarts),
+        {fmt::format(
+             "phần mềm phát thanh (loaxad) phải khởi động lại {} lần vì thiết bị ra bị treo",
+             restarts),
          fmt::format("loaxad had to restart {} time(s) because the output hung", restarts)});
   }
   if (stops > 0) {
-    notes.push_back({fmt::format("loaxad bị dừng {} lần", stops),
+    notes.push_back({fmt::format("phần mềm phát thanh (loaxad) bị dừng {} lần", stops),
                      fmt::format("loaxad was stopped {} time(s)", stops)});
   }
   return notes;
@@ -477,7 +479,7 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
         if (c.planned == 0) {
           g.notes.push_back(
               {fmt::format("nhật ký không có buổi phát nào của chương trình \"{}\" trong kỳ này "
-                           "(chưa có trong lịch, hoặc loaxad không chạy)",
+                           "(chưa có trong lịch, hoặc phần mềm phát thanh (loaxad) không chạy)",
                            c.programme),
                fmt::format("the log has no broadcast of programme \"{}\" in this period (not "
                            "scheduled, or loaxad was not running)",

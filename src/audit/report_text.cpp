@@ -9,7 +9,8 @@ Text cause_text(Cause cause) {
     case Cause::kNone:
       return {"", ""};
     case Cause::kStationDown:
-      return {"đài (loaxad) không chạy hoặc bị dừng", "the station was down or stopped"};
+      return {"phần mềm phát thanh (loaxad) không chạy hoặc bị dừng",
+              "the station was down or stopped"};
     case Cause::kDevice:
       return {"lỗi thiết bị ra", "output device failure"};
     case Cause::kNothingToPlay:

@@ -122,7 +122,8 @@ std::optional<Text> sign_head(CliContext& ctx) {
   const fs::path secret = config.keys / "station.key";
   if (::access(secret.c_str(), R_OK) != 0) {
     return Text{
-        fmt::format("loaxad không chạy và không đọc được khóa {}", secret.string()),
+        fmt::format("phần mềm phát thanh (loaxad) không chạy và không đọc được khóa {}",
+                    secret.string()),
         fmt::format("loaxad is not running and the key {} is not readable", secret.string())};
   }
   auto db = open_database(config.database);

@@ -123,29 +123,31 @@ Json request(CliContext& ctx, const Json& req) {
         connect_error == errc::operation_not_permitted) {
       permission_denied(socket_path);
     }
-    throw UserError({fmt::format("không kết nối được tới loaxad qua {}: {}", socket_path.string(),
-                                 connect_error.message()),
+    throw UserError({fmt::format("không kết nối được tới phần mềm phát thanh (loaxad) qua {}: {}",
+                                 socket_path.string(), connect_error.message()),
                      fmt::format("cannot connect to loaxad at {}: {}", socket_path.string(),
                                  connect_error.message())});
   }
   if (!replied) {
     if (!connected || !io_error) {
       throw UserError(
-          {fmt::format("loaxad không trả lời trong {} giây ({}); nó có thể đang bị treo — xem "
-                       "nhật ký của nó",
+          {fmt::format("phần mềm phát thanh (loaxad) không trả lời trong {} giây ({}); nó có thể "
+                       "đang bị treo — xem nhật ký của nó",
                        kReplyTimeout.count(), socket_path.string()),
            fmt::format("loaxad did not answer within {} s ({}); it may be hung — check its output",
                        kReplyTimeout.count(), socket_path.string())});
     }
     throw UserError(
-        {fmt::format("loaxad đóng kết nối mà không trả lời ({})", io_error.message()),
+        {fmt::format("phần mềm phát thanh (loaxad) đóng kết nối mà không trả lời ({})",
+                     io_error.message()),
          fmt::format("loaxad closed the connection without an answer ({})", io_error.message())});
   }
   const std::string line(boost::asio::buffers_begin(in.data()),
                          boost::asio::buffers_begin(in.data()) + reply_size);
   Json reply = Json::parse(line, nullptr, false);
   if (reply.is_discarded() || !reply.is_object()) {
-    throw UserError({"loaxad trả lời một dòng không phải đối tượng JSON: " + line.substr(0, 200),
+    throw UserError({"phần mềm phát thanh (loaxad) trả lời một dòng không phải đối tượng JSON: " +
+                         line.substr(0, 200),
                      "loaxad answered a line that is not a JSON object: " + line.substr(0, 200)});
   }
   return reply;
@@ -164,7 +166,8 @@ Text error_text(const Json& reply) {
   const Json& e = reply.contains("error") ? reply["error"] : Json();
   if (e.is_object()) return {e.value("vi", e.value("en", "?")), e.value("en", e.value("vi", "?"))};
   if (e.is_string()) return {e.get<std::string>(), e.get<std::string>()};
-  return {"loaxad từ chối yêu cầu (không nói lý do)", "loaxad refused the request (no reason)"};
+  return {"phần mềm phát thanh (loaxad) từ chối yêu cầu (không nói lý do)",
+          "loaxad refused the request (no reason)"};
 }
 
 bool ok(const Json& reply) {
@@ -453,7 +456,7 @@ void run_reload(CliContext& ctx, bool json) {
     // editors and scripts can jump to each position.
     std::cerr << error_text(reply).in(ctx.lang) << '\n';
     if (reply.value("kept_old_schedule", false)) {
-      ctx.error({"lịch mới có lỗi; loaxad vẫn giữ lịch cũ",
+      ctx.error({"lịch mới có lỗi; phần mềm phát thanh (loaxad) vẫn giữ lịch cũ",
                  "the new schedules have errors; "
                  "loaxad keeps the old ones"});
     }
@@ -472,11 +475,14 @@ void run_reload(CliContext& ctx, bool json) {
   if (reply.contains("needs_restart") && reply["needs_restart"].is_array()) {
     for (const Json& k : reply["needs_restart"]) {
       if (!k.is_string()) continue;
-      std::cout << ctx.say({fmt::format("  {} đã đổi: cần khởi động lại loaxad để có hiệu lực",
-                                        k.get<std::string>()),
-                            fmt::format("  {} changed: restart loaxad for it to take effect",
-                                        k.get<std::string>())})
-                << '\n';
+      std::cout
+          << ctx.say(
+                 {fmt::format(
+                      "  {} đã đổi: cần khởi động lại phần mềm phát thanh (loaxad) để có hiệu lực",
+                      k.get<std::string>()),
+                  fmt::format("  {} changed: restart loaxad for it to take effect",
+                              k.get<std::string>())})
+          << '\n';
     }
   }
 }
@@ -489,9 +495,9 @@ void add_control_commands(CLI::App& app, CliContext& ctx) {
       "status",
       ctx.say({"phần mềm phát thanh (loaxad) đang phát gì, hàng đợi và các buổi phát sắp tới",
                "what loaxad is playing, its queue and the next broadcasts"}));
-  status->add_flag(
-      "--json", *status_json,
-      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
+  status->add_flag("--json", *status_json,
+                   ctx.say({"in nguyên văn câu trả lời (JSON) của phần mềm phát thanh (loaxad)",
+                            "print the daemon's reply object"}));
   status->callback([&ctx, status_json] {
     const Json reply = request(ctx, {{"cmd", "status"}});
     if (*status_json) {
@@ -521,9 +527,9 @@ void add_control_commands(CLI::App& app, CliContext& ctx) {
                    ctx.say({"các vùng sẽ phát, cách nhau bằng dấu phẩy (mặc định: mọi vùng)",
                             "zones to play in, comma-separated (default: all)"}))
       ->delimiter(',');
-  play->add_flag(
-      "--json", play_req->json,
-      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
+  play->add_flag("--json", play_req->json,
+                 ctx.say({"in nguyên văn câu trả lời (JSON) của phần mềm phát thanh (loaxad)",
+                          "print the daemon's reply object"}));
   play->callback([&ctx, play_req] { run_play(ctx, *play_req); });
 
   auto stop_json = std::make_shared<bool>(false);
@@ -532,9 +538,9 @@ void add_control_commands(CLI::App& app, CliContext& ctx) {
       ctx.say(
           {"giảm dần âm lượng rồi dừng buổi đang phát (nhật ký ghi: Dừng theo lệnh người vận hành)",
            "fade out the current broadcast (logged as stopped by the operator)"}));
-  stop->add_flag(
-      "--json", *stop_json,
-      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
+  stop->add_flag("--json", *stop_json,
+                 ctx.say({"in nguyên văn câu trả lời (JSON) của phần mềm phát thanh (loaxad)",
+                          "print the daemon's reply object"}));
   stop->callback([&ctx, stop_json] { run_stop(ctx, *stop_json); });
 
   auto reload_json = std::make_shared<bool>(false);
@@ -542,9 +548,9 @@ void add_control_commands(CLI::App& app, CliContext& ctx) {
       "reload",
       ctx.say({"đọc lại cấu hình và lịch phát (như SIGHUP); nếu có lỗi thì giữ nguyên bản cũ",
                "re-read config and schedules (same as SIGHUP); with errors the old ones stay"}));
-  reload->add_flag(
-      "--json", *reload_json,
-      ctx.say({"in nguyên văn câu trả lời (JSON) của loaxad", "print the daemon's reply object"}));
+  reload->add_flag("--json", *reload_json,
+                   ctx.say({"in nguyên văn câu trả lời (JSON) của phần mềm phát thanh (loaxad)",
+                            "print the daemon's reply object"}));
   reload->callback([&ctx, reload_json] { run_reload(ctx, *reload_json); });
 }
 

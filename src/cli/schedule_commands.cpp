@@ -114,7 +114,8 @@ void run_check(CliContext& ctx) {
     // schedule file it parses to the same slot.
     for (const Slot& s : p.slots) {
       std::istringstream lines(format_slot(s));
-      std::cout << fmt::format("  # {}:{}\n", s.where.file, s.where.line);
+      std::cout << fmt::format("  # {} — {}:{}\n", ctx.say(slot_text(s.index)), s.where.file,
+                               s.where.line);
       for (std::string line; std::getline(lines, line);) std::cout << "  " << line << '\n';
     }
   }

@@ -86,17 +86,6 @@ const date::time_zone* zone_of(CliContext& ctx) {
 // ---------------------------------------------------------------------------------------------
 // Approval and validity
 
-/// Now, read once at the edge: core and store take instants as parameters.
-Instant now_utc() {
-  return SystemClock().now();
-}
-
-/// Today's local date in the station's zone: validity dates are local dates.
-date::year_month_day today_in(const date::time_zone* zone) {
-  const date::zoned_time<std::chrono::microseconds> zt{zone, now_utc()};
-  return date::year_month_day{date::floor<date::days>(zt.get_local_time())};
-}
-
 /// The login name of whoever runs the command: recorded when no --by is given, so that an
 /// event never lacks a person.
 std::string current_user() {
@@ -109,8 +98,8 @@ std::string current_user() {
 
 /// A --by value: trimmed; empty is refused, since an anonymous approval means nothing.
 std::string checked_name(const std::string& option, const std::string& name) {
-  const auto first = name.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
+  std::optional<std::string> person = person_name(name);
+  if (!person) {
     throw UserError({fmt::format("{} cần tên người quyết định, ví dụ {} \"Nguyễn Văn A, Chủ "
                                  "tịch UBND xã\"",
                                  option, option),
@@ -118,8 +107,7 @@ std::string checked_name(const std::string& option, const std::string& name) {
                                  "A, commune chairman\"",
                                  option, option)});
   }
-  const auto last = name.find_last_not_of(" \t\r\n");
-  return name.substr(first, last - first + 1);
+  return *std::move(person);
 }
 
 /// One end of a validity range on the command line: a local date, or "-" for "no limit".
@@ -165,24 +153,6 @@ Text validity_text(const Segment& s) {
     return {"đến " + until.vi, "until " + until.en};
   }
   return {"-", "-"};
-}
-
-/// Why the segment does not air on `day` (nullopt when it does).
-std::optional<Text> not_airing_reason(const Segment& s, date::year_month_day day,
-                                      bool require_approval) {
-  if (eligible(s, day, require_approval)) return std::nullopt;
-  if (s.approval == Segment::Approval::kRetired) {
-    return Text{"đã ngừng phát", "retired"};
-  }
-  if (require_approval && s.approval != Segment::Approval::kApproved) {
-    return Text{"chưa được duyệt", "not approved"};
-  }
-  if (s.valid_from && day < *s.valid_from) {
-    const Text from = format_day_text(*s.valid_from);
-    return Text{"chưa tới ngày hiệu lực " + from.vi, "not valid before " + from.en};
-  }
-  const Text until = format_day_text(*s.valid_until);
-  return Text{"hết hiệu lực từ sau " + until.vi, "expired after " + until.en};
 }
 
 /// What an edit changed: "tiêu đề → "Bộ phận một cửa", nhãn → (không có)".
@@ -296,6 +266,7 @@ ImportResult import_with_progress(CliContext& ctx, const SegmentImportRequest& r
 
 /// The lines under an imported or duplicate segment: what was decided now, and whether it airs.
 void print_decisions(const FileImport& o, CliContext& ctx, const date::time_zone* zone) {
+  const SystemClock clock;
   const Segment& s = o.segment;
   for (const SegmentEvent& e : o.recorded) {
     std::cout << "  " << ctx.say(event_text(e, zone)) << '\n';
@@ -311,16 +282,16 @@ void print_decisions(const FileImport& o, CliContext& ctx, const date::time_zone
                                       "segment approve {} --by \"NAME\"",
                                       s.id)})
               << '\n';
-  } else if (auto reason = not_airing_reason(s, today_in(zone), require_approval)) {
+  } else if (auto why = SegmentOperations(ctx.config(), clock).why_not_airing_today(s)) {
+    const Text reason = not_airing_text(*why, s);
     std::cout << "  "
-              << ctx.say({"không phát hôm nay: " + reason->vi, "not airing today: " + reason->en})
+              << ctx.say({"không phát hôm nay: " + reason.vi, "not airing today: " + reason.en})
               << '\n';
   }
 }
 
 void print_outcome(const FileImport& o, CliContext& ctx) {
   const Segment& s = o.segment;
-  const Lang lang = ctx.lang;
   switch (o.status) {
     case ImportStatus::kImported: {
       const std::string tag = s.tag.empty() ? "" : fmt::format(" [{}]", s.tag);
@@ -404,19 +375,24 @@ std::string approval_line(const Segment& s, CliContext& ctx, const date::time_zo
 }
 
 /// "có" / "không — chưa được duyệt": whether the planner may pick it today.
-std::string airs_line(const Segment& s, CliContext& ctx, const date::time_zone* zone) {
-  const auto reason = not_airing_reason(s, today_in(zone), ctx.config().require_approval);
-  if (!reason) return ctx.say({"có", "yes"});
-  return ctx.say({"không — " + reason->vi, "no — " + reason->en});
+std::string airs_line(const Segment& s, CliContext& ctx) {
+  const SystemClock clock;
+  const auto why = SegmentOperations(ctx.config(), clock).why_not_airing_today(s);
+  if (!why) return ctx.say({"có", "yes"});
+  const Text reason = not_airing_text(*why, s);
+  return ctx.say({"không — " + reason.vi, "no — " + reason.en});
 }
 
 void run_list(CliContext& ctx, bool json) {
   const SystemClock clock;
-  const std::vector<Segment> segments = SegmentOperations(ctx.config(), clock).list();
+  SegmentOperations ops(ctx.config(), clock);
+  const std::vector<Segment> segments = ops.list();
   const date::time_zone* zone = zone_of(ctx);
   if (json) {
     Json all = Json::array();
-    for (const Segment& s : segments) all.push_back(segment_json(s, zone));
+    for (const Segment& s : segments) {
+      all.push_back(segment_json(s, zone, ops.why_not_airing_today(s)));
+    }
     std::cout << printable(all) << '\n';
     return;
   }
@@ -428,7 +404,7 @@ void run_list(CliContext& ctx, bool json) {
   }
   constexpr std::size_t kTitleWidth = 36;
   const bool require_approval = ctx.config().require_approval;
-  const date::year_month_day today = today_in(zone);
+  const date::year_month_day today = ops.today();
   std::vector<std::vector<std::string>> rows;
   rows.push_back(
       ctx.lang == Lang::kEn
@@ -469,17 +445,14 @@ void run_list(CliContext& ctx, bool json) {
 
 void run_show(CliContext& ctx, const std::string& id, bool json) {
   const SystemClock clock;
-  const SegmentRecord record = SegmentOperations(ctx.config(), clock).show(id);
+  SegmentOperations ops(ctx.config(), clock);
+  const SegmentRecord record = ops.show(id);
   const Segment& s = record.segment;
   const std::vector<SegmentEvent>& history = record.history;
   const StationConfig& config = ctx.config();
   const date::time_zone* zone = zone_of(ctx);
   if (json) {
-    Json j = segment_json(s, zone);
-    Json events = Json::array();
-    for (const SegmentEvent& e : history) events.push_back(segment_event_json(e, zone));
-    j["events"] = std::move(events);
-    std::cout << printable(j) << '\n';
+    std::cout << printable(segment_record_json(record, zone, ops.why_not_airing_today(s))) << '\n';
     return;
   }
   const fs::path copy = config.library / s.library_path;
@@ -521,7 +494,7 @@ void run_show(CliContext& ctx, const std::string& id, bool json) {
            ? ctx.say(validity_text(s)) +
                  ctx.say({" (ngày địa phương, tính cả hai đầu)", " (local dates, inclusive)"})
            : ctx.say({"không giới hạn", "unlimited"})},
-      {en ? "Airs today" : "Phát hôm nay", airs_line(s, ctx, zone)},
+      {en ? "Airs today" : "Phát hôm nay", airs_line(s, ctx)},
   };
   std::size_t width = 0;
   for (const auto& [k, v] : fields) width = std::max(width, display_width(k));
@@ -554,8 +527,7 @@ struct ChangeArgs {
 /// What a change command prints for people: its message, and whether the segment airs today.
 void print_change(CliContext& ctx, const Segment& s, const Text& message) {
   std::cout << ctx.say(message) << '\n';
-  std::cout << "  " << ctx.say({"phát hôm nay: ", "airs today: "})
-            << airs_line(s, ctx, zone_of(ctx)) << '\n';
+  std::cout << "  " << ctx.say({"phát hôm nay: ", "airs today: "}) << airs_line(s, ctx) << '\n';
 }
 
 void run_approve(CliContext& ctx, const ChangeArgs& args) {

@@ -64,6 +64,24 @@ Json segment_json(const Segment& s, const date::time_zone* zone) {
   return j;
 }
 
+Json segment_json(const Segment& s, const date::time_zone* zone,
+                  const std::optional<NotAiring>& why_not_today) {
+  Json j = segment_json(s, zone);
+  j["airs_today"] = !why_not_today.has_value();
+  j["not_airing_today"] =
+      why_not_today ? Json(std::string(not_airing_code(*why_not_today))) : Json(nullptr);
+  return j;
+}
+
+Json segment_record_json(const SegmentRecord& record, const date::time_zone* zone,
+                         const std::optional<NotAiring>& why_not_today) {
+  Json j = segment_json(record.segment, zone, why_not_today);
+  Json events = Json::array();
+  for (const SegmentEvent& e : record.history) events.push_back(segment_event_json(e, zone));
+  j["events"] = std::move(events);
+  return j;
+}
+
 Json segment_event_json(const SegmentEvent& e, const date::time_zone* zone) {
   Json j;
   j["seq"] = e.seq;

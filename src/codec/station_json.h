@@ -33,6 +33,13 @@ Json date_json(const std::optional<date::year_month_day>& day);
 
 /// Every field of a segment (`segment list|show --json`).
 Json segment_json(const Segment& s, const date::time_zone* zone);
+/// A segment with whether the planner may pick it today: `airs_today` (bool) and
+/// `not_airing_today` (null, or the code of why not: not_airing_code).
+Json segment_json(const Segment& s, const date::time_zone* zone,
+                  const std::optional<NotAiring>& why_not_today);
+/// `segment show --json`: the segment as above, with its history as `events`.
+Json segment_record_json(const SegmentRecord& record, const date::time_zone* zone,
+                         const std::optional<NotAiring>& why_not_today);
 /// One event of a segment's history: approval, retirement, validity or edit.
 Json segment_event_json(const SegmentEvent& e, const date::time_zone* zone);
 /// A change command's result: the segment after it and the event appended (null if none).

@@ -43,11 +43,12 @@ constexpr Entry kEntries[] = {
      "reached {late_s} s late, past its grace ({grace}): the machine was suspended or the daemon "
      "was held up",
      "đến lượt phát trễ {late_s} giây, quá thời gian cho phép ({grace}): máy bị tạm ngưng hoặc "
-     "loaxad bị chậm"},
+     "phần mềm phát thanh (loaxad) bị chậm"},
     {ReasonCode::kReachedLate, "reached_late", Cause::kLate,
      "the daemon reached it {late_s} s late (wall clock jumped forward, or the machine was "
      "suspended)",
-     "loaxad đến lượt phát trễ {late_s} giây (đồng hồ nhảy tới, hoặc máy bị tạm ngưng)"},
+     "phần mềm phát thanh (loaxad) đến lượt phát trễ {late_s} giây (đồng hồ nhảy tới, hoặc "
+     "máy bị tạm ngưng)"},
     {ReasonCode::kOutputNotOpened, "output_not_opened", Cause::kDevice,
      "output could not be opened: {detail}", "không mở được thiết bị ra: {detail}"},
     {ReasonCode::kOutputNotStarted, "output_not_started", Cause::kDevice,
@@ -80,9 +81,9 @@ constexpr Entry kEntries[] = {
      "thúc"},
     {ReasonCode::kDeliveredShort, "delivered_short", Cause::kContent,
      "delivered {delivered} of {expected} frames",
-     "chỉ phát được {delivered} trên {expected} khung âm thanh", "output",
+     "chỉ phát được {delivered} trên {expected} mẫu âm thanh", "output",
      "{output}: delivered {delivered} of {expected} frames",
-     "{output}: chỉ phát được {delivered} trên {expected} khung âm thanh"},
+     "{output}: chỉ phát được {delivered} trên {expected} mẫu âm thanh"},
     {ReasonCode::kSegmentFileMissing, "segment_file_missing", Cause::kContent,
      "{file}: the segment's file is missing from the library",
      "{file}: tệp của đoạn không còn trong thư viện"},
@@ -159,6 +160,10 @@ const Entry& entry(ReasonCode code) {
 /// A parameter's value as `lang` shows it: Vietnamese dates as DD/MM/YYYY, and the zones the
 /// daemon names after a device ("JACK / x (zones a, b)") as vùng.
 std::string shown(std::string_view name, const std::string& value, Lang lang) {
+  // "operator" is the programme id a `loaxa play` broadcast is logged under, not a word to show.
+  if (name == "programme" && value == "operator") {
+    return lang == Lang::kEn ? "played on request" : "phát theo lệnh trực tiếp";
+  }
   if (lang == Lang::kEn) return value;
   if (name == "date" && value.size() == 10 && value[4] == '-' && value[7] == '-') {
     return value.substr(8, 2) + "/" + value.substr(5, 2) + "/" + value.substr(0, 4);

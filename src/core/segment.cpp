@@ -4,12 +4,52 @@
 
 namespace loaxa {
 
+std::optional<NotAiring> why_not_eligible(const Segment& segment, date::year_month_day day,
+                                          bool require_approval) {
+  if (segment.approval == Segment::Approval::kRetired) return NotAiring::kRetired;
+  if (require_approval && segment.approval != Segment::Approval::kApproved) {
+    return NotAiring::kNotApproved;
+  }
+  if (segment.valid_from && day < *segment.valid_from) return NotAiring::kNotYetValid;
+  if (segment.valid_until && day > *segment.valid_until) return NotAiring::kExpired;
+  return std::nullopt;
+}
+
 bool eligible(const Segment& segment, date::year_month_day day, bool require_approval) {
-  if (segment.approval == Segment::Approval::kRetired) return false;
-  if (require_approval && segment.approval != Segment::Approval::kApproved) return false;
-  if (segment.valid_from && day < *segment.valid_from) return false;
-  if (segment.valid_until && day > *segment.valid_until) return false;
-  return true;
+  return !why_not_eligible(segment, day, require_approval);
+}
+
+std::string_view not_airing_code(NotAiring why) {
+  switch (why) {
+    case NotAiring::kRetired:
+      return "retired";
+    case NotAiring::kNotApproved:
+      return "not_approved";
+    case NotAiring::kNotYetValid:
+      return "not_yet_valid";
+    case NotAiring::kExpired:
+      return "expired";
+  }
+  return "?";
+}
+
+Text not_airing_text(NotAiring why, const Segment& segment) {
+  switch (why) {
+    case NotAiring::kRetired:
+      return {"đã ngừng phát", "retired"};
+    case NotAiring::kNotApproved:
+      return {"chưa được duyệt", "not approved"};
+    case NotAiring::kNotYetValid: {
+      const Text from = segment.valid_from ? format_day_text(*segment.valid_from) : Text{"?", "?"};
+      return {"chưa tới ngày hiệu lực " + from.vi, "not valid before " + from.en};
+    }
+    case NotAiring::kExpired: {
+      const Text until =
+          segment.valid_until ? format_day_text(*segment.valid_until) : Text{"?", "?"};
+      return {"hết hiệu lực từ sau " + until.vi, "expired after " + until.en};
+    }
+  }
+  return {"?", "?"};
 }
 
 std::string_view kind_name(SegmentEvent::Kind kind) {

@@ -90,8 +90,26 @@ std::optional<Text> validity_error(const std::optional<date::year_month_day>& fr
 /// "YYYY-MM-DD".
 std::string format_date(date::year_month_day day);
 
+/// Why a segment may not air on a day; the planner skips it for the first of these that holds.
+enum class NotAiring {
+  kRetired,      ///< retired: never again
+  kNotApproved,  ///< the station requires approval and it has none
+  kNotYetValid,  ///< before its valid_from date
+  kExpired,      ///< after its valid_until date
+};
+
+/// Why `segment` may not air on local day `day`, or nullopt when it may.
+std::optional<NotAiring> why_not_eligible(const Segment& segment, date::year_month_day day,
+                                          bool require_approval);
+
 /// Whether `segment` may air on local day `day`: not retired, within its validity dates, and
 /// approved when the station requires approval.
 bool eligible(const Segment& segment, date::year_month_day day, bool require_approval);
+
+/// The stable code of a reason ("retired", "not_approved", "not_yet_valid", "expired").
+std::string_view not_airing_code(NotAiring why);
+
+/// For people: "chưa được duyệt", "chưa tới ngày hiệu lực 01/12/2026" (dates of `segment`).
+Text not_airing_text(NotAiring why, const Segment& segment);
 
 }  // namespace loaxa

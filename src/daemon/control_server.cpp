@@ -136,7 +136,9 @@ ControlServer::ControlServer(boost::asio::io_context& io, std::filesystem::path 
     probe.connect(stream_protocol::endpoint(path_.string()), connect_error);
     if (!connect_error) {
       throw UserError(
-          {fmt::format("{}: một loaxad khác đang chạy và dùng cổng điều khiển này", path_.string()),
+          {fmt::format(
+               "{}: một phần mềm phát thanh (loaxad) khác đang chạy và dùng cổng điều khiển này",
+               path_.string()),
            fmt::format("{}: another loaxad is running on this control socket", path_.string())});
     }
     std::filesystem::remove(path_, ec);  // left by a crash

@@ -159,7 +159,7 @@ void StationDaemon::start() {
       vi += "\n  " + p.format(Lang::kVi);
       en += "\n  " + p.format(Lang::kEn);
     }
-    throw UserError({"lịch phát có lỗi, loaxad không khởi động:" + vi,
+    throw UserError({"lịch phát có lỗi, phần mềm phát thanh (loaxad) không khởi động:" + vi,
                      "the schedules have errors; loaxad does not start:" + en});
   }
   plan_ = StationPlan(std::move(loaded.programmes), std::move(loaded.options), zone_);
@@ -793,8 +793,9 @@ void StationDaemon::finish() {
     stopping_ = true;
   }
   if (end.dead_air) {
-    say({fmt::format("loaxad: CẢNH BÁO: im lặng {:.1f} s trong lần phát (dưới {} dBFS) trên {}",
-                     end.longest_silence_ms / 1000.0, config_.dead_air_dbfs, join(closed.silent)),
+    say({fmt::format("loaxad: CẢNH BÁO: khoảng lặng {} giây trong lần phát (dưới {} dBFS) trên {}",
+                     decimal(end.longest_silence_ms / 1000.0, 1, Lang::kVi),
+                     decimal(config_.dead_air_dbfs, 1, Lang::kVi), join(closed.silent)),
          fmt::format("loaxad: WARNING: dead air, {:.1f} s below {} dBFS in this broadcast on {}",
                      end.longest_silence_ms / 1000.0, config_.dead_air_dbfs, join(closed.silent))},
         LogPriority::kWarning);

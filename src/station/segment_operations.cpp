@@ -15,10 +15,19 @@
 
 #include "audio/audio_analysis.h"
 #include "station/nfc.h"
+#include "station/station_plan.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
 
 namespace loaxa {
+
+std::optional<std::string> person_name(const std::string& name) {
+  const auto first = name.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return std::nullopt;
+  const auto last = name.find_last_not_of(" \t\r\n");
+  return name.substr(first, last - first + 1);
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -26,14 +35,13 @@ namespace fs = std::filesystem;
 /// A person's name as recorded in an event: trimmed; blank is refused, since an anonymous
 /// decision means nothing.
 std::string checked_person(const std::string& name) {
-  const auto first = name.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
+  std::optional<std::string> person = person_name(name);
+  if (!person) {
     throw UserError({"cần tên người quyết định, ví dụ \"Nguyễn Văn A, Chủ tịch UBND xã\"",
                      "the name of the person deciding is required, e.g. \"Nguyen Van A, "
                      "commune chairman\""});
   }
-  const auto last = name.find_last_not_of(" \t\r\n");
-  return name.substr(first, last - first + 1);
+  return *std::move(person);
 }
 
 bool blank(const std::string& s) {
@@ -557,6 +565,15 @@ SegmentChange SegmentOperations::edit(const EditRequest& request) {
   c.event = SegmentRepository(*db_).edit(s.id, title, tag, note, by, clock_.now());
   apply_event(c.segment, *c.event);
   return c;
+}
+
+date::year_month_day SegmentOperations::today() const {
+  const date::zoned_time<std::chrono::microseconds> local{station_time_zone(config_), clock_.now()};
+  return date::year_month_day{date::floor<date::days>(local.get_local_time())};
+}
+
+std::optional<NotAiring> SegmentOperations::why_not_airing_today(const Segment& segment) const {
+  return why_not_eligible(segment, today(), config_.require_approval);
 }
 
 }  // namespace loaxa

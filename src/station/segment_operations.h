@@ -118,6 +118,10 @@ struct SegmentRecord {
 /// The operations on the segments of the station `config` describes. The database is opened
 /// when first needed, and created only by an import that has something to record: a command
 /// refused, or naming a segment of a station with no database, leaves no file behind.
+/// A person's name as an event records it: trimmed; nullopt when blank, which every operation
+/// refuses, since an anonymous decision means nothing.
+std::optional<std::string> person_name(const std::string& name);
+
 class SegmentOperations {
  public:
   /// `config` and `clock` must outlive this; `clock` stamps every record.
@@ -154,6 +158,12 @@ class SegmentOperations {
   /// Edits title, tag and note; fields equal to the current ones are not recorded, and no event
   /// is when none differs.
   SegmentChange edit(const EditRequest& request);
+
+  /// Today's date in the station's time zone, by this station's clock: validity dates are local.
+  date::year_month_day today() const;
+  /// Why the planner will not pick `segment` today (the station's approval rule and dates), or
+  /// nullopt when it may.
+  std::optional<NotAiring> why_not_airing_today(const Segment& segment) const;
 
  private:
   /// The database, opened (and migrated) for writing; created when `create`, else none when

@@ -305,7 +305,8 @@ TEST(ReportTextTest, MapsEveryTextOlderDaemonsWroteToItsCode) {
       {"the daemon reached it 912 s late (wall clock jumped forward, or the machine was "
        "suspended)",
        C::kReachedLate, Cause::kLate,
-       "loaxad đến lượt phát trễ 912 giây (đồng hồ nhảy tới, hoặc máy bị tạm ngưng)"},
+       "phần mềm phát thanh (loaxad) đến lượt phát trễ 912 giây (đồng hồ nhảy tới, hoặc máy bị "
+       "tạm ngưng)"},
       {"output could not be started: output device ALSA / default is unavailable (lost, "
        "retrying)",
        C::kOutputNotStarted, Cause::kDevice,
@@ -329,7 +330,7 @@ TEST(ReportTextTest, MapsEveryTextOlderDaemonsWroteToItsCode) {
        "không phát được trên ALSA / hw:1,0 (vùng thon-bac): output device ALSA / hw:1,0 is "
        "unavailable (lost, retrying)"},
       {"JACK / zone-a (zones thon-a): delivered 100 of 48000 frames", C::kDeliveredShort,
-       Cause::kContent, "JACK / zone-a (vùng thon-a): chỉ phát được 100 trên 48000 khung âm thanh"},
+       Cause::kContent, "JACK / zone-a (vùng thon-a): chỉ phát được 100 trên 48000 mẫu âm thanh"},
       {"cancelled: the amplifier's 'before' command failed (exit 1)", C::kAmplifierCancelled,
        Cause::kDevice, "đã hủy: lệnh 'before' của bộ khuếch đại bị lỗi (exit 1)"},
       {"pre-empted by an emergency broadcast (bao-lu) (before the broadcast began)",

@@ -47,7 +47,13 @@ class TamperTest : public ::testing::Test {
     config_.station_name = "Xã Thử Nghiệm";
     config_.database = dir_ / "station" / "loaxa.db";
     config_.keys = dir_ / "station" / "keys";
-    config_.zones = {{.name = "thon-dong", .channels = {1}}, {.name = "thon-tay", .channels = {2}}};
+    // Not designated initializers: GCC 12 warns for every member they leave out.
+    for (const auto& [name, channel] : {std::pair{"thon-dong", 1}, std::pair{"thon-tay", 2}}) {
+      StationConfig::Zone z;
+      z.name = name;
+      z.channels = {channel};
+      config_.zones.push_back(z);
+    }
     auto db = open_database(config_.database);
     const auto key = StationKey::load_or_create(config_.keys);
     fingerprint_ = key.public_key().fingerprint();
@@ -380,7 +386,9 @@ TEST_F(TamperTest, ARechainedCheckpointWithAFloatIsAFinding) {
     const auto line = r.out.find(*c.set ? "BROKEN: " : "INTACT");
     ASSERT_NE(line, std::string::npos) << c.name << ": " << r.out << r.err;
     EXPECT_NE(r.out.find(c.expected, line), std::string::npos) << c.name << ": " << r.out;
-    if (*c.set) EXPECT_NE(r.out.find("(checkpoints ", line), std::string::npos) << r.out;
+    if (*c.set) {
+      EXPECT_NE(r.out.find("(checkpoints ", line), std::string::npos) << r.out;
+    }
   }
 }
 

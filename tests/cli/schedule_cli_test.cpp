@@ -120,14 +120,15 @@ TEST_F(ScheduleCli, CheckValidPrintsSummary) {
   EXPECT_EQ(r.out,
             "schedules/cchc.toml: cchc \"Chuyên mục cải cách hành chính\": 2 slots, 5 broadcasts "
             "a week\n"
-            "  # schedules/cchc.toml:5\n  [[slot]]\n  days = [\"mon\", \"wed\", \"fri\"]\n"
+            "  # slot 1 — schedules/cchc.toml:5\n  [[slot]]\n  days = [\"mon\", \"wed\", \"fri\"]\n"
             "  at = [\"06:00\"]\n  play = { tag = \"cchc\" }\n"
-            "  # schedules/cchc.toml:10\n  [[slot]]\n  days = [\"tue\", \"thu\"]\n"
+            "  # slot 2 — schedules/cchc.toml:10\n  [[slot]]\n  days = [\"tue\", \"thu\"]\n"
             "  at = [\"17:15:30\"]\n  play = { tag = \"cchc\" }\n"
             "OK: 1 programme, 2 slots.\n");
   CliRun vi = loaxa("--lang vi schedule check");
   EXPECT_EQ(vi.exit_code, 0);
   EXPECT_NE(vi.out.find("Hợp lệ: 1 chương trình, 2 khung giờ."), std::string::npos) << vi.out;
+  EXPECT_NE(vi.out.find("  # khung giờ 2 — schedules/cchc.toml:10\n"), std::string::npos) << vi.out;
 }
 
 // The holiday calendar is loaded as loaxad loads it (station/station_plan): a missing file is a

@@ -436,6 +436,14 @@ TEST(SegmentApprovalDisplay, ListHasApprovalAndValidityColumns) {
   EXPECT_EQ(j[0]["valid_until"], "2000-01-31");
   EXPECT_EQ(j[1]["approval"], "pending");
   EXPECT_EQ(j[1]["valid_from"], "2999-01-01");
+  // Why neither airs today, as a code a script (or the web console) can act on.
+  EXPECT_EQ(j[0]["airs_today"], false);
+  EXPECT_EQ(j[0]["not_airing_today"], "expired");
+  EXPECT_EQ(j[1]["airs_today"], false);
+  EXPECT_EQ(j[1]["not_airing_today"], "not_approved");
+  const json shown = st.show(j[1]["id"].get<std::string>());
+  EXPECT_EQ(shown["not_airing_today"], "not_approved");
+  EXPECT_TRUE(shown["events"].is_array());
 }
 
 TEST(SegmentApprovalDisplay, ShowGivesApprovalValidityAirsTodayAndHistory) {

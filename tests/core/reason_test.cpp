@@ -88,6 +88,11 @@ TEST(ReasonTest, EndingsAndVariantsFollowTheirParameters) {
   EXPECT_EQ(render(cut, Lang::kVi),
             "bị tin khẩn chen ngang (bao-lu) (trước khi buổi phát bắt đầu)");
 
+  // A `loaxa play` broadcast is logged under the programme id "operator": shown in words.
+  const Reason by_play = Reason(ReasonCode::kPreemptedByEmergency).with("programme", "operator");
+  EXPECT_EQ(render(by_play, Lang::kVi), "bị tin khẩn chen ngang (phát theo lệnh trực tiếp)");
+  EXPECT_EQ(render(by_play, Lang::kEn), "pre-empted by an emergency broadcast (played on request)");
+
   const Reason crash = Reason(ReasonCode::kDaemonCrashed).with("last_checkpoint", "06:00:10");
   EXPECT_EQ(render(crash, Lang::kEn),
             "loaxad stopped while broadcasting (crash or power cut); last checkpoint 06:00:10");

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace loaxa {
 namespace {
 
@@ -85,6 +87,39 @@ TEST_P(SegmentEligible, FollowsApprovalAndValidity) {
 
 INSTANTIATE_TEST_SUITE_P(Table, SegmentEligible, ::testing::ValuesIn(kEligible),
                          [](const auto& info) { return std::string(info.param.name); });
+
+TEST(SegmentNotAiring, FirstReasonThatHoldsIsGivenWithItsCodeAndWords) {
+  Segment s;
+  s.approval = Approval::kRetired;
+  s.valid_until = ymd(2026, 11, 30);
+  // Retired outranks the dates: it will never air whatever the dates say.
+  EXPECT_EQ(why_not_eligible(s, ymd(2026, 12, 1), true), NotAiring::kRetired);
+  s.approval = Approval::kPending;
+  EXPECT_EQ(why_not_eligible(s, ymd(2026, 12, 1), true), NotAiring::kNotApproved);
+  EXPECT_EQ(why_not_eligible(s, ymd(2026, 12, 1), false), NotAiring::kExpired);
+  EXPECT_EQ(why_not_eligible(s, ymd(2026, 11, 30), false), std::nullopt);
+  s.valid_from = ymd(2026, 11, 20);
+  EXPECT_EQ(why_not_eligible(s, ymd(2026, 11, 19), false), NotAiring::kNotYetValid);
+  EXPECT_EQ(not_airing_text(NotAiring::kNotYetValid, s).vi, "chưa tới ngày hiệu lực 20/11/2026");
+  EXPECT_EQ(not_airing_text(NotAiring::kNotYetValid, s).en, "not valid before 2026-11-20");
+  EXPECT_EQ(not_airing_text(NotAiring::kExpired, s).vi, "hết hiệu lực từ sau 30/11/2026");
+  EXPECT_EQ(not_airing_text(NotAiring::kNotApproved, s).vi, "chưa được duyệt");
+}
+
+TEST(SegmentNotAiring, EveryReasonHasACodeAndBothLanguages) {
+  const Segment s;
+  std::set<std::string_view> codes;
+  for (NotAiring why : {NotAiring::kRetired, NotAiring::kNotApproved, NotAiring::kNotYetValid,
+                        NotAiring::kExpired}) {
+    const std::string_view code = not_airing_code(why);
+    EXPECT_NE(code, "?");
+    EXPECT_TRUE(codes.insert(code).second) << code;
+    const Text t = not_airing_text(why, s);
+    EXPECT_FALSE(t.vi.empty()) << code;
+    EXPECT_FALSE(t.en.empty()) << code;
+    EXPECT_NE(t.vi, t.en) << code;
+  }
+}
 
 // --- apply_event() -----------------------------------------------------------------------------
 

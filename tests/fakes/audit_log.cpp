@@ -18,7 +18,13 @@ StationConfig config_in(const std::filesystem::path& dir, const std::string& sta
   c.station_name = station;
   c.database = dir / "loaxa.db";
   c.keys = dir / "keys";
-  c.zones = {{.name = "thon-dong", .channels = {1}}, {.name = "thon-tay", .channels = {2}}};
+  // Not designated initializers: GCC 12 warns for every member they leave out.
+  for (const auto& [name, channel] : {std::pair{"thon-dong", 1}, std::pair{"thon-tay", 2}}) {
+    StationConfig::Zone z;
+    z.name = name;
+    z.channels = {channel};
+    c.zones.push_back(z);
+  }
   return c;
 }
 

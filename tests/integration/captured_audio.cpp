@@ -19,6 +19,7 @@ CapturedAudio::CapturedAudio(std::uint32_t sample_rate, const std::vector<Captur
       // Unsigned difference: the frame clock wraps every 2^32 frames (~25 h at 48 kHz).
       auto jump = static_cast<std::int64_t>(static_cast<std::int32_t>(b.frame_time - expected));
       if (jump > 0 && jump <= max_gap) {
+        gaps_.push_back({samples_[0].size(), samples_[0].size() + static_cast<std::size_t>(jump)});
         for (auto& s : samples_) s.insert(s.end(), static_cast<std::size_t>(jump), nan);
         gap_frames_ += static_cast<std::size_t>(jump);
       } else {
@@ -33,6 +34,32 @@ CapturedAudio::CapturedAudio(std::uint32_t sample_rate, const std::vector<Captur
     expected = b.frame_time + b.frames;
     have_previous = true;
   }
+}
+
+CapturedAudio CapturedAudio::without_gaps() const {
+  CapturedAudio out;
+  out.rate_ = rate_;
+  out.anomalies_ = anomalies_;
+  auto removed_before = [&](std::size_t index) {
+    std::size_t n = 0;
+    for (const Burst& g : gaps_) {
+      if (g.first < index) n += std::min(g.end, index) - g.first;
+    }
+    return n;
+  };
+  for (const Placed& p : placed_) {
+    out.placed_.push_back({p.index - removed_before(p.index), p.frame_time, p.wall_us});
+  }
+  for (int c = 0; c < kChannels; ++c) {
+    std::size_t from = 0;
+    for (const Burst& g : gaps_) {
+      out.samples_[c].insert(out.samples_[c].end(), samples_[c].begin() + from,
+                             samples_[c].begin() + g.first);
+      from = g.end;
+    }
+    out.samples_[c].insert(out.samples_[c].end(), samples_[c].begin() + from, samples_[c].end());
+  }
+  return out;
 }
 
 const CapturedAudio::Placed& CapturedAudio::block_of(std::size_t index) const {

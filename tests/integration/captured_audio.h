@@ -45,6 +45,13 @@ class CapturedAudio {
   std::size_t gap_frames() const noexcept { return gap_frames_; }
   std::size_t clock_anomalies() const noexcept { return anomalies_; }
 
+  /// The same capture with the gaps' frames taken out, every recorded frame keeping its own wall
+  /// and frame time. When the server skipped a cycle for every client (a machine too loaded to
+  /// wake it in time), the player's callback did not run for that cycle either, so what it
+  /// delivered is contiguous here and can be compared exactly; when only the capture missed a
+  /// cycle, frames the player did deliver are missing and an exact comparison still fails.
+  CapturedAudio without_gaps() const;
+
   /// Wall time (us since epoch) at which frame `index` was processed: its cycle's start plus its
   /// place in the cycle. Frames of a gap are placed from the last cycle before them.
   std::int64_t wall_us(std::size_t index) const;
@@ -76,6 +83,8 @@ class CapturedAudio {
   std::uint32_t rate_ = 0;
   std::vector<float> samples_[kChannels];
   std::vector<Placed> placed_;
+  /// [first, end) frame ranges of samples_ filled with NaN for skipped cycles.
+  std::vector<Burst> gaps_;
   std::size_t gap_frames_ = 0;
   std::size_t anomalies_ = 0;
 };

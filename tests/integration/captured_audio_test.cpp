@@ -54,6 +54,28 @@ TEST(CaptureAssembly, SkippedCycleBecomesNanNotSilenceOrShift) {
   EXPECT_EQ(a.wall_us(8), 8000);
 }
 
+TEST(CaptureAssembly, WithoutGapsJoinsTheRecordedCyclesAndKeepsTheirTimes) {
+  Raw r;
+  r.add(0, 4, 0, 1);
+  r.add(8, 4, 8000, 20);  // cycle 4..7 never ran
+  r.add(12, 4, 12000, 40);
+  r.add(20, 4, 20000, 60);  // cycle 16..19 never ran
+  const CapturedAudio a = r.audio().without_gaps();
+  ASSERT_EQ(a.frames(), 16u);
+  EXPECT_EQ(a.gap_frames(), 0u);
+  const std::vector<float> want = {1, 2, 3, 4, 20, 21, 22, 23, 40, 41, 42, 43, 60, 61, 62, 63};
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(a.channel(0)[i], want[i]) << i;
+    EXPECT_EQ(a.channel(1)[i], -want[i]) << i;
+  }
+  // Each frame keeps the time of the cycle that recorded it, not one shifted by the gaps.
+  EXPECT_EQ(a.frame_time(4), 8u);
+  EXPECT_EQ(a.wall_us(4), 8000);
+  EXPECT_EQ(a.wall_us(13), 21000);
+  EXPECT_EQ(a.frame_time(15), 23u);
+  EXPECT_EQ(r.audio().without_gaps().bursts(1).size(), 1u);
+}
+
 TEST(CaptureAssembly, FrameClockWrapIsNotAGap) {
   Raw r;
   r.add(0xFFFFFFFCu, 4, 0, 1);
