@@ -25,6 +25,7 @@
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
 #include "core/clock_duration.h"
+#include "core/text.h"
 #include "core/words.h"
 #include "station/segment_operations.h"
 #include "station/system_clock.h"
@@ -212,6 +213,16 @@ Text programme_text(const Json& o) {
 /// ", vùng Thôn Đông" for a broadcast to some zones; nothing for one to every zone.
 Text zones_text(const StationConfig& config, const Json& o) {
   if (!o.contains("zones") || !o["zones"].is_array() || o["zones"].empty()) return {};
+  // The names loaxad sent are those of the config it plays by, which may be older than the file.
+  if (o.contains("zone_names") && o["zone_names"].is_array() &&
+      o["zone_names"].size() == o["zones"].size()) {
+    std::vector<std::string> names;
+    for (const Json& z : o["zone_names"]) {
+      names.push_back(z.is_string() ? z.get<std::string>() : z.dump());
+    }
+    const std::string shown = join(names);
+    return {", vùng " + shown, ", zones " + shown};
+  }
   std::vector<std::string> ids;
   for (const Json& z : o["zones"]) ids.push_back(z.is_string() ? z.get<std::string>() : z.dump());
   const std::string names = zones_shown(config, ids, "");

@@ -140,9 +140,10 @@ const char* weekday_name(Instant t, const date::time_zone* zone, Lang lang) {
   return (lang == Lang::kEn ? kEn : kVi)[iso - 1];
 }
 
-void print_json(const std::vector<Occurrence>& plan, const date::time_zone* zone) {
+void print_json(const std::vector<Occurrence>& plan, const date::time_zone* zone,
+                const StationConfig& config) {
   Json out = Json::array();
-  for (const Occurrence& o : plan) out.push_back(occurrence_json(o, zone));
+  for (const Occurrence& o : plan) out.push_back(occurrence_json(o, zone, config));
   std::cout << printable(out) << '\n';
 }
 
@@ -235,7 +236,7 @@ void run_preview(CliContext& ctx, const PreviewOptions& opt) {
   std::vector<Occurrence> plan =
       station_plan.occurrences(catalogue, station_play_history(ctx.config(), from, to), from, to);
   if (opt.json) {
-    print_json(plan, zone);
+    print_json(plan, zone, ctx.config());
   } else {
     print_text(ctx, plan, loaded.programmes, first_day, opt.days, zone);
   }

@@ -161,6 +161,20 @@ Json occurrence_json(const Occurrence& o, const date::time_zone* zone) {
       {"nothing_reason_code", o.nothing_reason ? Json(to_string(o.nothing_reason->code)) : Json()}};
 }
 
+Json occurrence_json(const Occurrence& o, const date::time_zone* zone,
+                     const StationConfig& config) {
+  Json plain = occurrence_json(o, zone);
+  std::vector<std::string> names;
+  for (const std::string& id : o.zones) names.push_back(zone_shown(config, id));
+  // Rebuilt rather than appended so that zone_names sits beside zones, as in log rows.
+  Json j;
+  for (auto& [key, value] : plain.items()) {
+    j[key] = std::move(value);
+    if (key == "zones") j["zone_names"] = names;
+  }
+  return j;
+}
+
 Json log_row_json(const LogRow& row, const date::time_zone* zone) {
   const BroadcastEntry& e = row.entry;
   Json o;

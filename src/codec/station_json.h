@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/station_config.h"
 #include "core/planner.h"
 #include "core/segment.h"
 #include "core/text.h"
@@ -50,6 +51,9 @@ Json file_import_json(const FileImport& o, Lang lang, const date::time_zone* zon
 /// A planned broadcast (`schedule preview --json`, and `next`, `queue`, `playing` in loaxad's
 /// status reply).
 Json occurrence_json(const Occurrence& o, const date::time_zone* zone);
+/// The same with `zone_names` after `zones`: each zone's display name from `config` (its id when
+/// it has none), so that a front door shows the villages without reading the config itself.
+Json occurrence_json(const Occurrence& o, const date::time_zone* zone, const StationConfig& config);
 
 /// One broadcast of the log (`loaxa log --json`).
 Json log_row_json(const LogRow& row, const date::time_zone* zone);

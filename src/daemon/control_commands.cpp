@@ -58,7 +58,7 @@ Json StationDaemon::status() const {
   r["outputs"] = outputs;
   if (current_) {
     const auto& b = *current_;
-    Json p = occurrence_json(b.item.occurrence, zone_);
+    Json p = occurrence_json(b.item.occurrence, zone_, config_);
     p["priority"] = to_string(b.item.priority);
     p["origin"] = b.item.origin;
     p["frames_expected"] = b.frames_expected;
@@ -74,7 +74,7 @@ Json StationDaemon::status() const {
   }
   Json queued = Json::array();
   for (const auto& q : queue_.items()) {
-    auto j = occurrence_json(q.occurrence, zone_);
+    auto j = occurrence_json(q.occurrence, zone_, config_);
     j["priority"] = to_string(q.priority);
     j["origin"] = q.origin;
     queued.push_back(j);
@@ -84,7 +84,7 @@ Json StationDaemon::status() const {
   Json next = Json::array();
   for (const auto& o : plan(handled_.until(), now + std::chrono::hours(24 * 8))) {
     if (handled_.covers(o) || log_->has_occurrence(o.key())) continue;
-    next.push_back(occurrence_json(o, zone_));
+    next.push_back(occurrence_json(o, zone_, config_));
     if (next.size() == 5) break;
   }
   r["next"] = next;
@@ -143,7 +143,7 @@ Json StationDaemon::play(const nlohmann::json& request) {
   item.deadline = item.occurrence.scheduled_at + kOperatorGrace;
   item.origin = "operator";
   const bool will_wait = current_ && *priority != Priority::kEmergency;
-  auto summary = occurrence_json(item.occurrence, zone_);
+  auto summary = occurrence_json(item.occurrence, zone_, config_);
   summary["priority"] = to_string(*priority);
   enqueue(std::move(item));
   return {{"ok", true}, {"queued", will_wait}, {"broadcast", summary}};
@@ -157,7 +157,7 @@ Json StationDaemon::stop() {
     return error_reply("buổi phát đang kết thúc (đang giảm dần âm lượng)",
                        "the broadcast is already ending (fading out)");
   }
-  auto what = occurrence_json(current_->item.occurrence, zone_);
+  auto what = occurrence_json(current_->item.occurrence, zone_, config_);
   cut_current(Outcome::kStopped, Reason(ReasonCode::kOperatorStop));
   return {{"ok", true}, {"stopped", what}};
 }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace loaxa {
 namespace {
 
@@ -81,6 +83,29 @@ TEST(StationJson, OccurrenceAsPreviewAndStatusShowIt) {
   EXPECT_EQ(j["local_time"], "2026-11-30 17:15:00");
   EXPECT_EQ(j["nothing_reason_code"], "nothing_eligible");
   EXPECT_FALSE(j["nothing_reason"].get<std::string>().empty());
+}
+
+TEST(StationJson, OccurrenceWithTheConfigNamesItsZones) {
+  StationConfig config;
+  StationConfig::Zone dong;
+  dong.name = "thon-dong";
+  dong.display_name = "Thôn Đông";
+  StationConfig::Zone tay;
+  tay.name = "thon-tay";  // no display name: shown by its id
+  config.zones = {dong, tay};
+  Occurrence o;
+  o.programme_id = "cchc";
+  o.scheduled_at = at(6, 0);
+  o.zones = {"thon-tay", "thon-dong"};
+  const Json j = occurrence_json(o, vietnam(), config);
+  EXPECT_EQ(j["zone_names"], Json::array({"thon-tay", "Thôn Đông"}));
+  const auto k = keys(j);
+  const auto zones = std::find(k.begin(), k.end(), "zones");
+  ASSERT_NE(zones, k.end());
+  ASSERT_NE(zones + 1, k.end());
+  EXPECT_EQ(*(zones + 1), "zone_names");
+  o.zones.clear();  // every zone
+  EXPECT_EQ(occurrence_json(o, vietnam(), config)["zone_names"], Json::array());
 }
 
 TEST(StationJson, NotUtf8IsReplacedNotThrown) {

@@ -181,6 +181,21 @@ TEST_F(StationDaemonInProcess, PlansFromTheInjectedClock) {
   EXPECT_TRUE(log().empty());
 }
 
+// The status reply names the villages as loaxad's config does, so that no front door needs the
+// config to show them.
+TEST_F(StationDaemonInProcess, StatusNamesTheZonesByTheirDisplayNames) {
+  std::ofstream(config_file(), std::ios::app)
+      << "[zones]\nthon-dong = { name = \"Thôn Đông\", channels = [1] }\n";
+  write("schedules/cchc.toml",
+        "[programme]\nid = \"cchc\"\ntitle = \"CCHC\"\n\n[[slot]]\ndates = [\"2025-03-04\"]\n"
+        "at = [\"06:00\"]\nzones = [\"thon-dong\"]\nplay = { tag = \"cchc\" }\n");
+  start(slot_instant() - hours(1));
+  const auto status = ask({{"cmd", "status"}});
+  ASSERT_EQ(status["next"].size(), 1u) << status.dump();
+  EXPECT_EQ(status["next"][0]["zones"], nlohmann::json::array({"thon-dong"}));
+  EXPECT_EQ(status["next"][0]["zone_names"], nlohmann::json::array({"Thôn Đông"}));
+}
+
 TEST_F(StationDaemonInProcess, NothingIsPlannedBeforeTheInjectedClock) {
   write_schedule();
   // The slot is an hour before the fake "now": a first start has no downtime to catch up on.
