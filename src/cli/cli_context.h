@@ -2,10 +2,12 @@
 // What every `loaxa` subcommand shares: the chosen language, the config, the exit code.
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/station_config.h"
 #include "core/language.h"
@@ -46,6 +48,11 @@ void add_audit_commands(CLI::App& app, CliContext& ctx);
 /// One request to the running loaxad; its reply object. Throws UserError when it is not
 /// running, not reachable or too slow.
 nlohmann::json control_request(CliContext& ctx, const nlohmann::json& req);
+/// The same for a change to the station's records: `files` go with it as descriptors; none
+/// when loaxad is not running (no control socket, or nobody listening on it).
+std::optional<nlohmann::json> control_request_if_running(CliContext& ctx, const nlohmann::json& req,
+                                                         const std::vector<int>& files,
+                                                         std::chrono::seconds timeout);
 
 /// main() of `loaxa`.
 int run_loaxa(int argc, char** argv);

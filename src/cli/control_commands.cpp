@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 #include <grp.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,8 +14,10 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -71,9 +75,48 @@ constexpr std::size_t kMaxReplyBytes = 4 * 1024 * 1024;
                    socket.string(), group_name, group_name)});
 }
 
-/// Sends one request and returns the daemon's reply object. Throws UserError when the daemon is
-/// not running, not reachable, too slow or answers something that is not a JSON object.
-Json request(CliContext& ctx, const Json& req) {
+/// Writes `out` on the connected socket `fd`, the descriptors `files` attached to its first
+/// part.
+boost::system::error_code send_with_files(int fd, const std::string& out,
+                                          const std::vector<int>& files) {
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * files.size()));
+  iovec iov{const_cast<char*>(out.data()), out.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.data();
+  msg.msg_controllen = control.size();
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int) * files.size());
+  std::memcpy(CMSG_DATA(c), files.data(), sizeof(int) * files.size());
+  std::size_t sent = 0;
+  while (sent < out.size()) {
+    ssize_t n = 0;
+    if (sent == 0) {
+      n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+    } else {
+      n = ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd p{fd, POLLOUT, 0};
+      ::poll(&p, 1, 1000);
+      continue;
+    }
+    if (n < 0) return {errno, boost::system::system_category()};
+    sent += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+/// Sends one request, with `files` passed as descriptors (SCM_RIGHTS), and returns the daemon's
+/// reply object; none when the daemon is not running and `optional`. Throws UserError when it is
+/// not running (unless `optional`), not reachable, too slow or answers something that is not a
+/// JSON object.
+std::optional<Json> exchange(CliContext& ctx, const Json& req, const std::vector<int>& files,
+                             std::chrono::seconds timeout, bool optional) {
   const fs::path socket_path = ctx.config().control_socket;
   // sun_path holds 107 bytes; Asio would throw a bare "invalid argument" for a longer one.
   if (socket_path.native().size() >= 108) {
@@ -97,27 +140,40 @@ Json request(CliContext& ctx, const Json& req) {
         connect_error = ec;
         if (ec) return;
         connected = true;
+        auto read_reply = [&] {
+          boost::asio::async_read_until(socket, in, '\n',
+                                        [&](const boost::system::error_code& rec, std::size_t n) {
+                                          io_error = rec;
+                                          reply_size = n;
+                                          replied = !rec;
+                                        });
+        };
+        if (!files.empty()) {
+          // The descriptors travel with the request's first bytes; Asio's writes cannot carry
+          // them. A request line is small: one blocking sendmsg (then the rest) is enough.
+          if (auto ec = send_with_files(socket.native_handle(), out, files)) {
+            io_error = ec;
+            return;
+          }
+          read_reply();
+          return;
+        }
         boost::asio::async_write(socket, boost::asio::buffer(out),
                                  [&](const boost::system::error_code& wec, std::size_t) {
                                    if (wec) {
                                      io_error = wec;
                                      return;
                                    }
-                                   boost::asio::async_read_until(
-                                       socket, in, '\n',
-                                       [&](const boost::system::error_code& rec, std::size_t n) {
-                                         io_error = rec;
-                                         reply_size = n;
-                                         replied = !rec;
-                                       });
+                                   read_reply();
                                  });
       });
-  io.run_for(kReplyTimeout);
+  io.run_for(timeout);
 
   namespace errc = boost::system::errc;
   if (connect_error) {
     if (connect_error == errc::no_such_file_or_directory ||
         connect_error == errc::connection_refused || connect_error == errc::not_a_socket) {
+      if (optional) return std::nullopt;
       not_running(socket_path);
     }
     if (connect_error == errc::permission_denied ||
@@ -134,9 +190,9 @@ Json request(CliContext& ctx, const Json& req) {
       throw UserError(
           {fmt::format("phần mềm phát thanh (loaxad) không trả lời trong {} giây ({}); nó có thể "
                        "đang bị treo — xem nhật ký của nó",
-                       kReplyTimeout.count(), socket_path.string()),
+                       timeout.count(), socket_path.string()),
            fmt::format("loaxad did not answer within {} s ({}); it may be hung — check its output",
-                       kReplyTimeout.count(), socket_path.string())});
+                       timeout.count(), socket_path.string())});
     }
     throw UserError(
         {fmt::format("phần mềm phát thanh (loaxad) đóng kết nối mà không trả lời ({})",
@@ -154,10 +210,21 @@ Json request(CliContext& ctx, const Json& req) {
   return reply;
 }
 
+/// One request that must be answered, within the usual time.
+Json request(CliContext& ctx, const Json& req) {
+  return *exchange(ctx, req, {}, kReplyTimeout, false);
+}
+
 }  // namespace
 
 nlohmann::json control_request(CliContext& ctx, const nlohmann::json& req) {
   return request(ctx, req);
+}
+
+std::optional<nlohmann::json> control_request_if_running(CliContext& ctx, const nlohmann::json& req,
+                                                         const std::vector<int>& files,
+                                                         std::chrono::seconds timeout) {
+  return exchange(ctx, req, files, timeout, true);
 }
 
 namespace {

@@ -21,6 +21,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/segment_import.h"
+#include "cli/station_writes.h"
 #include "codec/station_json.h"
 #include "core/clock_duration.h"
 #include "core/words.h"
@@ -85,16 +86,6 @@ const date::time_zone* zone_of(CliContext& ctx) {
 
 // ---------------------------------------------------------------------------------------------
 // Approval and validity
-
-/// The login name of whoever runs the command: recorded when no --by is given, so that an
-/// event never lacks a person.
-std::string current_user() {
-  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-    return pw->pw_name;
-  }
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  return "uid " + std::to_string(::geteuid());
-}
 
 /// A --by value: trimmed; empty is refused, since an anonymous approval means nothing.
 std::string checked_name(const std::string& option, const std::string& name) {
@@ -252,8 +243,6 @@ struct ImportArgs {
 /// Imports with a progress line per file; `done` gets each result as it comes.
 ImportResult import_with_progress(CliContext& ctx, const SegmentImportRequest& request,
                                   const std::function<void(const FileImport&)>& done) {
-  const SystemClock clock;
-  SegmentOperations ops(ctx.config(), clock);
   ProgressLine line;
   ImportProgress progress;
   progress.decoding = [&](const std::string& file, double f) { line(file, f); };
@@ -261,7 +250,7 @@ ImportResult import_with_progress(CliContext& ctx, const SegmentImportRequest& r
     line.end();
     if (done) done(f);
   };
-  return ops.import(request, current_user(), progress);
+  return import_segments(ctx, request, progress);
 }
 
 /// The lines under an imported or duplicate segment: what was decided now, and whether it airs.
@@ -532,9 +521,7 @@ void print_change(CliContext& ctx, const Segment& s, const Text& message) {
 
 void run_approve(CliContext& ctx, const ChangeArgs& args) {
   const std::string by = checked_name("--by", args.by.value_or(""));
-  const SystemClock clock;
-  const std::vector<SegmentChange> changes =
-      SegmentOperations(ctx.config(), clock).approve({args.ids, by});
+  const std::vector<SegmentChange> changes = approve_segments(ctx, {args.ids, by});
   const date::time_zone* zone = zone_of(ctx);
   if (args.json) {
     // One object for one id, as before several could be given; an array for several.
@@ -568,9 +555,9 @@ void run_approve(CliContext& ctx, const ChangeArgs& args) {
 }
 
 void run_retire(CliContext& ctx, const ChangeArgs& args) {
-  const std::string by = args.by ? checked_name("--by", *args.by) : current_user();
-  const SystemClock clock;
-  const SegmentChange c = SegmentOperations(ctx.config(), clock).retire({args.ids.front(), by});
+  const std::string asked_by = args.by ? checked_name("--by", *args.by) : "";
+  const SegmentChange c = retire_segment(ctx, {args.ids.front(), asked_by});
+  const std::string by = c.event ? c.event->by : asked_by;
   const date::time_zone* zone = zone_of(ctx);
   const Segment& s = c.segment;
   if (args.json) {
@@ -598,14 +585,13 @@ void run_validity(CliContext& ctx, const ChangeArgs& args) {
   }
   const DateOption from = parse_date_option("--from", args.from, true);
   const DateOption until = parse_date_option("--until", args.until, true);
-  const std::string by = args.by ? checked_name("--by", *args.by) : current_user();
   ValidityRequest req;
   req.id = args.ids.front();
   if (from.given) req.from = from.date;
   if (until.given) req.until = until.date;
-  req.by = by;
-  const SystemClock clock;
-  const SegmentChange c = SegmentOperations(ctx.config(), clock).set_validity(req);
+  req.by = args.by ? checked_name("--by", *args.by) : "";
+  const SegmentChange c = set_segment_validity(ctx, req);
+  const std::string by = c.event ? c.event->by : req.by;
   const Segment& s = c.segment;
   const Text range = validity_text(s);
   if (args.json) {
@@ -642,9 +628,8 @@ void run_edit(CliContext& ctx, const ChangeArgs& args) {
   req.title = args.title;
   req.tag = args.tag;
   req.note = args.note;
-  req.by = args.by ? checked_name("--by", *args.by) : current_user();
-  const SystemClock clock;
-  const SegmentChange c = SegmentOperations(ctx.config(), clock).edit(req);
+  req.by = args.by ? checked_name("--by", *args.by) : "";
+  const SegmentChange c = edit_segment(ctx, req);
   const Segment& s = c.segment;
   const date::time_zone* zone = zone_of(ctx);
   if (args.json) {
@@ -658,9 +643,10 @@ void run_edit(CliContext& ctx, const ChangeArgs& args) {
   } else {
     const Text changes = edit_text(*c.event);
     const Text when = format_local_text(c.event->at, zone);
-    print_change(ctx, s,
-                 {fmt::format("đã sửa {}: {} — bởi {} lúc {}", s.id, changes.vi, req.by, when.vi),
-                  fmt::format("edited {}: {} — by {} at {}", s.id, changes.en, req.by, when.en)});
+    print_change(
+        ctx, s,
+        {fmt::format("đã sửa {}: {} — bởi {} lúc {}", s.id, changes.vi, c.event->by, when.vi),
+         fmt::format("edited {}: {} — by {} at {}", s.id, changes.en, c.event->by, when.en)});
   }
 }
 

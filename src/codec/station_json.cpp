@@ -141,6 +141,14 @@ Json file_import_json(const FileImport& o, Lang lang, const date::time_zone* zon
   return j;
 }
 
+Json file_import_reply_json(const FileImport& o, const date::time_zone* zone) {
+  Json j = file_import_json(o, Lang::kEn, zone);
+  auto both = [](const Text& t) { return Json{{"vi", t.vi}, {"en", t.en}}; };
+  j["note_text"] = o.note ? both(*o.note) : Json();
+  j["error_text"] = o.refusal ? both(o.refusal->message) : Json();
+  return j;
+}
+
 Json occurrence_json(const Occurrence& o, const date::time_zone* zone) {
   Json segments = Json::array();
   for (const Segment& s : o.segments) {

@@ -47,6 +47,9 @@ Json segment_event_json(const SegmentEvent& e, const date::time_zone* zone);
 Json segment_change_json(const SegmentChange& c, const date::time_zone* zone);
 /// One file of `segment import --json`; the texts (`note`, `error`) in `lang`.
 Json file_import_json(const FileImport& o, Lang lang, const date::time_zone* zone);
+/// One file of loaxad's reply to segment_import: as above in English, with `note_text` and
+/// `error_text` as {"vi": …, "en": …} (or null), for the front door to print in its language.
+Json file_import_reply_json(const FileImport& o, const date::time_zone* zone);
 
 /// A planned broadcast (`schedule preview --json`, and `next`, `queue`, `playing` in loaxad's
 /// status reply).

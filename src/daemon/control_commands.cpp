@@ -1,15 +1,23 @@
 // The control protocol's requests, answered on the event loop (so no locking is needed).
 // Documented in README.md ("Control socket").
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <set>
 
 #include "config/schedule_file.h"
 #include "daemon/station_daemon.h"
 #include "daemon/wake_policy.h"
 #include "station/segment_lookup.h"
+#include "station/segment_operations.h"
 
 namespace loaxa {
 namespace {
@@ -18,16 +26,274 @@ constexpr std::chrono::minutes kOperatorGrace{10};
 
 }  // namespace
 
-Json StationDaemon::handle_request(const nlohmann::json& request) {
-  const auto cmd = request.value("cmd", std::string());
-  if (cmd == "status") return status();
-  if (cmd == "play") return play(request);
-  if (cmd == "stop") return stop();
-  if (cmd == "reload") return reload();
-  if (cmd == "checkpoint") return checkpoint_request();
-  return error_reply(
-      fmt::format("lệnh \"{}\" không có; dùng status, play, stop, reload hoặc checkpoint", cmd),
-      fmt::format("unknown cmd \"{}\"; use status, play, stop, reload or checkpoint", cmd));
+void StationDaemon::handle_request(ControlRequest request, const ControlServer::Reply& reply) {
+  const nlohmann::json& body = request.body;
+  const auto cmd = body.value("cmd", std::string());
+  if (cmd == "status") return reply(status());
+  if (cmd == "play") return reply(play(body));
+  if (cmd == "stop") return reply(stop());
+  if (cmd == "reload") return reply(reload());
+  if (cmd == "checkpoint") return reply(checkpoint_request());
+  if (cmd == "segment_import") return segment_import(std::move(request), reply);
+  if (cmd == "segment_approve" || cmd == "segment_retire" || cmd == "segment_validity" ||
+      cmd == "segment_edit") {
+    return reply(segment_change(cmd, body, request.peer));
+  }
+  reply(error_reply(
+      fmt::format("lệnh \"{}\" không có; dùng status, play, stop, reload, checkpoint, "
+                  "segment_import, segment_approve, segment_retire, segment_validity hoặc "
+                  "segment_edit",
+                  cmd),
+      fmt::format("unknown cmd \"{}\"; use status, play, stop, reload, checkpoint, "
+                  "segment_import, segment_approve, segment_retire, segment_validity or "
+                  "segment_edit",
+                  cmd)));
+}
+
+namespace {
+
+/// Field `key` of a request when it is a string; a wrong type is refused rather than ignored.
+std::optional<std::string> text_field(const nlohmann::json& request, const char* key) {
+  if (!request.contains(key) || request[key].is_null()) return std::nullopt;
+  if (!request[key].is_string()) {
+    throw UserError({fmt::format("trường \"{}\" phải là một chuỗi", key),
+                     fmt::format("field \"{}\" must be a string", key)});
+  }
+  return request[key].get<std::string>();
+}
+
+std::string required_text(const nlohmann::json& request, const char* key) {
+  auto value = text_field(request, key);
+  if (!value) {
+    throw UserError({fmt::format("yêu cầu thiếu trường \"{}\"", key),
+                     fmt::format("the request lacks the field \"{}\"", key)});
+  }
+  return *value;
+}
+
+/// A validity end: absent = keep, null = no limit, "YYYY-MM-DD".
+std::optional<std::optional<date::year_month_day>> date_field(const nlohmann::json& request,
+                                                              const char* key) {
+  if (!request.contains(key)) return std::nullopt;
+  if (request[key].is_null()) return std::optional<date::year_month_day>();
+  const auto text = text_field(request, key);
+  const auto day = parse_date(*text);
+  if (!day) {
+    throw UserError(
+        {fmt::format("trường \"{}\": \"{}\" không phải ngày dạng NĂM-THÁNG-NGÀY", key, *text),
+         fmt::format("field \"{}\": \"{}\" is not a YYYY-MM-DD date", key, *text)});
+  }
+  return std::optional<date::year_month_day>(*day);
+}
+
+/// The person a change is recorded for: the one named, else whoever's `loaxa` asked, by the
+/// kernel's word for its account (never the request's own claim).
+std::string person(const nlohmann::json& request, const ControlPeer& peer) {
+  return text_field(request, "by").value_or(peer.account);
+}
+
+}  // namespace
+
+Json StationDaemon::segment_change(const std::string& cmd, const nlohmann::json& request,
+                                   const ControlPeer& peer) {
+  SegmentOperations ops(config_, clock_);
+  Json changes = Json::array();
+  if (cmd == "segment_approve") {
+    ApproveRequest req;
+    if (!request.contains("ids") || !request["ids"].is_array() || request["ids"].empty()) {
+      throw UserError({"trường \"ids\" phải là danh sách mã đoạn âm thanh",
+                       "field \"ids\" must be a list of segment ids"});
+    }
+    for (const auto& id : request["ids"]) {
+      if (!id.is_string()) {
+        throw UserError({"trường \"ids\" phải là danh sách mã đoạn âm thanh",
+                         "field \"ids\" must be a list of segment ids"});
+      }
+      req.ids.push_back(id.get<std::string>());
+    }
+    // An approval names the person deciding; there is no default for it.
+    req.by = required_text(request, "by");
+    for (const SegmentChange& c : ops.approve(req)) {
+      changes.push_back(segment_change_json(c, zone_));
+    }
+  } else if (cmd == "segment_retire") {
+    changes.push_back(segment_change_json(
+        ops.retire({required_text(request, "id"), person(request, peer)}), zone_));
+  } else if (cmd == "segment_validity") {
+    ValidityRequest req;
+    req.id = required_text(request, "id");
+    req.from = date_field(request, "from");
+    req.until = date_field(request, "until");
+    req.by = person(request, peer);
+    changes.push_back(segment_change_json(ops.set_validity(req), zone_));
+  } else {
+    EditRequest req;
+    req.id = required_text(request, "id");
+    req.title = text_field(request, "title");
+    req.tag = text_field(request, "tag");
+    req.note = text_field(request, "note");
+    req.by = person(request, peer);
+    changes.push_back(segment_change_json(ops.edit(req), zone_));
+  }
+  // Who changed what, in the journal as in the chained event.
+  for (const auto& c : changes) {
+    if (!c.contains("event") || c["event"].is_null()) continue;
+    const std::string kind = c["event"].value("kind", "");
+    const std::string by = c["event"].value("by", "");
+    say({fmt::format("loaxad: {} (tài khoản {}): {} đoạn {} \"{}\"", by, peer.account,
+                     kind == "approved"   ? "duyệt"
+                     : kind == "retired"  ? "ngừng phát"
+                     : kind == "validity" ? "đặt thời gian hiệu lực cho"
+                                          : "sửa",
+                     c.value("id", ""), c.value("title", "")),
+         fmt::format("loaxad: {} (account {}): {} segment {} \"{}\"", by, peer.account, kind,
+                     c.value("id", ""), c.value("title", ""))});
+  }
+  return {{"ok", true}, {"changes", changes}};
+}
+
+namespace {
+
+/// The bytes of what a person's `loaxa` opened, copied into a file of loaxad's own (beside the
+/// library, so that the import's rename stays on one file system) and removed when done: the
+/// person's file is read once, through the descriptor, whatever its folder's permissions.
+class StagedCopies {
+ public:
+  explicit StagedCopies(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  ~StagedCopies() {
+    for (const auto& p : paths_) {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+  }
+  StagedCopies(const StagedCopies&) = delete;
+  StagedCopies& operator=(const StagedCopies&) = delete;
+
+  /// Copies `fd` (named `name` by the person) and returns where the copy is.
+  std::string add(int fd, const std::string& name) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      throw UserError({fmt::format("{}: không phải một tệp thường", name),
+                       fmt::format("{}: not a regular file", name)});
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    // The extension is kept: it is how a decoder is chosen for a file its content leaves open.
+    const std::string ext = std::filesystem::path(name).extension().string();
+    std::string tmpl = (dir_ / (".incoming-XXXXXX" + ext)).string();
+    const int out = ::mkstemps(tmpl.data(), static_cast<int>(ext.size()));
+    if (out < 0) throw_write_error(tmpl);
+    paths_.push_back(tmpl);
+    std::vector<char> buf(1 << 16);
+    off_t at = 0;
+    for (;;) {
+      const ssize_t got = ::pread(fd, buf.data(), buf.size(), at);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) {
+        ::close(out);
+        throw UserError({fmt::format("{}: không đọc được tệp ({})", name, std::strerror(errno)),
+                         fmt::format("{}: cannot read the file ({})", name, std::strerror(errno))});
+      }
+      if (got == 0) break;
+      at += got;
+      for (ssize_t done = 0; done < got;) {
+        const ssize_t put = ::write(out, buf.data() + done, static_cast<std::size_t>(got - done));
+        if (put < 0 && errno == EINTR) continue;
+        if (put < 0) {
+          ::close(out);
+          throw_write_error(tmpl);
+        }
+        done += put;
+      }
+    }
+    if (::close(out) != 0) throw_write_error(tmpl);
+    return tmpl;
+  }
+
+ private:
+  [[noreturn]] static void throw_write_error(const std::string& where) {
+    const std::string why = std::strerror(errno);
+    throw UserError(
+        {fmt::format("không ghi được bản sao để nhập {} ({}); kiểm tra dung lượng đĩa", where, why),
+         fmt::format("cannot write the copy to import {} ({}); check free disk space", where,
+                     why)});
+  }
+
+  std::filesystem::path dir_;
+  std::vector<std::string> paths_;
+};
+
+}  // namespace
+
+void StationDaemon::segment_import(ControlRequest request, const ControlServer::Reply& reply) {
+  const nlohmann::json& body = request.body;
+  SegmentImportRequest req;
+  const bool names = body.contains("files") && body["files"].is_array() && !body["files"].empty() &&
+                     std::all_of(body["files"].begin(), body["files"].end(),
+                                 [](const auto& f) { return f.is_string(); });
+  if (!names) {
+    throw UserError({"trường \"files\" phải là danh sách tên tệp",
+                     "field \"files\" must be a list of file names"});
+  }
+  for (const auto& f : body["files"]) req.files.push_back(f.get<std::string>());
+  if (req.files.size() != request.files.size()) {
+    throw UserError(
+        {fmt::format("yêu cầu nêu {} tệp nhưng kèm {} tệp đã mở; loaxa gửi mỗi tệp kèm theo yêu "
+                     "cầu (SCM_RIGHTS)",
+                     req.files.size(), request.files.size()),
+         fmt::format("the request names {} file(s) but carries {} open file(s); loaxa sends each "
+                     "file with the request (SCM_RIGHTS)",
+                     req.files.size(), request.files.size())});
+  }
+  req.title = text_field(body, "title");
+  req.tag = text_field(body, "tag").value_or("");
+  req.approver = text_field(body, "approve_by");
+  req.valid_from = date_field(body, "from").value_or(std::nullopt);
+  req.valid_until = date_field(body, "until").value_or(std::nullopt);
+  // Everything the worker uses is its own: a reload may change config_ meanwhile.
+  struct Job {
+    StationConfig config;
+    SegmentImportRequest req;
+    std::vector<OwnedFd> files;
+    std::string actor;
+    ControlServer::Reply reply;
+    std::function<void(const Text&)> say;
+  };
+  // The console line is printed on the event loop, like every other.
+  auto say_on_loop = [this, alive = std::weak_ptr<int>(alive_)](const Text& t) {
+    boost::asio::post(io_, [this, alive, t] {
+      if (!alive.expired()) say(t);
+    });
+  };
+  auto job = std::make_shared<Job>(Job{config_, std::move(req), std::move(request.files),
+                                       request.peer.account, reply, say_on_loop});
+  boost::asio::post(*import_worker_, [job, clock = &clock_, zone = zone_] {
+    try {
+      StagedCopies staged(job->config.library);
+      for (std::size_t i = 0; i < job->files.size(); ++i) {
+        job->req.read_from.push_back(staged.add(job->files[i].get(), job->req.files[i]));
+      }
+      job->files.clear();  // the person's files are not kept open longer than needed
+      const ImportResult result =
+          SegmentOperations(job->config, *clock).import(job->req, job->actor);
+      Json files = Json::array();
+      for (const FileImport& f : result.files) files.push_back(file_import_reply_json(f, zone));
+      job->reply({{"ok", true}, {"files", files}});
+      const auto imported = result.count(ImportStatus::kImported);
+      const auto there = result.count(ImportStatus::kAlreadyThere);
+      const auto refused = result.count(ImportStatus::kRefused);
+      job->say({fmt::format("loaxad: tài khoản {} nhập {} tệp: {} đã nhập, {} đã có, {} bị từ "
+                            "chối",
+                            job->actor, result.files.size(), imported, there, refused),
+                fmt::format("loaxad: account {} imported {} file(s): {} imported, {} already "
+                            "there, {} refused",
+                            job->actor, result.files.size(), imported, there, refused)});
+    } catch (const UserError& e) {
+      job->reply(error_reply(e.text()));
+    } catch (const std::exception& e) {
+      job->reply(error_reply(std::string("lỗi: ") + e.what(), std::string("error: ") + e.what()));
+    }
+  });
 }
 
 Json StationDaemon::checkpoint_request() {

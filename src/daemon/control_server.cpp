@@ -1,14 +1,17 @@
 #include "daemon/control_server.h"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <boost/asio/read_until.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <chrono>
-#include <istream>
+#include <cstring>
 
 #include "core/text.h"
 
@@ -21,20 +24,56 @@ using boost::asio::local::stream_protocol;
 // that connects) cannot hold a connection open forever.
 constexpr std::chrono::seconds kIdleTimeout{10};
 
+/// The connecting process as the kernel knows it.
+ControlPeer peer_of(int fd) {
+  ControlPeer peer;
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return peer;
+  peer.uid = cred.uid;
+  peer.gid = cred.gid;
+  peer.pid = cred.pid;
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (::getpwuid_r(cred.uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr &&
+      found->pw_name != nullptr) {
+    peer.account = found->pw_name;
+  } else {
+    peer.account = "uid " + std::to_string(cred.uid);
+  }
+  return peer;
+}
+
 }  // namespace
+
+OwnedFd::~OwnedFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+OwnedFd& OwnedFd::operator=(OwnedFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
 
 namespace detail {
 
 // Everything runs on the io_context's one thread. `server_` is valid while `stopped_` is false:
 // the server stops every session before it goes, and a completion queued before that (a request
-// already read) finds `stopped_` set and drops the request.
+// already read, a reply from a worker) finds `stopped_` set and is dropped.
+//
+// Reads with recvmsg rather than Asio's read_until: a request may carry descriptors
+// (SCM_RIGHTS), which a plain read would silently drop (and leak into nowhere).
 class ControlSession : public std::enable_shared_from_this<ControlSession> {
  public:
-  ControlSession(stream_protocol::socket socket, ControlServer& server)
+  ControlSession(stream_protocol::socket socket, ControlServer& server, ControlPeer peer)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
-        buffer_(ControlServer::kMaxRequestBytes),
-        server_(&server) {}
+        server_(&server),
+        peer_(std::move(peer)) {}
 
   void start() { read(); }
 
@@ -45,6 +84,14 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
     boost::system::error_code ignored;
     timer_.cancel();
     socket_.close(ignored);
+    files_.clear();
+  }
+
+  /// The reply to the request being handled; a second one is ignored.
+  void answer(Json body) {
+    if (stopped_ || !handling_) return;
+    handling_ = false;
+    reply(body, true);
   }
 
  private:
@@ -57,46 +104,104 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
   }
 
   void read() {
+    if (stopped_) return;
+    if (const auto nl = in_.find('\n'); nl != std::string::npos) {
+      std::string line = in_.substr(0, nl);
+      in_.erase(0, nl + 1);
+      dispatch(line);
+      return;
+    }
+    if (in_.size() > ControlServer::kMaxRequestBytes) {
+      reply(
+          error_reply(
+              fmt::format("yêu cầu quá dài (tối đa {} byte)", ControlServer::kMaxRequestBytes),
+              fmt::format("request too long (at most {} bytes)", ControlServer::kMaxRequestBytes)),
+          false);
+      return;
+    }
     auto self = shared_from_this();
     timer_.expires_after(kIdleTimeout);
     timer_.async_wait([self](const boost::system::error_code& ec) {
       if (!ec) self->close();
     });
-    boost::asio::async_read_until(
-        socket_, buffer_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
-          if (self->stopped_) return;
-          self->timer_.cancel();
-          if (ec == boost::asio::error::not_found) {
-            self->reply(error_reply(fmt::format("yêu cầu quá dài (tối đa {} byte)",
-                                                ControlServer::kMaxRequestBytes),
-                                    fmt::format("request too long (at most {} bytes)",
-                                                ControlServer::kMaxRequestBytes)),
-                        false);
-            return;
-          }
-          if (ec) {  // closed by the peer or timed out
-            self->close();
-            return;
-          }
-          std::string line(boost::asio::buffers_begin(self->buffer_.data()),
-                           boost::asio::buffers_begin(self->buffer_.data()) + n);
-          self->buffer_.consume(n);
-          self->reply(self->handle(line), true);
-        });
+    socket_.async_wait(stream_protocol::socket::wait_read,
+                       [self](const boost::system::error_code& ec) {
+                         if (self->stopped_) return;
+                         self->timer_.cancel();
+                         if (ec) {
+                           self->close();
+                           return;
+                         }
+                         self->receive();
+                       });
   }
 
-  Json handle(const std::string& line) {
-    nlohmann::json request = nlohmann::json::parse(line, nullptr, false);
-    if (request.is_discarded() || !request.is_object()) {
-      return error_reply("yêu cầu không phải một đối tượng JSON trên một dòng",
-                         "the request is not one JSON object on one line");
+  void receive() {
+    char data[8192];
+    iovec iov{data, sizeof data};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * ControlServer::kMaxFiles)];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t n = ::recvmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      read();
+      return;
     }
+    // Descriptors are taken before anything else, so that none is left open whatever follows.
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (std::size_t i = 0; i < count; ++i) {
+        int fd = -1;
+        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+        files_.emplace_back(fd);
+      }
+    }
+    if ((msg.msg_flags & MSG_CTRUNC) != 0) too_many_files_ = true;
+    if (n <= 0) {  // closed by the peer, or an error
+      close();
+      return;
+    }
+    in_.append(data, static_cast<std::size_t>(n));
+    read();
+  }
+
+  void dispatch(const std::string& line) {
+    std::vector<OwnedFd> files = std::move(files_);
+    files_.clear();
+    if (too_many_files_ || files.size() > ControlServer::kMaxFiles) {
+      too_many_files_ = false;
+      reply(
+          error_reply(
+              fmt::format("quá nhiều tệp trong một yêu cầu (tối đa {})", ControlServer::kMaxFiles),
+              fmt::format("too many files in one request (at most {})", ControlServer::kMaxFiles)),
+          true);
+      return;
+    }
+    nlohmann::json body = nlohmann::json::parse(line, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      reply(error_reply("yêu cầu không phải một đối tượng JSON trên một dòng",
+                        "the request is not one JSON object on one line"),
+            true);
+      return;
+    }
+    handling_ = true;
+    std::weak_ptr<ControlSession> weak = shared_from_this();
+    auto executor = socket_.get_executor();
+    ControlServer::Reply answer = [weak, executor](Json reply) {
+      boost::asio::post(executor, [weak, reply = std::move(reply)]() mutable {
+        if (auto session = weak.lock()) session->answer(std::move(reply));
+      });
+    };
     try {
-      return server_->handler_(request);
+      server_->handler_(ControlRequest{std::move(body), peer_, std::move(files)}, answer);
     } catch (const UserError& e) {
-      return error_reply(e.text().vi, e.text().en);
+      answer(error_reply(e.text().vi, e.text().en));
     } catch (const std::exception& e) {
-      return error_reply(std::string("lỗi: ") + e.what(), std::string("error: ") + e.what());
+      answer(error_reply(std::string("lỗi: ") + e.what(), std::string("error: ") + e.what()));
     }
   }
 
@@ -117,8 +222,12 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
 
   stream_protocol::socket socket_;
   boost::asio::steady_timer timer_;
-  boost::asio::streambuf buffer_;
   ControlServer* server_;
+  ControlPeer peer_;
+  std::string in_;
+  std::vector<OwnedFd> files_;  ///< received since the last request line
+  bool too_many_files_ = false;
+  bool handling_ = false;  ///< a request was handed over and its reply is awaited
   bool stopped_ = false;
   std::string out_;
 };
@@ -176,7 +285,9 @@ void ControlServer::accept() {
       [this](const boost::system::error_code& ec, stream_protocol::socket socket) {
         if (ec == boost::asio::error::operation_aborted) return;
         if (!ec) {
-          auto session = std::make_shared<detail::ControlSession>(std::move(socket), *this);
+          ControlPeer peer = peer_of(socket.native_handle());
+          auto session =
+              std::make_shared<detail::ControlSession>(std::move(socket), *this, std::move(peer));
           sessions_.emplace(session.get(), session);
           session->start();
         }

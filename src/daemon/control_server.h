@@ -2,6 +2,8 @@
 // The local control socket: a Unix stream socket speaking newline-delimited JSON.
 // One request object per line, one reply object per line. No network listener, ever.
 
+#include <sys/types.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <filesystem>
@@ -9,6 +11,9 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "codec/station_json.h"
 
@@ -18,10 +23,50 @@ namespace detail {
 class ControlSession;
 }
 
+/// A file descriptor owned by whoever holds it (closed when it goes).
+class OwnedFd {
+ public:
+  OwnedFd() = default;
+  explicit OwnedFd(int fd) noexcept : fd_(fd) {}
+  ~OwnedFd();
+  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OwnedFd& operator=(OwnedFd&& other) noexcept;
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+/// Who sent a request: the kernel's word for the connecting process (SO_PEERCRED), never the
+/// request's own claim.
+struct ControlPeer {
+  uid_t uid = static_cast<uid_t>(-1);
+  gid_t gid = static_cast<gid_t>(-1);
+  pid_t pid = 0;
+  std::string account;  ///< the login name of `uid`, or "uid N" when it has none
+};
+
+/// One request line, with the descriptors that came with it (SCM_RIGHTS): the files a person's
+/// `loaxa segment import` opened, so that loaxad reads them without access to where they live.
+struct ControlRequest {
+  nlohmann::json body;
+  ControlPeer peer;
+  std::vector<OwnedFd> files;
+};
+
 class ControlServer {
  public:
-  /// Replies to one request (codec/station_json.h); exceptions become error_reply()s.
-  using Handler = std::function<Json(const nlohmann::json& request)>;
+  /// Sends the one reply to a request; callable from any thread, any time (a reply for a
+  /// connection already closed is dropped).
+  using Reply = std::function<void(Json reply)>;
+  /// Answers one request, at once or later through `reply` (codec/station_json.h); an
+  /// exception it throws becomes an error_reply().
+  using Handler = std::function<void(ControlRequest request, Reply reply)>;
+
+  /// Largest number of descriptors one request may carry.
+  static constexpr std::size_t kMaxFiles = 64;
 
   /// Largest request line accepted; longer ones get an error reply and the connection closes.
   static constexpr std::size_t kMaxRequestBytes = 64 * 1024;

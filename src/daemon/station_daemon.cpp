@@ -187,8 +187,11 @@ void StationDaemon::start() {
     }
     output_label_ = join(labels);
   }
+  import_worker_ = std::make_unique<boost::asio::thread_pool>(1);
   control_ = std::make_unique<ControlServer>(
-      io_, config_.control_socket, [this](const nlohmann::json& r) { return handle_request(r); });
+      io_, config_.control_socket, [this](ControlRequest r, const ControlServer::Reply& reply) {
+        handle_request(std::move(r), reply);
+      });
 
   close_crashed_entries();
   const Instant started = clock_.now();

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -155,7 +156,14 @@ class StationDaemon {
   void say(const Text& t, LogPriority priority = LogPriority::kInfo) const;
 
   // Control requests (control_commands.cpp).
-  Json handle_request(const nlohmann::json& request);
+  void handle_request(ControlRequest request, const ControlServer::Reply& reply);
+  /// segment_approve, segment_retire, segment_validity, segment_edit: carried out at once (one
+  /// short transaction each), in the name of `by` or else of the peer's account.
+  Json segment_change(const std::string& cmd, const nlohmann::json& request,
+                      const ControlPeer& peer);
+  /// segment_import: the files come as descriptors; copied, decoded and measured on the
+  /// import worker, never on the event loop, and answered from there.
+  void segment_import(ControlRequest request, const ControlServer::Reply& reply);
   Json status() const;
   Json play(const nlohmann::json& request);
   Json stop();
@@ -202,6 +210,11 @@ class StationDaemon {
   std::unique_ptr<Broadcast> current_;
   HandledOccurrences handled_;  ///< scheduled occurrences the daemon is done with
   bool stopping_ = false;
+  /// Expires with this object: what a worker posts to the event loop checks it first.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  /// Runs imports off the event loop; declared last so that it is joined first, while
+  /// everything an import uses still exists.
+  std::unique_ptr<boost::asio::thread_pool> import_worker_;
 };
 
 /// main() of loaxad.

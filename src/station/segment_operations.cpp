@@ -21,6 +21,17 @@
 
 namespace loaxa {
 
+std::optional<ImportRefusal> file_name_refusal(const std::string& file) {
+  const std::filesystem::path path(file);
+  if (nfc(path.filename().string()) && nfc(path.stem().string())) return std::nullopt;
+  return ImportRefusal{
+      "name_not_utf8",
+      {"tên tệp không phải chữ Unicode (UTF-8), có lẽ được đặt trên máy dùng bảng mã cũ "
+       "(TCVN3, VNI); hãy đổi tên tệp rồi nhập lại",
+       "the file name is not UTF-8 text (named on a machine with an old code page such as "
+       "TCVN3 or VNI?); rename the file and import again"}};
+}
+
 std::optional<std::string> person_name(const std::string& name) {
   const auto first = name.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return std::nullopt;
@@ -160,24 +171,21 @@ class SegmentOperations::Importer {
            const ImportProgress& progress)
       : ops_(ops), req_(req), actor_(std::move(actor)), progress_(progress) {}
 
-  FileImport import_one(const std::string& file) {
+  /// `file` is the name people gave; its bytes are read from `source`.
+  FileImport import_one(const std::string& file, const std::string& source) {
     FileImport o;
     o.file = file;
+    source_ = source;
     o.segment.tag = req_.tag;
     // The title a file gets when none is given: its name without the extension, in NFC, so
     // "Thông báo thuế đất.wav" is titled "Thông báo thuế đất" however its name was typed.
     const std::optional<std::string> name = nfc(fs::path(file).filename().string());
     const std::optional<std::string> stem = nfc(fs::path(file).stem().string());
     o.segment.title = req_.title ? *req_.title : stem.value_or(fs::path(file).stem().string());
-    if (!name || !stem) {
+    if (auto refusal = file_name_refusal(file); refusal || !name || !stem) {
       // Its original_name would be kept as bytes no one can show, and its title would be too.
       o.status = ImportStatus::kRefused;
-      o.refusal = ImportRefusal{
-          "name_not_utf8",
-          {"tên tệp không phải chữ Unicode (UTF-8), có lẽ được đặt trên máy dùng bảng mã cũ "
-           "(TCVN3, VNI); hãy đổi tên tệp rồi nhập lại",
-           "the file name is not UTF-8 text (named on a machine with an old code page such as "
-           "TCVN3 or VNI?); rename the file and import again"}};
+      o.refusal = refusal;
       return o;
     }
     try {
@@ -202,7 +210,7 @@ class SegmentOperations::Importer {
 
   void run(FileImport& o) {
     reason_.clear();
-    const auto result = analyse_audio(o.file, [&](double f) {
+    const auto result = analyse_audio(source_, [&](double f) {
       if (progress_.decoding) progress_.decoding(o.file, f);
     });
     if (const auto* refusal = std::get_if<AudioRefusal>(&result)) {
@@ -245,7 +253,7 @@ class SegmentOperations::Importer {
     if (ec) library_error(library, ec.value());
 
     RemoveUnlessKept cleanup{fs::path()};
-    const fs::path temp = copy_to_temp(o.file, library, cleanup);
+    const fs::path temp = copy_to_temp(source_, library, cleanup);
     // The bytes stored must be the bytes measured: a file still being written (a USB copy in
     // progress) would otherwise be recorded under a hash its copy does not have.
     if (sha256_of_file(temp) != a.sha256) {
@@ -371,6 +379,7 @@ class SegmentOperations::Importer {
   const SegmentImportRequest& req_;
   std::string actor_;
   const ImportProgress& progress_;
+  std::string source_;  ///< where the current file's bytes are read
   std::string reason_;  ///< the refusal code of the step under way, when it is not "library"
 };
 
@@ -393,8 +402,10 @@ ImportResult SegmentOperations::import(const SegmentImportRequest& request,
   if (auto error = validity_error(req.valid_from, req.valid_until)) throw UserError(*error);
   Importer importer(*this, req, actor, progress);
   ImportResult result;
-  for (const std::string& file : req.files) {
-    result.files.push_back(importer.import_one(file));
+  for (std::size_t i = 0; i < req.files.size(); ++i) {
+    const std::string& file = req.files[i];
+    result.files.push_back(
+        importer.import_one(file, i < req.read_from.size() ? req.read_from[i] : file));
     if (progress.done) progress.done(result.files.back());
   }
   return result;

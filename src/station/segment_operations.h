@@ -26,6 +26,9 @@ namespace loaxa {
 /// `loaxa segment import`: files to decode, measure and copy into the library.
 struct SegmentImportRequest {
   std::vector<std::string> files;  ///< as the person gave them (also how results name them)
+  /// Where each file's bytes are read when not from its name: loaxad reads its own copy of what
+  /// the person's `loaxa` opened and passed it. Empty, or shorter: the rest from `files`.
+  std::vector<std::string> read_from;
   /// The title of every file; none: each file's name without its extension, Vietnamese letters
   /// kept (titles, tags and notes are stored in Unicode NFC, station/nfc.h).
   std::optional<std::string> title;
@@ -118,6 +121,10 @@ struct SegmentRecord {
 /// The operations on the segments of the station `config` describes. The database is opened
 /// when first needed, and created only by an import that has something to record: a command
 /// refused, or naming a segment of a station with no database, leaves no file behind.
+/// Why a file is refused for its name alone (a name that is not UTF-8, from an old code
+/// page), before anything is read; nullopt when the name is fine.
+std::optional<ImportRefusal> file_name_refusal(const std::string& file);
+
 /// A person's name as an event records it: trimmed; nullopt when blank, which every operation
 /// refuses, since an anonymous decision means nothing.
 std::optional<std::string> person_name(const std::string& name);
