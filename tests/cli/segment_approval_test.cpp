@@ -53,6 +53,7 @@ class Station {
   }
 
   fs::path database() const { return dir_ / "var/loaxa.db"; }
+  fs::path library() const { return dir_ / "var/library"; }
 
   /// A 2 s tone; a different frequency gives a different segment.
   std::string tone(double frequency = 1000) const {
@@ -72,9 +73,27 @@ class Station {
     return json::parse(r.out).at(0).at("id").get<std::string>();
   }
 
-  RunResult run(const std::vector<std::string>& args) const {
+  /// As run(), but as the unprivileged user `nobody`, who may read the station (made readable
+  /// to all here) but write none of it: a staff member on an installed station.
+  RunResult run_as_nobody(const std::vector<std::string>& args) const {
+    const auto readable = fs::perms::others_read | fs::perms::group_read;
+    const auto enterable = fs::perms::others_exec | fs::perms::group_exec;
+    fs::permissions(dir_.path(), readable | enterable, fs::perm_options::add);
+    for (const auto& e : fs::recursive_directory_iterator(dir_.path())) {
+      fs::permissions(e.path(), e.is_directory() ? readable | enterable : readable,
+                      fs::perm_options::add);
+    }
+    // A copy of the program in the station's folder: the checkout may be where nobody can
+    // enter (a clone in root's home, mode 0700).
+    const fs::path copy = dir_ / "loaxa";
+    if (!fs::exists(copy)) fs::copy_file(loaxa_binary(), copy);
+    return run(args, "setpriv --reuid=65534 --regid=65534 --clear-groups -- ", copy);
+  }
+
+  RunResult run(const std::vector<std::string>& args, const std::string& prefix = "",
+                const fs::path& program = loaxa_binary()) const {
     std::string cmd =
-        shell_quote(loaxa_binary().string()) + " --config " + shell_quote(config_.string());
+        prefix + shell_quote(program.string()) + " --config " + shell_quote(config_.string());
     for (const auto& a : args) cmd += " " + shell_quote(a);
     const fs::path out = dir_ / "stdout";
     const fs::path err = dir_ / "stderr";
@@ -405,6 +424,38 @@ TEST(SegmentValidityCli, RefusesWhatCannotBeARange) {
   r = st.run({"--lang", "en", "segment", "validity", id, "--until", "2027-01-01"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "is retired")) << r.err;
+}
+
+// --- who may write ------------------------------------------------------------------------------
+
+// With loaxad not running, a person who may not write the station's records (every staff member
+// of an installed station) is told so, and nothing is written; its owner may (maintenance).
+TEST(SegmentApproval, WithoutLoaxadWhoeverMayNotWriteIsRefusedAndNothingChanges) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run a command as nobody";
+  Station st(false);
+  const std::string id = st.import(1000);
+  const std::size_t files_before =
+      std::distance(fs::directory_iterator(st.library()), fs::directory_iterator());
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--lang", "en", "segment", "retire", id},
+        std::vector<std::string>{"--lang", "en", "segment", "approve", id, "--by", "A"},
+        std::vector<std::string>{"--lang", "en", "segment", "edit", id, "--title", "x"},
+        std::vector<std::string>{"--lang", "en", "segment", "import", st.tone(500)}}) {
+    const RunResult r = st.run_as_nobody(args);
+    EXPECT_EQ(r.exit_code, 1) << args[3] << ": " << r.out << r.err;
+    EXPECT_TRUE(contains(r.err, "loaxad is not running")) << args[3] << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, "nothing was changed")) << args[3] << ": " << r.err;
+  }
+  EXPECT_TRUE(st.events(id).empty());
+  EXPECT_EQ(std::distance(fs::directory_iterator(st.library()), fs::directory_iterator()),
+            static_cast<std::ptrdiff_t>(files_before));
+  // In Vietnamese too, naming what to do.
+  const RunResult vi = st.run_as_nobody({"segment", "retire", id});
+  EXPECT_TRUE(contains(vi.err, "phần mềm phát thanh (loaxad) chưa chạy")) << vi.err;
+  EXPECT_TRUE(contains(vi.err, "không có gì được thay đổi")) << vi.err;
+  // The owner still may.
+  EXPECT_EQ(st.run({"segment", "retire", id}).exit_code, 0);
+  EXPECT_EQ(st.events(id).size(), 1u);
 }
 
 // --- list and show -----------------------------------------------------------------------------
