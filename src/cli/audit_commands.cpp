@@ -13,6 +13,7 @@
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
 #include "audit/station_key.h"
+#include "audit/witness.h"
 #include "cli/audit_input.h"
 #include "cli/cli_context.h"
 #include "core/time.h"
@@ -115,6 +116,11 @@ std::optional<Text> sign_head(CliContext& ctx) {
   try {
     const auto reply = control_request(ctx, {{"cmd", "checkpoint"}});
     if (reply.value("ok", false)) return std::nullopt;
+    // loaxad refused to sign (the log does not extend what it signed): its word stands; the
+    // key is not to be used around it.
+    const auto& e = reply.contains("error") ? reply["error"] : nlohmann::json();
+    if (e.is_object()) return Text{e.value("vi", ""), e.value("en", "")};
+    return Text{"phần mềm phát thanh (loaxad) không ký", "loaxad did not sign"};
   } catch (const UserError&) {
     // Not running, or not ours to talk to: try the key below.
   }
@@ -127,6 +133,13 @@ std::optional<Text> sign_head(CliContext& ctx) {
         fmt::format("loaxad is not running and the key {} is not readable", secret.string())};
   }
   auto db = open_database(config.database);
+  // The same rule as loaxad's: only a log that extends what was last signed is signed.
+  if (const auto head = read_witnessed_head(witnessed_head_file(config.keys))) {
+    if (auto problem = witness_problem(*db, *head)) {
+      return Text{"không ký: nhật ký không còn nối tiếp phần đã ký: " + problem->vi,
+                  "not signed: the log no longer extends what was signed: " + problem->en};
+    }
+  }
   write_checkpoint(
       *db, StationKey::load_or_create(config.keys),
       std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()),

@@ -320,6 +320,16 @@ void print_status(CliContext& ctx, const Json& r) {
                         fmt::format("Station: {} ({}), now {}", str(r, "station"),
                                     str(r, "timezone"), local_text(str(r, "now")).en)})
             << '\n';
+  if (r.contains("chain_alarm") && r["chain_alarm"].is_object()) {
+    const Json& a = r["chain_alarm"];
+    std::cout << ctx.say({"NGUY HIỂM: nhật ký không còn nối tiếp phần phần mềm phát thanh "
+                          "(loaxad) đã ký; nó không ký thêm (vẫn phát): " +
+                              a.value("vi", ""),
+                          "CRITICAL: the log no longer extends what loaxad signed; it signs "
+                          "nothing more (playing on): " +
+                              a.value("en", "")})
+              << '\n';
+  }
   const std::string state = str(r, "output_state");
   const Text state_text = state == "ok" ? Text{"bình thường", "ok"}
                           : state == "lost" ? Text{"mất thiết bị, đang thử lại", "lost, retrying"}

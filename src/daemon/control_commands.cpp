@@ -298,6 +298,13 @@ void StationDaemon::segment_import(ControlRequest request, const ControlServer::
 
 Json StationDaemon::checkpoint_request() {
   const auto seq = checkpoint("request");
+  if (chain_alarm_) {
+    return error_reply(
+        {"phần mềm phát thanh (loaxad) không ký: nhật ký không còn nối tiếp phần "
+         "nó đã ký: " +
+             chain_alarm_->vi,
+         "loaxad does not sign: the log no longer extends what it signed: " + chain_alarm_->en});
+  }
   return {{"ok", true},
           {"checkpoint_seq", seq ? Json(*seq) : Json(nullptr)},
           {"fingerprint", key_->public_key().fingerprint()}};
@@ -312,6 +319,8 @@ Json StationDaemon::status() const {
          {"output_state", output_.lost().empty() ? "ok" : "lost"},
          {"log_backlog", journal_ ? journal_->backlog() : 0},
          {"log_error", journal_ ? journal_->error() : std::string()},
+         {"chain_alarm",
+          chain_alarm_ ? Json{{"vi", chain_alarm_->vi}, {"en", chain_alarm_->en}} : Json()},
          {"now", format_iso(clock_.now(), zone_)}};
   Json outputs = Json::array();
   for (const auto& spec : output_specs(config_)) {

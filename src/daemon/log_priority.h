@@ -9,8 +9,8 @@
 
 namespace loaxa {
 
-/// syslog priorities loaxad uses (sd-daemon.h's SD_ERR .. SD_INFO).
-enum class LogPriority { kErr = 3, kWarning = 4, kNotice = 5, kInfo = 6 };
+/// syslog priorities loaxad uses (sd-daemon.h's SD_CRIT .. SD_INFO).
+enum class LogPriority { kCrit = 2, kErr = 3, kWarning = 4, kNotice = 5, kInfo = 6 };
 
 /// Whether `fd` is the journal stream systemd connected (JOURNAL_STREAM names its device and
 /// inode), rather than a terminal or a file it was redirected to.

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "audit/checkpoint.h"
+#include "audit/witness.h"
 #include "config/holiday_file.h"
 #include "config/schedule_file.h"
 #include "core/clock_duration.h"
@@ -152,6 +153,9 @@ void StationDaemon::start() {
 
   events_ = std::make_unique<StationEvents>(*db_, *journal_);
   key_ = StationKey::load_or_create(config_.keys);
+  // A database older than what loaxad signed (a copy put back), or rewritten since: said at
+  // once, and nothing is signed until it is resolved; broadcasts go on.
+  if (auto problem = chain_problem()) raise_chain_alarm(*problem);
   auto loaded = load_schedules_for(config_);
   if (!loaded.valid()) {
     std::string vi, en;
@@ -243,9 +247,50 @@ void StationDaemon::start() {
   drop_idle_output();
 }
 
-std::optional<std::int64_t> StationDaemon::checkpoint(const char* reason) {
+std::optional<Text> StationDaemon::chain_problem() {
   try {
-    return write_checkpoint(*db_, *key_, clock_.now(), reason);
+    const auto head = read_witnessed_head(witnessed_head_file(config_.keys));
+    if (!head) return std::nullopt;  // nothing signed yet on this station
+    return witness_problem(*db_, *head);
+  } catch (const UserError& e) {
+    return e.text();
+  } catch (const std::exception& e) {
+    return Text{fmt::format("không kiểm tra được chuỗi kiểm toán: {}", e.what()),
+                fmt::format("the audit chain could not be checked: {}", e.what())};
+  }
+}
+
+void StationDaemon::raise_chain_alarm(const Text& problem) {
+  const bool first = !chain_alarm_ || chain_alarm_->en != problem.en;
+  chain_alarm_ = problem;
+  say({"loaxad: NGUY HIỂM: nhật ký không còn nối tiếp phần đã ký; không ký thêm (vẫn phát): " +
+           problem.vi,
+       "loaxad: CRITICAL: the log no longer extends what was signed; signing nothing more "
+       "(playing on): " +
+           problem.en},
+      LogPriority::kCrit);
+  if (first) {
+    try {
+      events_->append("chain_mismatch", clock_.now(), {{"detail", problem.en}});
+    } catch (const std::exception&) {
+      // Where it can: a database too broken to take the event still gets the console line.
+    }
+  }
+}
+
+std::optional<std::int64_t> StationDaemon::checkpoint(const char* reason) {
+  // Only a log that extends what loaxad witnessed gets its signature.
+  if (auto problem = chain_problem()) {
+    raise_chain_alarm(*problem);
+    return std::nullopt;
+  }
+  chain_alarm_.reset();  // the right database is back
+  try {
+    auto seq = write_checkpoint(*db_, *key_, clock_.now(), reason);
+    if (const auto head = AuditChain(*db_).head()) {
+      write_witnessed_head(witnessed_head_file(config_.keys), {head->seq, head->hash});
+    }
+    return seq;
   } catch (const std::exception& e) {
     say({fmt::format("loaxad: không ghi được điểm ký nhật ký ({}): {}", reason, e.what()),
          fmt::format("loaxad: could not write the log checkpoint ({}): {}", reason, e.what())},

@@ -155,6 +155,11 @@ class StationDaemon {
   /// Prints a line for the operator (the journal under systemd, with its priority).
   void say(const Text& t, LogPriority priority = LogPriority::kInfo) const;
 
+  /// Why the database's chain does not extend what loaxad last signed, or none.
+  std::optional<Text> chain_problem();
+  /// Says so (priority crit), records chain_mismatch once per problem, and keeps it for status.
+  void raise_chain_alarm(const Text& problem);
+
   // Control requests (control_commands.cpp).
   void handle_request(ControlRequest request, const ControlServer::Reply& reply);
   /// segment_approve, segment_retire, segment_validity, segment_edit: carried out at once (one
@@ -210,6 +215,7 @@ class StationDaemon {
   std::unique_ptr<Broadcast> current_;
   HandledOccurrences handled_;  ///< scheduled occurrences the daemon is done with
   bool stopping_ = false;
+  std::optional<Text> chain_alarm_;  ///< the log does not extend what was signed: sign nothing
   /// Expires with this object: what a worker posts to the event loop checks it first.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   /// Runs imports off the event loop; declared last so that it is joined first, while

@@ -133,5 +133,73 @@ TEST(StationWrites, AnImportRequestWithoutItsFilesIsRefused) {
   ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
 }
 
+std::optional<json> ask(const Station& st, const std::string& line) {
+  ControlConnection c(st.socket());
+  std::string reply;
+  if (!c.connected() || c.exchange(line, 10s, &reply) != ControlConnection::Result::kReply) {
+    return std::nullopt;
+  }
+  return json::parse(reply, nullptr, false);
+}
+
+void copy_database(const fs::path& from, const fs::path& to) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path f = from.string() + suffix, t = to.string() + suffix;
+    std::error_code ec;
+    fs::remove(t, ec);
+    if (fs::exists(f)) fs::copy_file(f, t);
+  }
+}
+
+// An older copy of the database put back: loaxad says so at start (priority crit, in status, as
+// a station event), refuses to sign, and `loaxa audit export` does not sign around it.
+TEST(SignedHead, AnOlderDatabasePutBackIsNotSigned) {
+  Station st("loaxa-signed-head-");
+  quiet_schedule(st);
+  st.import_chirp("a", 0.5, "cchc");
+  st.start_daemon({"--output", "rehearsal"});
+  auto signed_reply = ask(st, R"({"cmd":"checkpoint"})");
+  ASSERT_TRUE(signed_reply && (*signed_reply)["ok"] == true) << st.daemon().transcript();
+  ASSERT_TRUE(st.stop_daemon());
+  const fs::path old_copy = st.dir() / "old.db";
+  copy_database(st.database(), old_copy);
+
+  st.drop_daemon();
+  st.start_daemon({"--output", "rehearsal"});
+  st.import_chirp("b", 0.75, "cchc");
+  signed_reply = ask(st, R"({"cmd":"checkpoint"})");
+  ASSERT_TRUE(signed_reply && (*signed_reply)["ok"] == true) << st.daemon().transcript();
+  ASSERT_TRUE(st.stop_daemon());
+  const auto head_file = st.dir() / "var" / "keys" / "station.head";
+  ASSERT_TRUE(fs::exists(head_file)) << "no head file beside the key";
+
+  copy_database(old_copy, st.database());
+  st.drop_daemon();
+  st.start_daemon({"--output", "rehearsal"});
+  const std::string said = st.daemon().transcript();
+  EXPECT_TRUE(contains(said, "CRITICAL: the log no longer extends what was signed")) << said;
+  EXPECT_TRUE(contains(said, "the log ends before event #")) << said;
+  const auto status = st.status();
+  ASSERT_TRUE(status);
+  ASSERT_TRUE((*status)["chain_alarm"].is_object()) << status->dump();
+  const auto refused = ask(st, R"({"cmd":"checkpoint"})");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)["ok"], false) << refused->dump();
+  EXPECT_TRUE(contains((*refused)["error"]["en"].get<std::string>(), "loaxad does not sign"))
+      << refused->dump();
+  const RunResult shown = st.loaxa({"status"});
+  EXPECT_TRUE(contains(shown.out, "CRITICAL")) << shown.describe();
+  const RunResult exported =
+      st.loaxa({"audit", "export", "--out", (st.dir() / "x.loaxa").string()});
+  EXPECT_TRUE(contains(exported.out + exported.err, "loaxad does not sign")) << exported.describe();
+  const auto events = st.query(
+      "SELECT count(*) AS n FROM station_events WHERE kind = "
+      "'chain_mismatch'");
+  ASSERT_TRUE(events);
+  EXPECT_EQ((*events)[0]["n"], 1) << events->dump();
+  auto stopped = st.stop_daemon();
+  EXPECT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
+}
+
 }  // namespace
 }  // namespace loaxa::it
