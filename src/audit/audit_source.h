@@ -56,6 +56,11 @@ struct AuditSource {
   Verification verification;
   /// The station's [compliance] rules as its config stood at export (none in older bundles).
   std::vector<ComplianceRule> compliance;
+  /// A bundle `loaxa audit merge` refused, as its merged file records it: no events, the
+  /// reason's kind (merge_refusal codes: unreadable, broken, duplicate, fork, rollback, key)
+  /// and its words. Its verification holds the reason as its one problem.
+  std::optional<std::string> refused_code;
+  std::optional<Text> refused;
 };
 
 }  // namespace loaxa

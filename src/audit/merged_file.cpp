@@ -20,7 +20,8 @@ namespace loaxa {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kMergedVersion = 1;
+// 2 added `refused`; a file of version 1 is read as one that refused nothing.
+constexpr int kMergedVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE communes (
@@ -58,6 +59,16 @@ CREATE TABLE segments (
   sample_rate INTEGER NOT NULL,
   PRIMARY KEY (commune_id, id)
 ) WITHOUT ROWID;
+CREATE TABLE refused (
+  id INTEGER PRIMARY KEY,
+  bundle TEXT NOT NULL,          -- the bundle's file name, as given to merge
+  name TEXT NOT NULL,            -- the station's name, '' when the bundle could not be read
+  public_key TEXT,               -- hex, when the bundle had one
+  code TEXT NOT NULL,            -- unreadable, broken, duplicate, fork, rollback, key
+  reason_vi TEXT NOT NULL,       -- the finding, in both languages
+  reason_en TEXT NOT NULL,
+  refused_at_us INTEGER NOT NULL
+);
 )sql";
 
 std::int64_t us(Instant t) {
@@ -145,6 +156,21 @@ void insert(SQLite::Database& db, const AuditSource& s, const std::string& bundl
   }
 }
 
+void insert_refused(SQLite::Database& db, const MergeResult& r, const std::optional<PublicKey>& key,
+                    Instant now) {
+  SQLite::Statement q(db,
+                      "INSERT INTO refused (bundle, name, public_key, code, reason_vi, reason_en, "
+                      "refused_at_us) VALUES (?,?,?,?,?,?,?)");
+  q.bind(1, fs::path(r.bundle).filename().string());
+  q.bind(2, r.station);
+  if (key) q.bind(3, key->hex());
+  q.bind(4, r.code);
+  q.bind(5, r.problem.vi);
+  q.bind(6, r.problem.en);
+  q.bind(7, static_cast<int64_t>(us(now)));
+  q.exec();
+}
+
 void fsync_path(const fs::path& p, int flags) {
   const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return;
@@ -175,15 +201,19 @@ std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, con
       for (const auto& b : bundles) {
         MergeResult r;
         r.bundle = b.string();
+        std::optional<PublicKey> key;
         try {
           AuditSource s = read_bundle(b, std::nullopt);
           r.station = s.station.name;
           r.events = static_cast<std::int64_t>(s.events.size());
+          key = s.key;
           if (s.key) r.fingerprint = s.key->fingerprint();
           if (!s.verification.intact()) {
+            if (r.code.empty()) r.code = "broken";
             r.problem = s.verification.problems.front().what;
           } else if (auto seen = merged_keys.find(r.fingerprint);
                      !r.fingerprint.empty() && seen != merged_keys.end()) {
+            r.code = "duplicate";
             r.problem = {fmt::format("cùng đài (khóa {}) với {} đã gộp; hãy xuất một gói cho cả "
                                      "kỳ",
                                      r.fingerprint, seen->second),
@@ -198,8 +228,11 @@ std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, con
             if (!r.fingerprint.empty()) merged_keys[r.fingerprint] = r.bundle;
           }
         } catch (const UserError& e) {
+          r.code = "unreadable";
           r.problem = e.text();
         }
+        // A refusal is kept in the file, so that its reports list the commune as refused.
+        if (!r.merged) insert_refused(db, r, key, now);
         results.push_back(std::move(r));
       }
     }
@@ -240,7 +273,7 @@ std::vector<AuditSource> read_merged(const fs::path& file, const std::optional<s
   try {
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     const int version = db.execAndGet("PRAGMA user_version").getInt();
-    if (version != kMergedVersion) {
+    if (version != kMergedVersion && version != 1) {
       throw UserError({fmt::format("{}: tệp gộp phiên bản {} không được hỗ trợ; hãy cập nhật loaxa",
                                    file.string(), version),
                        fmt::format("{}: merged file version {} is not supported; upgrade loaxa",
@@ -291,6 +324,25 @@ std::vector<AuditSource> read_merged(const fs::path& file, const std::optional<s
       }
       source.verification = verifier.finish();
       check_bundle_source(source, pin);
+    }
+    if (version >= 2) {
+      SQLite::Statement q(
+          db,
+          "SELECT bundle, name, public_key, code, reason_vi, reason_en FROM refused "
+          "ORDER BY id");
+      while (q.executeStep()) {
+        AuditSource s;
+        s.label = q.getColumn(0).getString();
+        s.station.name = q.getColumn(1).getString();
+        if (!q.getColumn(2).isNull()) s.key = public_key_from_hex(q.getColumn(2).getString());
+        s.refused_code = q.getColumn(3).getString();
+        s.refused = Text{q.getColumn(4).getString(), q.getColumn(5).getString()};
+        s.verification.problems.push_back(
+            {0,
+             {fmt::format("gói bị từ chối khi gộp: {}", s.refused->vi),
+              fmt::format("the bundle was refused at merge: {}", s.refused->en)}});
+        out.push_back(std::move(s));
+      }
     }
   } catch (const SQLite::Exception& e) {
     throw UserError({fmt::format("{}: tệp gộp hỏng ({})", file.string(), e.what()),

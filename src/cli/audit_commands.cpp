@@ -12,6 +12,7 @@
 
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
+#include "audit/merged_file.h"
 #include "audit/station_key.h"
 #include "cli/audit_input.h"
 #include "cli/cli_context.h"
@@ -30,12 +31,13 @@ std::string when(const std::optional<Instant>& t, const date::time_zone* zone) {
   return t ? format_local(*t, zone) : std::string("-");
 }
 
-void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
+/// The object `audit verify --json` prints for one log (one commune of a merged file).
+nlohmann::json verification_json(CliContext& ctx, const AuditSource& s) {
   const auto& v = s.verification;
   const date::time_zone* zone = find_zone(s.station.timezone);
   if (zone == nullptr) zone = find_zone("Asia/Ho_Chi_Minh");
   const std::string fingerprint = s.key ? s.key->fingerprint() : std::string();
-  if (json) {
+  {
     nlohmann::json problems = nlohmann::json::array();
     for (const auto& p : v.problems) {
       problems.push_back({{"seq", p.seq}, {"message", p.what.in(ctx.lang)}});
@@ -45,25 +47,33 @@ void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
     auto iso = [&](const std::optional<Instant>& t) {
       return t ? nlohmann::json(format_iso(*t, zone)) : nlohmann::json(nullptr);
     };
-    std::cout << nlohmann::json{{"source", s.label},
-                                {"station", s.station.name},
-                                {"intact", v.intact()},
-                                {"events", v.events},
-                                {"first_seq", v.first_seq},
-                                {"last_seq", v.last_seq},
-                                {"first_at", iso(v.first_at)},
-                                {"last_at", iso(v.last_at)},
-                                {"checkpoints", v.checkpoints},
-                                {"signed_through", v.signed_through},
-                                {"last_checkpoint_at", iso(v.last_checkpoint_at)},
-                                {"unsigned_events", v.unsigned_events},
-                                {"fingerprint", fingerprint},
-                                {"problems", problems},
-                                {"notes", notes}}
-                     .dump(2)
-              << '\n';
-    return;
+    return nlohmann::json{{"source", s.label},
+                          {"station", s.station.name},
+                          {"status", s.refused    ? "refused"
+                                     : v.intact() ? "intact"
+                                                  : "broken"},
+                          {"intact", v.intact()},
+                          {"events", v.events},
+                          {"first_seq", v.first_seq},
+                          {"last_seq", v.last_seq},
+                          {"first_at", iso(v.first_at)},
+                          {"last_at", iso(v.last_at)},
+                          {"checkpoints", v.checkpoints},
+                          {"signed_through", v.signed_through},
+                          {"last_checkpoint_at", iso(v.last_checkpoint_at)},
+                          {"unsigned_events", v.unsigned_events},
+                          {"fingerprint", fingerprint},
+                          {"problems", problems},
+                          {"notes", notes}};
   }
+}
+
+/// What `audit verify` prints for one log (one commune of a merged file).
+void print_verification(CliContext& ctx, const AuditSource& s) {
+  const auto& v = s.verification;
+  const date::time_zone* zone = find_zone(s.station.timezone);
+  if (zone == nullptr) zone = find_zone("Asia/Ho_Chi_Minh");
+  const std::string fingerprint = s.key ? s.key->fingerprint() : std::string();
   if (s.station.name.empty()) {
     std::cout << s.label << '\n';
   } else {
@@ -71,7 +81,11 @@ void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
                           fmt::format("{} — station \"{}\"", s.label, s.station.name)})
               << '\n';
   }
-  if (v.intact()) {
+  if (s.refused) {
+    std::cout << ctx.say({fmt::format("TỪ CHỐI KHI GỘP: {}", s.refused->vi),
+                          fmt::format("REFUSED AT MERGE: {}", s.refused->en)})
+              << '\n';
+  } else if (v.intact()) {
     std::cout << ctx.say({fmt::format("NGUYÊN VẸN: {} sự kiện (#{}–#{}), từ {} đến {}", v.events,
                                       v.first_seq, v.last_seq, when(v.first_at, zone),
                                       when(v.last_at, zone)),
@@ -202,9 +216,47 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
     const std::optional<std::string> pin =
         verify_pin.empty() ? std::nullopt : std::optional<std::string>(verify_pin);
     const auto sources = read_audit_input(ctx, verify_input, pin, /*keep_events=*/false);
-    const AuditSource& s = sources.front();
-    print_verification(ctx, s, verify_json);
-    if (!s.verification.intact()) ctx.exit_code = kExitBroken;
+    bool all_intact = true;
+    for (const auto& s : sources) all_intact = all_intact && s.verification.intact();
+    if (!all_intact) ctx.exit_code = kExitBroken;
+    const std::string file = !verify_input.db.empty()        ? verify_input.db
+                             : !verify_input.bundles.empty() ? verify_input.bundles.front()
+                                                             : std::string();
+    if (file.empty() || !is_merged_file(file)) {
+      if (verify_json) {
+        std::cout << verification_json(ctx, sources.front()).dump(2) << '\n';
+      } else {
+        print_verification(ctx, sources.front());
+      }
+      return;
+    }
+    // A merged file: every commune, each verified again, then the whole.
+    if (verify_json) {
+      nlohmann::json communes = nlohmann::json::array();
+      for (const auto& s : sources) communes.push_back(verification_json(ctx, s));
+      std::cout << nlohmann::json{{"source", file}, {"intact", all_intact}, {"communes", communes}}
+                       .dump(2)
+                << '\n';
+      return;
+    }
+    int intact = 0, refused = 0;
+    for (const auto& s : sources) {
+      if (s.refused) {
+        ++refused;
+      } else if (s.verification.intact()) {
+        ++intact;
+      }
+      print_verification(ctx, s);
+      std::cout << '\n';
+    }
+    const int broken = static_cast<int>(sources.size()) - intact - refused;
+    std::cout << ctx.say({fmt::format("Tệp gộp {}: {} xã — {} NGUYÊN VẸN, {} BỊ HỎNG, {} gói bị "
+                                      "từ chối khi gộp",
+                                      file, sources.size(), intact, broken, refused),
+                          fmt::format("Merged file {}: {} communes — {} INTACT, {} BROKEN, {} "
+                                      "bundles refused at merge",
+                                      file, sources.size(), intact, broken, refused)})
+              << '\n';
   });
 
   CLI::App* exp = audit->add_subcommand(

@@ -143,7 +143,11 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
     bool broken = false;
     for (const auto& s : sources) {
       r.communes.push_back(build_report(s, options, reasons));
-      if (!s.verification.intact()) {
+      if (s.refused) {
+        broken = true;
+        ctx.error({fmt::format("{}: TỪ CHỐI KHI GỘP: {}", s.label, s.refused->vi),
+                   fmt::format("{}: REFUSED AT MERGE: {}", s.label, s.refused->en)});
+      } else if (!s.verification.intact()) {
         broken = true;
         ctx.error({fmt::format("{}: nhật ký BỊ HỎNG: {}", s.label,
                                s.verification.problems.front().what.vi),

@@ -392,6 +392,7 @@ TEST_F(ReportCli, ABrokenLogIsReportedAtTheTopAndExitsTwo) {
   EXPECT_TRUE(contains(r.err, "BỊ HỎNG")) << r.err;
   const json c = json::parse(r.out)["communes"][0];
   EXPECT_EQ(c["verification"]["intact"], false);
+  EXPECT_EQ(c["status"], "broken");
   EXPECT_TRUE(contains(c["verification"]["summary"].get<std::string>(), "BỊ HỎNG"));
 }
 
@@ -424,6 +425,19 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   EXPECT_TRUE(contains(m.out, "merged " + bundles[0])) << m.out;
   EXPECT_TRUE(contains(m.out, "merged " + bundles[2])) << m.out;
   EXPECT_TRUE(contains(m.out, "2 communes; 1 bundles refused")) << m.out;
+  // `audit verify` of the merged file: every commune, and the refused bundle, by name.
+  const auto v = testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit",
+                                       "verify", "--db", merged.string()},
+                                      dir.path(), dir.path());
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  const auto block = [&](const std::string& station, const std::string& result) {
+    return std::regex_search(
+        v.out, std::regex("station \"" + station + "\"\n(KEY NOT COMPARED[^\n]*\n)?" + result));
+  };
+  EXPECT_TRUE(block("Xã Tân Phú", "INTACT")) << v.out;
+  EXPECT_TRUE(block("Xã Phú Mỹ", "INTACT")) << v.out;
+  EXPECT_TRUE(block("Xã Hòa Bình", "REFUSED AT MERGE: ")) << v.out;
+  EXPECT_TRUE(contains(v.out, "3 communes — 2 INTACT, 0 BROKEN, 1 bundles refused")) << v.out;
 
   // Its own kind of file: the station's opener refuses it, and no temporary is left.
   {
@@ -440,12 +454,22 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   const auto r = testing::run_command({testing::loaxa_binary().string(), "audit", "report", "--db",
                                        merged.string(), "--format", "json"},
                                       dir.path(), dir.path());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The refused commune is listed, refused with its reason: the report is not all intact.
+  ASSERT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "TỪ CHỐI KHI GỘP")) << r.err;
   const json j = json::parse(r.out);
-  ASSERT_EQ(j["summary"].size(), 2u);
+  ASSERT_EQ(j["summary"].size(), 3u);
   EXPECT_EQ(j["summary"][0]["station"], "Xã Tân Phú");
   EXPECT_EQ(j["summary"][1]["station"], "Xã Phú Mỹ");
-  for (const auto& s : j["summary"]) {
+  EXPECT_EQ(j["summary"][2]["station"], "Xã Hòa Bình");
+  EXPECT_EQ(j["summary"][2]["status"], "refused");
+  EXPECT_EQ(j["communes"][2]["refused"]["code"], "broken");
+  EXPECT_TRUE(
+      contains(j["communes"][2]["refused"]["reason"].get<std::string>(), "không khớp mã băm"))
+      << j["communes"][2]["refused"];
+  EXPECT_EQ(j["communes"][2]["occurrences"].size(), 0u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const json& s = j["summary"][i];
     EXPECT_EQ(s["intact"], true);
     EXPECT_EQ(s["planned"], 17);
     EXPECT_EQ(s["completed"], 9);
@@ -454,7 +478,7 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   }
   // Each commune's rules travelled with its bundle: at least 1 a week passes every week, at
   // least 3 fails weeks 46 and 47.
-  ASSERT_EQ(j["communes"].size(), 2u);
+  ASSERT_EQ(j["communes"].size(), 3u);
   EXPECT_EQ(j["communes"][0]["rules_from"], "log");
   EXPECT_EQ(j["communes"][0]["gaps"].size(), 0u);
   EXPECT_EQ(j["communes"][1]["gaps"].size(), 2u);
@@ -463,10 +487,20 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   const auto html = testing::run_command({testing::loaxa_binary().string(), "audit", "report",
                                           "--db", merged.string(), "--format", "html"},
                                          dir.path());
-  ASSERT_EQ(html.exit_code, 0) << html.err;
+  ASSERT_EQ(html.exit_code, 2) << html.err;
   EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Tân Phú\">"));
   EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Phú Mỹ\">"));
-  EXPECT_EQ(count(html.out, "<section class=\"commune\""), 2u);
+  EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Hòa Bình\">"));
+  EXPECT_TRUE(contains(html.out, "data-status=\"refused\""));
+  EXPECT_TRUE(contains(html.out, "TỪ CHỐI KHI GỘP: "));
+  EXPECT_EQ(count(html.out, "<section class=\"commune\""), 3u);
+  const auto csv = testing::run_command({testing::loaxa_binary().string(), "audit", "report",
+                                         "--db", merged.string(), "--format", "csv"},
+                                        dir.path());
+  auto blocks = csv_blocks(csv.out);
+  ASSERT_EQ(blocks["commune"].size(), 3u);
+  EXPECT_EQ(blocks["commune"][2]["status"], "refused");
+  EXPECT_TRUE(contains(blocks["verification"][2]["result"], "TỪ CHỐI KHI GỘP: "));
 
   // A merged file edited afterwards is verified again, not trusted.
   {
@@ -482,6 +516,19 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   const json k = json::parse(again.out);
   EXPECT_EQ(k["summary"][0]["intact"], true);
   EXPECT_EQ(k["summary"][1]["intact"], false);
+  EXPECT_EQ(k["summary"][1]["status"], "broken");
+  // `audit verify --db` checks every commune, not only the first.
+  const auto v2 = testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit",
+                                        "verify", "--db", merged.string(), "--json"},
+                                       dir.path(), dir.path());
+  EXPECT_EQ(v2.exit_code, 2) << v2.out << v2.err;
+  const json vj = json::parse(v2.out);
+  ASSERT_EQ(vj["communes"].size(), 3u);
+  EXPECT_EQ(vj["intact"], false);
+  EXPECT_EQ(vj["communes"][0]["status"], "intact");
+  EXPECT_EQ(vj["communes"][1]["status"], "broken");
+  EXPECT_EQ(vj["communes"][1]["station"], "Xã Phú Mỹ");
+  EXPECT_EQ(vj["communes"][2]["status"], "refused");
 }
 
 TEST(MergeCli, NeverOverwritesAFileThatIsNotAMergedFile) {
