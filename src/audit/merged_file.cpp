@@ -181,7 +181,7 @@ void fsync_path(const fs::path& p, int flags) {
 }  // namespace
 
 std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, const fs::path& out,
-                                       Instant now) {
+                                       Instant now, const KeyRegister* keys) {
   const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   const fs::path temp = dir / fmt::format(".{}.{}.tmp", out.filename().string(), ::getpid());
   std::error_code ec;
@@ -208,6 +208,10 @@ std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, con
           r.events = static_cast<std::int64_t>(s.events.size());
           key = s.key;
           if (s.key) r.fingerprint = s.key->fingerprint();
+          if (keys != nullptr && s.verification.intact()) {
+            check_registered_key(s, *keys);
+            if (!s.verification.intact()) r.code = "key";
+          }
           if (!s.verification.intact()) {
             if (r.code.empty()) r.code = "broken";
             r.problem = s.verification.problems.front().what;

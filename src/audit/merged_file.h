@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "audit/audit_source.h"
+#include "audit/key_register.h"
 #include "core/text.h"
 #include "core/time.h"
 
@@ -46,7 +47,8 @@ struct MergeResult {
 /// written.
 /// With `keys`, a bundle whose key the register does not give its commune is refused too.
 std::vector<MergeResult> merge_bundles(const std::vector<std::filesystem::path>& bundles,
-                                       const std::filesystem::path& out, Instant now);
+                                       const std::filesystem::path& out, Instant now,
+                                       const KeyRegister* keys = nullptr);
 
 /// Whether `file` is a SQLite file with the merged file's application_id.
 bool is_merged_file(const std::filesystem::path& file);

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "audit/key_register.h"
+
 namespace loaxa {
 namespace {
 
@@ -94,8 +96,9 @@ std::string render_csv(const Report& report, Lang lang) {
   Csv csv;
   const auto months = report.months();
   {
-    std::vector<std::string> names = {"section", "station", "source",    "fingerprint",
-                                      "intact",  "planned", "completed", "status"};
+    std::vector<std::string> names = {"section",   "station",       "source",    "fingerprint",
+                                      "intact",    "planned",       "completed", "status",
+                                      "key_check", "key_check_text"};
     for (const auto& m : months) names.push_back(m);
     csv.row(names);
     for (const auto& c : report.communes) {
@@ -106,7 +109,9 @@ std::string render_csv(const Report& report, Lang lang) {
                                         c.verification.intact() ? "true" : "false",
                                         std::to_string(c.total.planned),
                                         std::to_string(c.total.completed),
-                                        c.status()};
+                                        c.status(),
+                                        to_string(c.key_check),
+                                        c.key_check_text.in(lang)};
       for (const auto& m : months) {
         auto it = std::find_if(c.months.begin(), c.months.end(),
                                [&](const PeriodRow& p) { return p.label == m; });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "audit/key_register.h"
 #include "core/clock_duration.h"
 #include "core/words.h"
 
@@ -77,6 +78,7 @@ tr.unverified td { color: #555; font-style: italic; }
 tr.broken td { background: #fde8e6; }
 .broken-mark { color: #b0201a; font-style: normal; }
 .rehearsal-mark { color: #5a3d8a; font-weight: bold; }
+.key-note { padding: 1.5mm 3mm; border-left: 4pt solid #e08214; background: #fff4e5; }
 .outcome-completed { color: #1a6b36; }
 .outcome-missed, .outcome-failed, .outcome-interrupted { color: #b0201a; font-weight: bold; }
 .gaps li { margin-bottom: 1.5mm; }
@@ -374,7 +376,11 @@ void commune_section(Page& page, const CommuneReport& c, std::size_t index) {
   page.say({"Dấu vân tay khóa của đài: ", "Station key fingerprint: "});
   page.raw("<code class=\"fingerprint\">")
       .text(c.fingerprint.empty() ? (en ? "(no key)" : "(không có khóa)") : c.fingerprint)
-      .raw("</code></div>\n");
+      .raw("</code><br><span class=\"key-check\" data-key-check=\"")
+      .text(to_string(c.key_check))
+      .raw("\">")
+      .say(c.key_check_text)
+      .raw("</span></div>\n");
 
   page.element("h3", "", en ? "Rules" : "Quy định").raw("\n<ul class=\"rules\">");
   for (const auto& r : c.rules) page.raw("<li>").say(rule_text(r)).raw("</li>");
@@ -486,6 +492,11 @@ std::string render_html(const Report& report, Lang lang) {
       .text(format_iso(report.generated_at, date::locate_zone("UTC")))
       .text(" · loaxa audit report")
       .raw("</p>\n");
+  if (report.key_not_compared()) {
+    page.raw("<p class=\"key-note\" data-key-check=\"not_compared\"><strong>")
+        .say(key_not_compared_text())
+        .raw("</strong></p>\n");
+  }
   if (report.communes.size() > 1) summary_table(page, report);
   for (std::size_t i = 0; i < report.communes.size(); ++i) {
     commune_section(page, report.communes[i], i);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "audit/key_register.h"
+
 namespace loaxa {
 namespace {
 
@@ -166,6 +168,8 @@ json commune(const CommuneReport& c, Lang lang) {
       {"station", c.station},
       {"source", c.label},
       {"status", c.status()},
+      {"key_check", to_string(c.key_check)},
+      {"key_check_text", c.key_check_text.in(lang)},
       {"refused", c.refused
                       ? json{{"code", c.refused_code.value_or("")}, {"reason", c.refused->in(lang)}}
                       : json(nullptr)},
@@ -232,6 +236,9 @@ json head(const Report& report, Lang lang) {
   return {{"format", "loaxa-audit-report"},
           {"version", 1},
           {"lang", lang == Lang::kEn ? "en" : "vi"},
+          {"key_check", report.key_not_compared() ? "not_compared" : "compared"},
+          {"key_check_text",
+           report.key_not_compared() ? json(key_not_compared_text().in(lang)) : json(nullptr)},
           {"generated_at", format_iso(report.generated_at, date::locate_zone("UTC"))},
           {"summary", summary(report)}};
 }

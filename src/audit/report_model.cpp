@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "audit/key_register.h"
 #include "store/broadcast_log.h"
 
 namespace loaxa {
@@ -359,6 +360,12 @@ std::vector<std::string> Report::months() const {
   return {labels.begin(), labels.end()};
 }
 
+bool Report::key_not_compared() const {
+  return std::any_of(communes.begin(), communes.end(), [](const CommuneReport& c) {
+    return !c.refused && c.key_check == KeyCheck::kNotCompared;
+  });
+}
+
 CommuneReport build_report(const AuditSource& source, const ReportOptions& options,
                            ReasonTranslator& reasons) {
   CommuneReport r;
@@ -368,6 +375,8 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   r.verification = source.verification;
   if (source.key) r.fingerprint = source.key->fingerprint();
   r.programme = options.programme;
+  r.key_check = source.key_check;
+  r.key_check_text = key_check_text(source);
   if (source.refused) {
     // Nothing of it was merged: the report says so and why, and counts nothing.
     r.refused = source.refused;

@@ -185,6 +185,8 @@ struct CommuneReport {
   /// A bundle the merge refused (AuditSource::refused): no data, only the reason.
   std::optional<std::string> refused_code;
   std::optional<Text> refused;
+  KeyCheck key_check = KeyCheck::kNotCompared;
+  Text key_check_text;  ///< matched, the finding, or "not compared"
   bool broken() const { return !verification.intact(); }
   /// "intact", "broken" or "refused": what CSV and JSON carry.
   const char* status() const { return refused ? "refused" : broken() ? "broken" : "intact"; }
@@ -212,6 +214,9 @@ struct Report {
   Instant generated_at{};
   /// The month labels any commune reports, in order (the columns of the summary table).
   std::vector<std::string> months() const;
+  /// Whether some commune's key was compared with nothing (no --key, no --keys): every format
+  /// says so in its first lines.
+  bool key_not_compared() const;
 };
 
 /// "2026-11-03".

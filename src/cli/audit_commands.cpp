@@ -12,6 +12,7 @@
 
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
+#include "audit/key_register.h"
 #include "audit/merged_file.h"
 #include "audit/station_key.h"
 #include "cli/audit_input.h"
@@ -64,7 +65,9 @@ nlohmann::json verification_json(CliContext& ctx, const AuditSource& s) {
                           {"unsigned_events", v.unsigned_events},
                           {"fingerprint", fingerprint},
                           {"problems", problems},
-                          {"notes", notes}};
+                          {"notes", notes},
+                          {"key_check", to_string(s.key_check)},
+                          {"key_check_text", key_check_text(s).in(ctx.lang)}};
   }
 }
 
@@ -81,6 +84,8 @@ void print_verification(CliContext& ctx, const AuditSource& s) {
                           fmt::format("{} — station \"{}\"", s.label, s.station.name)})
               << '\n';
   }
+  // Said first: a log that verifies against itself proves little until its key is compared.
+  if (!s.refused) std::cout << ctx.say(key_check_text(s)) << '\n';
   if (s.refused) {
     std::cout << ctx.say({fmt::format("TỪ CHỐI KHI GỘP: {}", s.refused->vi),
                           fmt::format("REFUSED AT MERGE: {}", s.refused->en)})
@@ -200,6 +205,7 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
                "recompute the hash chain and signatures of the log or of an export bundle"}));
   static AuditInput verify_input;
   static std::string verify_pin;
+  static std::string verify_keys;
   static bool verify_json = false;
   verify->add_option(
       "--db", verify_input.db,
@@ -210,12 +216,27 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
   verify->add_option("--key", verify_pin,
                      ctx.say({"dấu vân tay khóa đã đăng ký: nhật ký phải được ký bằng khóa này",
                               "the fingerprint the log must be signed with"}));
+  verify->add_option("--keys", verify_keys,
+                     ctx.say({"sổ đăng ký khóa của đoàn kiểm tra (TOML: tên đài = dấu vân tay "
+                              "khóa): khóa đã ký phải là khóa đăng ký của đài đó",
+                              "the inspection team's key register (TOML: station name = key "
+                              "fingerprint): the log must be signed with its station's key"}));
   verify->add_flag("--json", verify_json,
                    ctx.say({"in dạng JSON cho máy đọc", "machine-readable output"}));
   verify->callback([&ctx] {
     const std::optional<std::string> pin =
         verify_pin.empty() ? std::nullopt : std::optional<std::string>(verify_pin);
-    const auto sources = read_audit_input(ctx, verify_input, pin, /*keep_events=*/false);
+    const auto keys = verify_keys.empty()
+                          ? std::nullopt
+                          : std::optional<KeyRegister>(read_key_register(verify_keys));
+    auto sources = read_audit_input(ctx, verify_input, pin, /*keep_events=*/false);
+    for (auto& s : sources) {
+      if (keys) {
+        check_registered_key(s, *keys);
+      } else {
+        note_key_check(s, pin);
+      }
+    }
     bool all_intact = true;
     for (const auto& s : sources) all_intact = all_intact && s.verification.intact();
     if (!all_intact) ctx.exit_code = kExitBroken;

@@ -392,6 +392,99 @@ TEST_F(TamperTest, ARechainedCheckpointWithAFloatIsAFinding) {
   }
 }
 
+// --- registered keys (--keys) ---------------------------------------------------------------
+
+/// The inspection team's key register, as a file.
+fs::path write_register(const fs::path& dir, const std::string& body) {
+  const fs::path f = dir / "keys.toml";
+  std::ofstream(f, std::ios::binary | std::ios::trunc) << body;
+  return f;
+}
+
+TEST_F(TamperTest, WithoutAKeyTheFirstLinesSayItWasNotCompared) {
+  const auto r = verify({"--db", copy("unpinned").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::istringstream lines(r.out);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  EXPECT_EQ(
+      second.rfind("KEY NOT COMPARED: the station key was not compared with a registered one", 0),
+      0u)
+      << r.out;
+  const auto vi = run_command(
+      {loaxa_binary().string(), "audit", "verify", "--db", copy("unpinned-vi").string()}, dir_);
+  EXPECT_NE(vi.out.find("CHƯA ĐỐI CHIẾU KHÓA: khóa của đài chưa được so với khóa đã đăng ký"),
+            std::string::npos)
+      << vi.out;
+  const auto pinned = verify({"--db", copy("pinned").string(), "--key", fingerprint_, "--json"});
+  EXPECT_EQ(pinned.exit_code, 0) << pinned.out;
+  EXPECT_NE(pinned.out.find("\"key_check\": \"pinned\""), std::string::npos) << pinned.out;
+}
+
+struct RegisterCase {
+  const char* name;
+  const char* body;  ///< {fp} stands for the station's fingerprint, {other} for another one
+  int exit_code;
+  const char* expected;
+};
+
+class KeyRegisterTamper : public TamperTest, public ::testing::WithParamInterface<RegisterCase> {};
+
+TEST_P(KeyRegisterTamper, ComparesTheSigningKeyWithTheRegisteredOne) {
+  const RegisterCase& c = GetParam();
+  std::string body = c.body;
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"{fp}", fingerprint_},
+                                 {"{other}", "0000-1111-2222-3333"}}) {
+    for (auto at = body.find(from); at != std::string::npos; at = body.find(from)) {
+      body.replace(at, from.size(), to);
+    }
+  }
+  const fs::path keys = write_register(dir_, body);
+  const fs::path b = bundle("registered.loaxa");
+  const auto r = verify({b.string(), "--keys", keys.string()});
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find(c.expected), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("KEY NOT COMPARED"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tamper, KeyRegisterTamper,
+    ::testing::Values(
+        RegisterCase{"registered", "[communes]\n\"Xã Thử Nghiệm\" = \"{fp}\"\n", 0,
+                     "is the key registered for station \"Xã Thử Nghiệm\""},
+        RegisterCase{"registered_among_two",
+                     "[communes]\n\"Xã Thử Nghiệm\" = [\"{other}\", \"{fp}\"]\n", 0,
+                     "is the key registered for station"},
+        RegisterCase{"other_key", "[communes]\n\"Xã Thử Nghiệm\" = \"{other}\"\n", 2,
+                     "BROKEN: REGISTERED KEY MISMATCH: station \"Xã Thử Nghiệm\" signed with key"},
+        RegisterCase{"key_of_another_commune", "[communes]\n\"Xã Khác\" = \"{fp}\"\n", 2,
+                     "UNREGISTERED STATION: the register"},
+        RegisterCase{"unregistered", "[communes]\n\"Xã Khác\" = \"{other}\"\n", 2,
+                     "UNREGISTERED KEY: the register"},
+        RegisterCase{"not_a_fingerprint", "[communes]\n\"Xã Thử Nghiệm\" = \"3FA2\"\n", 1,
+                     "keys.toml:2:"},
+        RegisterCase{"unknown_table", "[communes]\n\"Xã Thử Nghiệm\" = \"{fp}\"\n[extra]\n", 1,
+                     "unknown key \"extra\"; a key register holds only the [communes] table"},
+        RegisterCase{"syntax", "[communes\n", 1, "keys.toml:1:"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// Someone holding the database but not the key: the whole log re-chained and signed with a key
+// of their own, under the same commune name. Against the register it is an impostor by name.
+TEST_F(TamperTest, AnImpostorKeyIsAFindingAgainstTheRegister) {
+  const fs::path db_file = copy("impostor");
+  forge(db_file,
+        "DROP TRIGGER outcomes_no_update; "
+        "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; ");
+  const fs::path keys =
+      write_register(dir_, "[communes]\n\"Xã Thử Nghiệm\" = \"" + fingerprint_ + "\"\n");
+  const auto r = verify({"--db", db_file.string(), "--keys", keys.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("REGISTERED KEY MISMATCH: station \"Xã Thử Nghiệm\" signed with key"),
+            std::string::npos)
+      << r.out;
+}
+
 // --- bundles ------------------------------------------------------------------------------
 
 std::vector<std::string> lines_of(const fs::path& f) {

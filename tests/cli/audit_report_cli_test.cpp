@@ -394,6 +394,116 @@ TEST_F(ReportCli, ABrokenLogIsReportedAtTheTopAndExitsTwo) {
   EXPECT_EQ(c["verification"]["intact"], false);
   EXPECT_EQ(c["status"], "broken");
   EXPECT_TRUE(contains(c["verification"]["summary"].get<std::string>(), "BỊ HỎNG"));
+  // The missed broadcast of the 13th is edited; the last good signature before it is the
+  // start's, on the 2nd: nothing after that is verified, so no period is met (all were before).
+  for (const auto& w : c["weeks"]) {
+    EXPECT_EQ(w["verdict"], "unverifiable") << w["period"];
+    EXPECT_EQ(w["verdict_text"], "KHÔNG XÁC MINH ĐƯỢC");
+  }
+  EXPECT_EQ(c["months"][0]["verdict"], "unverifiable");
+  EXPECT_EQ(c["total"]["completed"], 0);
+  int broken = 0;
+  for (const auto& o : c["occurrences"]) {
+    if (!o["broken"].get<bool>()) continue;
+    ++broken;
+    EXPECT_TRUE(o["scheduled_at"].get<std::string>().starts_with("2026-11-13T06:00")) << o;
+  }
+  EXPECT_EQ(broken, 1);
+  EXPECT_TRUE(contains(c["verification"]["broken_event"].get<std::string>(),
+                       "kết quả buổi phát lịch 06:00 ngày 13/11/2026"))
+      << c["verification"];
+
+  // CSV and HTML mark the same row and periods.
+  const auto csv = loaxa({"audit", "report", "--format", "csv", bundle.string()});
+  EXPECT_EQ(csv.exit_code, 2);
+  auto blocks = csv_blocks(csv.out);
+  int broken_rows = 0;
+  for (const auto& row : blocks["occurrence"]) broken_rows += row.at("broken") == "true" ? 1 : 0;
+  EXPECT_EQ(broken_rows, 1);
+  for (const auto& row : blocks["week"]) {
+    EXPECT_NE(row.at("verdict"), "met");
+    EXPECT_EQ(row.at("verified"), "false");
+  }
+  const auto html = loaxa({"audit", "report", "--format", "html", bundle.string()});
+  EXPECT_EQ(html.exit_code, 2);
+  EXPECT_EQ(count(html.out, "data-broken=\"true\""), 1u);
+  EXPECT_FALSE(contains(html.out, "data-verdict=\"met\""));
+  EXPECT_TRUE(contains(html.out, ">KHÔNG XÁC MINH ĐƯỢC<"));
+}
+
+// --- registered keys -------------------------------------------------------------------------
+
+TEST_F(ReportCli, EveryFormatSaysWhetherTheKeyWasCompared) {
+  const std::string fp = log_.key().public_key().fingerprint();
+  // Without --key or --keys: said in the first lines of each format.
+  const auto j = loaxa({"audit", "report", "--format", "json", "--to", kLastDay});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_LT(j.out.find("\"key_check\": \"not_compared\""), j.out.find("\"summary\""));
+  EXPECT_EQ(json::parse(j.out)["communes"][0]["key_check"], "not_compared");
+  const auto html = loaxa({"audit", "report", "--format", "html", "--to", kLastDay});
+  EXPECT_LT(html.out.find("CHƯA ĐỐI CHIẾU KHÓA"), html.out.find("<section class=\"commune\""));
+  const auto csv = loaxa({"audit", "report", "--format", "csv", "--to", kLastDay});
+  auto blocks = csv_blocks(csv.out);
+  EXPECT_EQ(blocks["commune"][0]["key_check"], "not_compared");
+  EXPECT_TRUE(contains(blocks["commune"][0]["key_check_text"], "CHƯA ĐỐI CHIẾU KHÓA"));
+
+  // With the register: compared, and no such line.
+  const auto keys = dir_ / "keys.toml";
+  std::ofstream(keys) << "[communes]\n\"Xã Tân Phú\" = \"" << fp << "\"\n";
+  const auto k =
+      loaxa({"audit", "report", "--format", "json", "--to", kLastDay, "--keys", keys.string()});
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  const json kj = json::parse(k.out);
+  EXPECT_EQ(kj["key_check"], "compared");
+  EXPECT_EQ(kj["communes"][0]["key_check"], "registered");
+  EXPECT_FALSE(contains(k.out, "CHƯA ĐỐI CHIẾU KHÓA"));
+  const auto p = loaxa({"audit", "report", "--format", "html", "--to", kLastDay, "--key", fp});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_TRUE(contains(p.out, "data-key-check=\"pinned\"")) << p.out.substr(0, 2000);
+  EXPECT_FALSE(contains(p.out, "CHƯA ĐỐI CHIẾU KHÓA"));
+
+  // Registered under another key: a finding by name, exit 2, and no period is met.
+  std::ofstream(keys, std::ios::trunc) << "[communes]\n\"Xã Tân Phú\" = \"0000-1111-2222-3333\"\n";
+  const auto m =
+      loaxa({"audit", "report", "--format", "json", "--to", kLastDay, "--keys", keys.string()});
+  EXPECT_EQ(m.exit_code, 2);
+  const json mj = json::parse(m.out)["communes"][0];
+  EXPECT_EQ(mj["key_check"], "mismatch");
+  EXPECT_TRUE(
+      contains(mj["verification"]["summary"].get<std::string>(), "KHÔNG KHỚP KHÓA ĐÃ ĐĂNG KÝ"))
+      << mj["verification"];
+  for (const auto& w : mj["weeks"]) EXPECT_EQ(w["verdict"], "unverifiable") << w["period"];
+}
+
+TEST(MergeCli, AnImpostorUnderTheSameNameIsRefusedAgainstTheRegister) {
+  TempDir dir;
+  StationLog real(dir / "real", "Xã Tân Phú");
+  testing::write_known_month(real);
+  StationLog impostor(dir / "impostor", "Xã Tân Phú");  // another key pair, the same name
+  testing::write_known_month(impostor);
+  const auto a = dir / "real.loaxa";
+  const auto b = dir / "impostor.loaxa";
+  write_bundle(real.db(), real.config(), {std::nullopt, std::nullopt, a});
+  write_bundle(impostor.db(), impostor.config(), {std::nullopt, std::nullopt, b});
+  const auto keys = dir / "keys.toml";
+  std::ofstream(keys) << "[communes]\n\"Xã Tân Phú\" = \"" << real.key().public_key().fingerprint()
+                      << "\"\n";
+  const auto merged = dir / "province.db";
+  const auto m = testing::run_command(
+      {testing::loaxa_binary().string(), "--lang", "en", "audit", "merge", a.string(), b.string(),
+       "--keys", keys.string(), "--out", merged.string()},
+      dir.path());
+  EXPECT_EQ(m.exit_code, 2) << m.out << m.err;
+  EXPECT_TRUE(contains(m.out, "merged " + a.string())) << m.out;
+  EXPECT_TRUE(contains(m.err, "REFUSED " + b.string() + ": REGISTERED KEY MISMATCH")) << m.err;
+  EXPECT_FALSE(contains(m.out, "KEY NOT COMPARED")) << m.out;
+  const auto r = testing::run_command({testing::loaxa_binary().string(), "audit", "report", "--db",
+                                       merged.string(), "--format", "json"},
+                                      dir.path());
+  const json j = json::parse(r.out);
+  ASSERT_EQ(j["communes"].size(), 2u);
+  EXPECT_EQ(j["communes"][1]["status"], "refused");
+  EXPECT_EQ(j["communes"][1]["refused"]["code"], "key");
 }
 
 // --- many communes ---------------------------------------------------------------------------
