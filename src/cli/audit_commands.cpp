@@ -12,6 +12,7 @@
 
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
+#include "audit/continuity.h"
 #include "audit/key_register.h"
 #include "audit/merged_file.h"
 #include "audit/station_key.h"
@@ -206,6 +207,7 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
   static AuditInput verify_input;
   static std::string verify_pin;
   static std::string verify_keys;
+  static std::vector<std::string> verify_previous;
   static bool verify_json = false;
   verify->add_option(
       "--db", verify_input.db,
@@ -221,6 +223,16 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
                               "khóa): khóa đã ký phải là khóa đăng ký của đài đó",
                               "the inspection team's key register (TOML: station name = key "
                               "fingerprint): the log must be signed with its station's key"}));
+  verify
+      ->add_option("--previous", verify_previous,
+                   ctx.say({"gói xuất cũ hơn của cùng đài (hoặc tệp gộp) mà đoàn kiểm tra đã "
+                            "có: nhật ký phải nối tiếp nó, không rẽ nhánh, không quay lùi "
+                            "(dùng được nhiều lần)",
+                            "an older bundle of the same station (or a merged file) the "
+                            "inspection team already holds: the log must extend it, neither "
+                            "forked nor rolled back (may be given several times)"}))
+      ->expected(1)
+      ->take_all();
   verify->add_flag("--json", verify_json,
                    ctx.say({"in dạng JSON cho máy đọc", "machine-readable output"}));
   verify->callback([&ctx] {
@@ -229,7 +241,18 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
     const auto keys = verify_keys.empty()
                           ? std::nullopt
                           : std::optional<KeyRegister>(read_key_register(verify_keys));
-    auto sources = read_audit_input(ctx, verify_input, pin, /*keep_events=*/false);
+    // Comparing with an older bundle needs this one's events; otherwise they are only streamed.
+    auto sources = read_audit_input(ctx, verify_input, pin, !verify_previous.empty());
+    if (!verify_previous.empty()) {
+      if (sources.size() != 1) {
+        throw UserError(
+            {"--previous đi với một gói xuất hoặc một cơ sở dữ liệu, không đi với tệp "
+             "gộp; hãy gộp các gói bằng `loaxa audit merge`, lệnh này đối chiếu chúng",
+             "--previous goes with one bundle or database, not a merged file; "
+             "merge the bundles with `loaxa audit merge`, which compares them"});
+      }
+      check_previous(sources.front(), {verify_previous.begin(), verify_previous.end()});
+    }
     for (auto& s : sources) {
       if (keys) {
         check_registered_key(s, *keys);
