@@ -504,6 +504,15 @@ TEST(MergeCli, AnImpostorUnderTheSameNameIsRefusedAgainstTheRegister) {
   ASSERT_EQ(j["communes"].size(), 2u);
   EXPECT_EQ(j["communes"][1]["status"], "refused");
   EXPECT_EQ(j["communes"][1]["refused"]["code"], "key");
+
+  // Without the register the name alone gives it away: two keys for one commune.
+  const auto n =
+      testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit", "merge",
+                            a.string(), b.string(), "--out", (dir / "unregistered.db").string()},
+                           dir.path());
+  EXPECT_EQ(n.exit_code, 2) << n.out << n.err;
+  EXPECT_TRUE(contains(n.out, "KEY NOT COMPARED")) << n.out;
+  EXPECT_TRUE(contains(n.err, "REFUSED " + b.string() + ": ANOTHER KEY: ")) << n.err;
 }
 
 // --- many communes ---------------------------------------------------------------------------
@@ -627,6 +636,16 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   EXPECT_EQ(k["summary"][0]["intact"], true);
   EXPECT_EQ(k["summary"][1]["intact"], false);
   EXPECT_EQ(k["summary"][1]["status"], "broken");
+  // The tampered commune's verdicts: nothing it says from the break on is met; the intact
+  // commune beside it keeps its own.
+  EXPECT_EQ(k["summary"][0]["months"]["2026-11"], "met");
+  EXPECT_EQ(k["summary"][1]["months"]["2026-11"], "unverifiable");
+  for (const auto& w : k["communes"][1]["weeks"]) {
+    EXPECT_NE(w["verdict"], "met") << w["period"];
+  }
+  int broken_rows = 0;
+  for (const auto& o : k["communes"][1]["occurrences"]) broken_rows += o["broken"] == true;
+  EXPECT_EQ(broken_rows, 1);
   // `audit verify --db` checks every commune, not only the first.
   const auto v2 = testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit",
                                         "verify", "--db", merged.string(), "--json"},
