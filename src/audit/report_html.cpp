@@ -257,7 +257,12 @@ void gap_list(Page& page, const CommuneReport& c) {
     page.raw("<p class=\"no-gaps\">")
         .say(c.rules.empty() ? Text{"Không có quy định nào để đối chiếu.",
                                     "There are no rules to check against."}
-                             : Text{"Không có kỳ nào không đạt.", "No period failed a rule."})
+             : c.broken()
+                 ? Text{"Không có kỳ nào không đạt trong phần nhật ký đã xác minh; các kỳ KHÔNG "
+                        "XÁC MINH ĐƯỢC không được kết luận.",
+                        "No period of the verified part of the log failed a rule; UNVERIFIABLE "
+                        "periods get no verdict."}
+                 : Text{"Không có kỳ nào không đạt.", "No period failed a rule."})
         .raw("</p>\n");
     return;
   }
@@ -333,7 +338,7 @@ void occurrence_table(Page& page, const CommuneReport& c) {
     if (o.rehearsal()) {
       page.raw("<span class=\"rehearsal-mark\">").say(rehearsal_text()).raw("</span><br>");
     }
-    page.say(o.verified ? outcome_text(o.outcome) : occurrence_outcome_text(o));
+    page.say(occurrence_outcome_text(o, /*rehearsal_shown=*/true));
     page.raw("</td>");
     page.cell(o.why.text.in(page.lang()));
     page.cell(o.zones.empty() ? (page.lang() == Lang::kEn ? "all" : "tất cả")

@@ -214,9 +214,9 @@ Text rehearsal_text() {
   return {"DIỄN TẬP (không phải phát thật)", "REHEARSAL (not a real broadcast)"};
 }
 
-Text occurrence_outcome_text(const OccurrenceRow& o) {
+Text occurrence_outcome_text(const OccurrenceRow& o, bool rehearsal_shown) {
   Text t = outcome_text(o.outcome);
-  if (o.rehearsal()) {
+  if (o.rehearsal() && !rehearsal_shown) {
     const Text r = rehearsal_text();
     t = {r.vi + ": " + t.vi, r.en + ": " + t.en};
   }

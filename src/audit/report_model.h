@@ -232,8 +232,9 @@ Text rehearsal_text();
 /// "KHÔNG XÁC MINH ĐƯỢC" / "UNVERIFIABLE".
 Text unverifiable_text();
 /// An occurrence's outcome as a report prints it: the outcome's words, after "DIỄN TẬP" for a
-/// rehearsal, and marked unverifiable when the log does not vouch for it.
-Text occurrence_outcome_text(const OccurrenceRow& o);
+/// rehearsal (unless `rehearsal_shown`: the page marks it apart), and marked unverifiable when
+/// the log does not vouch for it.
+Text occurrence_outcome_text(const OccurrenceRow& o, bool rehearsal_shown = false);
 /// "cchc: at least 8 completed broadcasts per month and at least 1 per week".
 Text rule_text(const ComplianceRule& rule);
 /// Where the rules came from, for the report's header.

@@ -437,6 +437,12 @@ TEST(ReportRehearsalTest, ALogOfRehearsalsOnlyGetsNoMetVerdict) {
     EXPECT_NE(html.find("data-rehearsal=\"true\""), std::string::npos);
     EXPECT_EQ(html.find("data-verdict=\"met\""), std::string::npos);
   }
+  // Once per row in the page: the mark, and the outcome's words beside it.
+  const std::string html = render_html(report, Lang::kVi);
+  std::size_t marks = 0;
+  const std::string mark = "DIỄN TẬP (không phải phát thật)";
+  for (auto at = html.find(mark); at != std::string::npos; at = html.find(mark, at + 1)) ++marks;
+  EXPECT_EQ(marks, 14u);
 }
 
 // Rehearsals beside real broadcasts add nothing to the real ones' count.
