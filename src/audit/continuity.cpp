@@ -38,8 +38,8 @@ bool same_station(const AuditSource& a, const AuditSource& b) {
 }
 
 bool made_before(const AuditSource& a, const AuditSource& b) {
-  const auto ta = a.verification.last_checkpoint_at.value_or(Instant::min());
-  const auto tb = b.verification.last_checkpoint_at.value_or(Instant::min());
+  const auto ta = a.verification.last_signed_at.value_or(Instant::min());
+  const auto tb = b.verification.last_signed_at.value_or(Instant::min());
   if (ta != tb) return ta < tb;
   return last_seq(a) < last_seq(b);
 }

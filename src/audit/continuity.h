@@ -46,8 +46,9 @@ bool same_station(const AuditSource& a, const AuditSource& b);
 /// that cannot be read.
 void check_previous(AuditSource& later, const std::vector<std::filesystem::path>& previous);
 
-/// The time a log's last good checkpoint was signed at, then its last seq: the order in which a
-/// station's logs were made (a log cut back and signed again sorts after what it cut).
+/// The time a log's last good checkpoint signed (inside its signature), then its last seq: the
+/// order in which a station's logs were made (a log cut back and signed again sorts after what
+/// it cut).
 bool made_before(const AuditSource& a, const AuditSource& b);
 
 }  // namespace loaxa

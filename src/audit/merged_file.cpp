@@ -252,6 +252,7 @@ void join(SQLite::Database& db, Merged& m, const AuditSource& s, const std::stri
     m.head.compliance = s.compliance;
     m.head.to = s.to;
     m.head.verification.last_checkpoint_at = s.verification.last_checkpoint_at;
+    m.head.verification.last_signed_at = s.verification.last_signed_at;
   }
   m.last_seq = std::max(m.last_seq, last_seq_of(s));
   m.bundles.push_back(bundle);

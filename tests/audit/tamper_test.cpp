@@ -837,5 +837,28 @@ TEST_F(TamperTest, DamagedBundlesGiveAClearErrorNeverACrash) {
   }
 }
 
+// The order of a station's bundles is the time their last checkpoint signed, not the chain's
+// at_us beside it (which no hash covers): an edited at_us does not turn an older export into
+// a "later" one that rolls back.
+TEST_F(ContinuityTest, BundlesAreOrderedByTheirSignedTime) {
+  const fs::path first = export_of(config_.database, "first.loaxa", std::nullopt, "2026-11-02");
+  carry_on(config_.database, 6000);
+  const fs::path all = export_of(config_.database, "all.loaxa");
+  auto lines = lines_of(first);
+  const std::string last_event = lines[lines.size() - 2];
+  const auto at = last_event.find("\"at_us\":");
+  ASSERT_NE(at, std::string::npos) << last_event;
+  const auto end = last_event.find(',', at);
+  lines[lines.size() - 2] = last_event.substr(0, at) + "\"at_us\":4102444800000000" +
+                            last_event.substr(end);  // 2100-01-01
+  write_lines(first, lines);
+  ASSERT_EQ(verify({first.string()}).exit_code, 0);
+  const fs::path province = dir_ / "province.db";
+  const auto m = merge({all.string(), first.string(), "--out", province.string()});
+  EXPECT_EQ(m.exit_code, 0) << m.out << m.err;
+  SQLite::Database db(province.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM communes").getInt(), 1);
+}
+
 }  // namespace
 }  // namespace loaxa
