@@ -38,6 +38,18 @@ struct SegmentInfo {
   }
 };
 
+/// How the key that signed a log was compared with the one its commune registered.
+enum class KeyCheck {
+  kNotCompared,   ///< neither --key nor --keys
+  kPinned,        ///< the --key fingerprint, and it matched
+  kRegistered,    ///< the register (--keys) gives this key to this station
+  kMismatch,      ///< registered commune under another key, or not the --key fingerprint
+  kUnregistered,  ///< the register has no such commune (and maybe the key under another)
+  kNoKey,         ///< nothing signed the log: there is no key to compare
+};
+/// "not_compared", "pinned", "registered", "mismatch", "unregistered", "no_key".
+const char* to_string(KeyCheck k) noexcept;
+
 struct AuditSource {
   std::string label;  ///< the file it was read from, for messages
   StationInfo station;
@@ -56,6 +68,15 @@ struct AuditSource {
   Verification verification;
   /// The station's [compliance] rules as its config stood at export (none in older bundles).
   std::vector<ComplianceRule> compliance;
+  /// A bundle `loaxa audit merge` refused, as its merged file records it: no events, the
+  /// reason's kind (merge_refusal codes: unreadable, broken, duplicate, fork, rollback, key)
+  /// and its words. Its verification holds the reason as its one problem.
+  std::optional<std::string> refused_code;
+  std::optional<Text> refused;
+  KeyCheck key_check = KeyCheck::kNotCompared;
+  /// The register's file and what it gives this station, for the key check's words.
+  std::string key_register;
+  std::vector<std::string> registered_keys;
 };
 
 }  // namespace loaxa

@@ -216,6 +216,7 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
            e.table,
            e.row_id,
            e.at,
+           Instant{std::chrono::microseconds{at_us}},
            *key,
            *signature,
            checkpoint_message(head_seq, to_hex(previous_), at_us)};
@@ -249,6 +250,7 @@ void ChainVerifier::check_checkpoint(const ChainEvent& e) {
   ++v_.checkpoints;
   v_.signed_through = e.seq;
   v_.last_checkpoint_at = e.at;
+  v_.last_signed_at = s.signed_at;
   signed_.push_back(std::move(s));
 }
 
@@ -270,9 +272,11 @@ void ChainVerifier::check_signatures() {
     v_.key.reset();
     v_.signed_through = 0;
     v_.last_checkpoint_at.reset();
+    v_.last_signed_at.reset();
   } else {
     v_.signed_through = signed_[bad - 1].seq;
     v_.last_checkpoint_at = signed_[bad - 1].at;
+    v_.last_signed_at = signed_[bad - 1].signed_at;
   }
 }
 

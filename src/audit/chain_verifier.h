@@ -33,6 +33,9 @@ struct Verification {
   std::int64_t checkpoints = 0;
   std::int64_t signed_through = 0;  ///< seq of the last event covered by a good signature
   std::optional<Instant> last_checkpoint_at;
+  /// The time the last good checkpoint signed (its row's at_us, inside the signature, unlike
+  /// the chain's at_us): the order in which a station's bundles were made.
+  std::optional<Instant> last_signed_at;
   std::int64_t unsigned_events = 0;    ///< events after the last good checkpoint
   std::optional<PublicKey> key;        ///< the key the checkpoints were signed with
   std::vector<ChainProblem> problems;  ///< ordered by seq; the first is "the first broken event"
@@ -68,6 +71,7 @@ class ChainVerifier {
     std::string table;
     std::int64_t row_id = 0;
     Instant at{};
+    Instant signed_at{};
     PublicKey key;
     SignatureBytes signature{};
     std::string message;

@@ -14,13 +14,15 @@
 
 #include "audit/bundle.h"
 #include "audit/chain_verifier.h"
+#include "audit/continuity.h"
 #include "audit/payload_fields.h"
 
 namespace loaxa {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kMergedVersion = 1;
+// 2 added `refused`; a file of version 1 is read as one that refused nothing.
+constexpr int kMergedVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE communes (
@@ -58,6 +60,16 @@ CREATE TABLE segments (
   sample_rate INTEGER NOT NULL,
   PRIMARY KEY (commune_id, id)
 ) WITHOUT ROWID;
+CREATE TABLE refused (
+  id INTEGER PRIMARY KEY,
+  bundle TEXT NOT NULL,          -- the bundle's file name, as given to merge
+  name TEXT NOT NULL,            -- the station's name, '' when the bundle could not be read
+  public_key TEXT,               -- hex, when the bundle had one
+  code TEXT NOT NULL,            -- unreadable, broken, duplicate, fork, rollback, key
+  reason_vi TEXT NOT NULL,       -- the finding, in both languages
+  reason_en TEXT NOT NULL,
+  refused_at_us INTEGER NOT NULL
+);
 )sql";
 
 std::int64_t us(Instant t) {
@@ -145,6 +157,21 @@ void insert(SQLite::Database& db, const AuditSource& s, const std::string& bundl
   }
 }
 
+void insert_refused(SQLite::Database& db, const MergeResult& r, const std::optional<PublicKey>& key,
+                    Instant now) {
+  SQLite::Statement q(db,
+                      "INSERT INTO refused (bundle, name, public_key, code, reason_vi, reason_en, "
+                      "refused_at_us) VALUES (?,?,?,?,?,?,?)");
+  q.bind(1, fs::path(r.bundle).filename().string());
+  q.bind(2, r.station);
+  if (key) q.bind(3, key->hex());
+  q.bind(4, r.code);
+  q.bind(5, r.problem.vi);
+  q.bind(6, r.problem.en);
+  q.bind(7, static_cast<int64_t>(us(now)));
+  q.exec();
+}
+
 void fsync_path(const fs::path& p, int flags) {
   const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return;
@@ -154,8 +181,192 @@ void fsync_path(const fs::path& p, int flags) {
 
 }  // namespace
 
+namespace {
+
+/// A commune already in the file being written: its facts without its events (those are in
+/// the file), and the range of seqs it holds.
+struct Merged {
+  std::int64_t id = 0;
+  AuditSource head;  ///< no events
+  std::int64_t last_seq = 0;
+  std::vector<std::string> bundles;  ///< file names, in the order they were merged
+};
+
+/// `m`'s events as written, with what check_extends() reads (seq, table, hash).
+AuditSource with_events(SQLite::Database& db, const Merged& m) {
+  AuditSource s = m.head;
+  SQLite::Statement q(db, "SELECT seq, source, hash FROM events WHERE commune_id = ? ORDER BY seq");
+  q.bind(1, static_cast<int64_t>(m.id));
+  while (q.executeStep()) {
+    ChainEvent e;
+    e.seq = q.getColumn(0).getInt64();
+    e.table = q.getColumn(1).getString();
+    e.hash = sha256_from_hex(q.getColumn(2).getString()).value_or(Sha256{});
+    s.events.push_back(std::move(e));
+  }
+  return s;
+}
+
+std::int64_t last_seq_of(const AuditSource& s) {
+  return s.events.empty() ? s.first_seq - 1 : s.events.back().seq;
+}
+
+/// Adds `s`'s events to commune `m` (a later or earlier bundle of the same station that joins
+/// it: the shared seqs were compared, so their rows are the same) and takes its facts when it
+/// is the later one.
+void join(SQLite::Database& db, Merged& m, const AuditSource& s, const std::string& bundle) {
+  SQLite::Statement e(db, "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?)");
+  for (const auto& ev : s.events) {
+    e.reset();
+    e.bind(1, static_cast<int64_t>(m.id));
+    e.bind(2, static_cast<int64_t>(ev.seq));
+    e.bind(3, ev.table);
+    e.bind(4, static_cast<int64_t>(ev.row_id));
+    e.bind(5, static_cast<int64_t>(us(ev.at)));
+    e.bindNoCopy(6, ev.payload);
+    e.bind(7, to_hex(ev.hash));
+    e.exec();
+  }
+  const bool later = made_before(m.head, s);
+  SQLite::Statement g(db, later ? "INSERT OR REPLACE INTO segments VALUES (?,?,?,?,?,?,?)"
+                                : "INSERT OR IGNORE INTO segments VALUES (?,?,?,?,?,?,?)");
+  for (const auto& seg : s.segments) {
+    g.reset();
+    g.bind(1, static_cast<int64_t>(m.id));
+    g.bind(2, seg.id);
+    g.bind(3, seg.title);
+    g.bind(4, seg.sha256);
+    g.bind(5, seg.tag);
+    g.bind(6, static_cast<int64_t>(seg.frames));
+    g.bind(7, seg.sample_rate);
+    g.exec();
+  }
+  if (s.first_seq < m.head.first_seq) {
+    m.head.first_seq = s.first_seq;
+    m.head.previous_hash = s.previous_hash;
+    m.head.from = s.from;
+  }
+  if (later) {
+    m.head.station = s.station;
+    m.head.key = s.key;
+    m.head.compliance = s.compliance;
+    m.head.to = s.to;
+    m.head.verification.last_checkpoint_at = s.verification.last_checkpoint_at;
+    m.head.verification.last_signed_at = s.verification.last_signed_at;
+  }
+  m.last_seq = std::max(m.last_seq, last_seq_of(s));
+  m.bundles.push_back(bundle);
+}
+
+/// The communes row of `m` after joins, with the verification of what it now holds.
+void rewrite_commune(SQLite::Database& db, Merged& m) {
+  AuditSource s = with_events(db, m);
+  ChainVerifier verifier(s.previous_hash, s.first_seq, std::nullopt);
+  SQLite::Statement q(db,
+                      "SELECT seq, source, source_id, at_us, payload, hash FROM events "
+                      "WHERE commune_id = ? ORDER BY seq");
+  q.bind(1, static_cast<int64_t>(m.id));
+  while (q.executeStep()) verifier.add(read_chain_event(q));
+  const Verification v = verifier.finish();
+  std::string bundles;
+  for (const auto& b : m.bundles) bundles += (bundles.empty() ? "" : ", ") + b;
+  SQLite::Statement u(db,
+                      "UPDATE communes SET bundle = ?, name = ?, station = ?, public_key = ?, "
+                      "fingerprint = ?, period_from = ?, period_to = ?, first_seq = ?, "
+                      "previous_hash = ?, compliance = ?, verification = ? WHERE id = ?");
+  u.bind(1, bundles);
+  u.bind(2, m.head.station.name);
+  u.bind(3, station_json(m.head.station).dump());
+  if (m.head.key) {
+    u.bind(4, m.head.key->hex());
+    u.bind(5, m.head.key->fingerprint());
+  }
+  if (m.head.from) u.bind(6, *m.head.from);
+  if (m.head.to) u.bind(7, *m.head.to);
+  u.bind(8, static_cast<int64_t>(m.head.first_seq));
+  u.bind(9, to_hex(m.head.previous_hash));
+  u.bind(10, compliance_to_json(m.head.compliance).dump());
+  u.bind(11, verification_json(v).dump());
+  u.bind(12, static_cast<int64_t>(m.id));
+  u.exec();
+}
+
+/// One input of a merge: a bundle, or a commune of a merged file given as input (what an earlier
+/// merge verified: the heads a new bundle must extend).
+struct Input {
+  std::string name;    ///< for messages: the file, and the commune's bundle within a merged file
+  std::string bundle;  ///< for the file's `bundle` column
+  std::optional<AuditSource> source;
+  MergeResult result;
+};
+
+std::vector<Input> read_inputs(const fs::path& file, const KeyRegister* keys) {
+  std::vector<Input> out;
+  // A refused input keeps its source (its key goes into the `refused` row).
+  auto refuse = [](Input& in, const std::string& code, const Text& why) {
+    in.result.code = code;
+    in.result.problem = why;
+  };
+  try {
+    if (is_merged_file(file)) {
+      for (auto& s : read_merged(file, std::nullopt)) {
+        Input in;
+        in.name = file.string() + " (" + s.label + ")";
+        in.bundle = s.label;
+        in.result.bundle = in.name;
+        in.result.station = s.station.name;
+        if (s.key) in.result.fingerprint = s.key->fingerprint();
+        if (s.refused) {
+          // Refused before: it stays refused, for the same reason.
+          in.result.code = s.refused_code.value_or("broken");
+          in.result.problem = *s.refused;
+        } else {
+          in.result.events = static_cast<std::int64_t>(s.events.size());
+          in.source = std::move(s);
+        }
+        out.push_back(std::move(in));
+      }
+    } else {
+      Input in;
+      in.name = file.string();
+      in.bundle = file.filename().string();
+      in.result.bundle = in.name;
+      in.source = read_bundle(file, std::nullopt);
+      in.result.station = in.source->station.name;
+      in.result.events = static_cast<std::int64_t>(in.source->events.size());
+      if (in.source->key) in.result.fingerprint = in.source->key->fingerprint();
+      out.push_back(std::move(in));
+    }
+  } catch (const UserError& e) {
+    Input in;
+    in.name = file.string();
+    in.bundle = file.filename().string();
+    in.result.bundle = in.name;
+    refuse(in, "unreadable", e.text());
+    out.push_back(std::move(in));
+    return out;
+  }
+  for (auto& in : out) {
+    if (!in.source) continue;
+    in.source->label = in.name;
+    if (keys != nullptr && in.source->verification.intact()) {
+      check_registered_key(*in.source, *keys);
+      if (!in.source->verification.intact()) {
+        refuse(in, "key", in.source->verification.problems.front().what);
+        continue;
+      }
+    }
+    if (!in.source->verification.intact()) {
+      refuse(in, "broken", in.source->verification.problems.front().what);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, const fs::path& out,
-                                       Instant now) {
+                                       Instant now, const KeyRegister* keys) {
   const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   const fs::path temp = dir / fmt::format(".{}.{}.tmp", out.filename().string(), ::getpid());
   std::error_code ec;
@@ -171,36 +382,71 @@ std::vector<MergeResult> merge_bundles(const std::vector<fs::path>& bundles, con
       db.exec(fmt::format("PRAGMA application_id = {}", kMergedApplicationId));
       db.exec(fmt::format("PRAGMA user_version = {}", kMergedVersion));
       db.exec(kSchema);
-      std::map<std::string, std::string> merged_keys;  // fingerprint -> bundle
+      std::vector<Merged> merged;
+      std::vector<bool> joined;  // per merged commune: its row needs rewriting
+      // One input at a time, its events written and dropped: a province's year of bundles
+      // need not fit in memory. What a later input is compared with is read back from the file.
       for (const auto& b : bundles) {
-        MergeResult r;
-        r.bundle = b.string();
-        try {
-          AuditSource s = read_bundle(b, std::nullopt);
-          r.station = s.station.name;
-          r.events = static_cast<std::int64_t>(s.events.size());
-          if (s.key) r.fingerprint = s.key->fingerprint();
-          if (!s.verification.intact()) {
-            r.problem = s.verification.problems.front().what;
-          } else if (auto seen = merged_keys.find(r.fingerprint);
-                     !r.fingerprint.empty() && seen != merged_keys.end()) {
-            r.problem = {fmt::format("cùng đài (khóa {}) với {} đã gộp; hãy xuất một gói cho cả "
-                                     "kỳ",
-                                     r.fingerprint, seen->second),
-                         fmt::format("the same station (key {}) as {}, already merged; export "
-                                     "one bundle covering the whole period",
-                                     r.fingerprint, seen->second)};
-          } else {
-            SQLite::Transaction tx(db);
-            insert(db, s, b.filename().string(), now);
-            tx.commit();
-            r.merged = true;
-            if (!r.fingerprint.empty()) merged_keys[r.fingerprint] = r.bundle;
+        for (auto& in : read_inputs(b, keys)) {
+          MergeResult r = std::move(in.result);
+          if (in.source && r.problem.en.empty()) {
+            AuditSource& s = *in.source;
+            // Each bundle of a station must extend every one made before it, and be extended
+            // by every one made after it; the first that does not is refused, naming both.
+            std::optional<std::size_t> joins;
+            for (std::size_t i = 0; i < merged.size() && r.problem.en.empty(); ++i) {
+              if (!same_station(s, merged[i].head)) continue;
+              const AuditSource other = with_events(db, merged[i]);
+              const bool s_later = made_before(other, s);
+              const Continuity c = s_later ? check_extends(s, other) : check_extends(other, s);
+              if (c.finding) {
+                r.code = c.finding->code;
+                r.problem = c.finding->what;
+              } else if (s.first_seq <= merged[i].last_seq + 1 &&
+                         last_seq_of(s) + 1 >= merged[i].head.first_seq) {
+                if (!joins) joins = i;
+              } else {
+                r.code = "duplicate";
+                r.problem = {
+                    fmt::format("cùng đài \"{}\" với {} đã gộp, nhưng hai gói không nối tiếp "
+                                "nhau (thiếu các sự kiện giữa chúng); hãy xuất một gói cho cả kỳ",
+                                s.station.name, other.label),
+                    fmt::format("the same station \"{}\" as {}, already merged, but the two do "
+                                "not join (the events between them are missing); export one "
+                                "bundle covering the whole period",
+                                s.station.name, other.label)};
+              }
+            }
+            if (r.problem.en.empty()) {
+              SQLite::Transaction tx(db);
+              if (joins) {
+                join(db, merged[*joins], s, in.bundle);
+                joined[*joins] = true;
+              } else {
+                insert(db, s, in.bundle, now);
+                Merged m;
+                m.id = db.getLastInsertRowid();
+                m.last_seq = last_seq_of(s);
+                m.bundles = {in.bundle};
+                s.events.clear();
+                s.events.shrink_to_fit();
+                m.head = std::move(s);
+                merged.push_back(std::move(m));
+                joined.push_back(false);
+              }
+              tx.commit();
+              r.merged = true;
+            }
           }
-        } catch (const UserError& e) {
-          r.problem = e.text();
+          // A refusal is kept in the file, so that its reports list the commune as refused.
+          if (!r.merged) {
+            insert_refused(db, r, in.source ? in.source->key : std::optional<PublicKey>(), now);
+          }
+          results.push_back(std::move(r));
         }
-        results.push_back(std::move(r));
+      }
+      for (std::size_t i = 0; i < merged.size(); ++i) {
+        if (joined[i]) rewrite_commune(db, merged[i]);
       }
     }
     fsync_path(temp, O_RDONLY);
@@ -240,7 +486,7 @@ std::vector<AuditSource> read_merged(const fs::path& file, const std::optional<s
   try {
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     const int version = db.execAndGet("PRAGMA user_version").getInt();
-    if (version != kMergedVersion) {
+    if (version != kMergedVersion && version != 1) {
       throw UserError({fmt::format("{}: tệp gộp phiên bản {} không được hỗ trợ; hãy cập nhật loaxa",
                                    file.string(), version),
                        fmt::format("{}: merged file version {} is not supported; upgrade loaxa",
@@ -291,6 +537,25 @@ std::vector<AuditSource> read_merged(const fs::path& file, const std::optional<s
       }
       source.verification = verifier.finish();
       check_bundle_source(source, pin);
+    }
+    if (version >= 2) {
+      SQLite::Statement q(
+          db,
+          "SELECT bundle, name, public_key, code, reason_vi, reason_en FROM refused "
+          "ORDER BY id");
+      while (q.executeStep()) {
+        AuditSource s;
+        s.label = q.getColumn(0).getString();
+        s.station.name = q.getColumn(1).getString();
+        if (!q.getColumn(2).isNull()) s.key = public_key_from_hex(q.getColumn(2).getString());
+        s.refused_code = q.getColumn(3).getString();
+        s.refused = Text{q.getColumn(4).getString(), q.getColumn(5).getString()};
+        s.verification.problems.push_back(
+            {0,
+             {fmt::format("gói bị từ chối khi gộp: {}", s.refused->vi),
+              fmt::format("the bundle was refused at merge: {}", s.refused->en)}});
+        out.push_back(std::move(s));
+      }
     }
   } catch (const SQLite::Exception& e) {
     throw UserError({fmt::format("{}: tệp gộp hỏng ({})", file.string(), e.what()),

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "audit/key_register.h"
+
 namespace loaxa {
 namespace {
 
@@ -79,6 +81,10 @@ void period_rows(Csv& csv, const CommuneReport& c, const std::vector<PeriodRow>&
       cells.push_back(k != checks.end() ? std::to_string(k->second->required) : "");
       cells.push_back(to_string(v));
       cells.push_back(verdict_text(v).in(lang));
+      const Tally& tally = t != p.programmes.end() ? t->second : Tally{};
+      cells.push_back(std::to_string(tally.rehearsal));
+      cells.push_back(std::to_string(tally.unverified));
+      cells.push_back(p.verified ? "true" : "false");
       csv.row(cells);
     }
   }
@@ -90,8 +96,9 @@ std::string render_csv(const Report& report, Lang lang) {
   Csv csv;
   const auto months = report.months();
   {
-    std::vector<std::string> names = {"section", "station", "source",   "fingerprint",
-                                      "intact",  "planned", "completed"};
+    std::vector<std::string> names = {"section",   "station",       "source",    "fingerprint",
+                                      "intact",    "planned",       "completed", "status",
+                                      "key_check", "key_check_text"};
     for (const auto& m : months) names.push_back(m);
     csv.row(names);
     for (const auto& c : report.communes) {
@@ -101,7 +108,10 @@ std::string render_csv(const Report& report, Lang lang) {
                                         c.fingerprint,
                                         c.verification.intact() ? "true" : "false",
                                         std::to_string(c.total.planned),
-                                        std::to_string(c.total.completed)};
+                                        std::to_string(c.total.completed),
+                                        c.status(),
+                                        to_string(c.key_check),
+                                        c.key_check_text.in(lang)};
       for (const auto& m : months) {
         auto it = std::find_if(c.months.begin(), c.months.end(),
                                [&](const PeriodRow& p) { return p.label == m; });
@@ -112,7 +122,7 @@ std::string render_csv(const Report& report, Lang lang) {
   }
   csv.header({"section", "station", "source", "fingerprint", "intact", "events", "first_at",
               "last_at", "signed_through", "unsigned_events", "period_from", "period_to", "rules",
-              "rules_from", "result"});
+              "rules_from", "result", "verified_before", "unverified_from", "broken_event"});
   for (const auto& c : report.communes) {
     const auto& v = c.verification;
     const auto* zone = report_zone(c);
@@ -123,12 +133,15 @@ std::string render_csv(const Report& report, Lang lang) {
              v.last_at ? format_iso(*v.last_at, zone) : "", std::to_string(v.signed_through),
              std::to_string(v.unsigned_events), c.has_period ? format_day(c.from) : "",
              c.has_period ? format_day(c.to) : "", join(rules, "; "), c.rules_from,
-             verification_text(c).in(lang)});
+             verification_text(c).in(lang),
+             c.verified_before ? std::to_string(*c.verified_before) : "",
+             c.unverified_at ? format_iso(*c.unverified_at, zone) : "",
+             c.broken_event ? c.broken_event->in(lang) : ""});
   }
-  csv.header({"section",   "station",     "period",   "first_day", "last_day",
-              "covered",   "programme",   "planned",  "completed", "partial",
-              "preempted", "interrupted", "failed",   "missed",    "stopped",
-              "open",      "unscheduled", "required", "verdict",   "verdict_text"});
+  csv.header({"section",   "station",      "period",    "first_day",  "last_day",    "covered",
+              "programme", "planned",      "completed", "partial",    "preempted",   "interrupted",
+              "failed",    "missed",       "stopped",   "open",       "unscheduled", "required",
+              "verdict",   "verdict_text", "rehearsal", "unverified", "verified"});
   for (const auto& c : report.communes) {
     period_rows(csv, c, c.weeks, lang);
     period_rows(csv, c, c.months, lang);
@@ -166,7 +179,7 @@ std::string render_csv(const Report& report, Lang lang) {
               "priority",     "scheduled_at", "started_at",   "ended_at",   "delay_s",
               "segments",     "segment_ids",  "duration_s",   "expected_s", "outcome",
               "outcome_text", "reason",       "reason_text",  "zones",      "dead_air",
-              "reason_code"});
+              "reason_code",  "rehearsal",    "verified",     "broken"});
   for (const auto& c : report.communes) {
     const auto* zone = report_zone(c);
     for (const auto& o : c.occurrences) {
@@ -185,12 +198,15 @@ std::string render_csv(const Report& report, Lang lang) {
                number(o.played_seconds, 3),
                number(o.expected_seconds, 3),
                o.outcome,
-               outcome_text(o.outcome).in(lang),
+               occurrence_outcome_text(o).in(lang),
                o.reason,
                o.why.text.in(lang),
                join(o.zones, " "),
                o.dead_air ? "true" : "false",
-               o.why.reason ? to_string(o.why.reason->code) : ""});
+               o.why.reason ? to_string(o.why.reason->code) : "",
+               o.rehearsal() ? "true" : "false",
+               o.verified ? "true" : "false",
+               o.broken ? "true" : "false"});
     }
   }
   return csv.take();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "audit/key_register.h"
 #include "core/clock_duration.h"
 #include "core/words.h"
 
@@ -72,6 +73,12 @@ td.n { text-align: right; }
 .verdict-met { background: #d9f0d3; }
 .verdict-failed { background: #f8cfca; font-weight: bold; }
 .verdict-incomplete { background: #fff1c2; }
+.verdict-unverifiable { background: #ddd6ee; font-weight: bold; }
+tr.unverified td { color: #555; font-style: italic; }
+tr.broken td { background: #fde8e6; }
+.broken-mark { color: #b0201a; font-style: normal; }
+.rehearsal-mark { color: #5a3d8a; font-weight: bold; }
+.key-note { padding: 1.5mm 3mm; border-left: 4pt solid #e08214; background: #fff4e5; }
 .outcome-completed { color: #1a6b36; }
 .outcome-missed, .outcome-failed, .outcome-interrupted { color: #b0201a; font-weight: bold; }
 .gaps li { margin-bottom: 1.5mm; }
@@ -101,24 +108,37 @@ std::string delay(const std::optional<double>& d, Lang lang) {
   return fmt::format("{}{} phút {} giây", v < 0 ? "-" : "+", s / 60, s % 60);
 }
 
-void period_table(Page& page, const std::vector<PeriodRow>& rows, const Text& first_column) {
+/// Columns a period table has only when the commune's report needs them.
+struct ExtraColumns {
+  bool rehearsal = false;
+  bool unverified = false;
+};
+
+void period_table(Page& page, const std::vector<PeriodRow>& rows, const Text& first_column,
+                  ExtraColumns extra) {
   page.raw("<table class=\"periods\">");
-  page.head_row({first_column,
-                 {"Dự kiến", "Planned"},
-                 outcome_heading("completed"),
-                 outcome_heading("partial"),
-                 outcome_heading("preempted"),
-                 outcome_heading("interrupted"),
-                 outcome_heading("failed"),
-                 outcome_heading("missed"),
-                 outcome_heading("stopped"),
-                 {"Kết luận", "Verdict"}});
-  page.raw("<tbody>");
+  page.raw("<thead><tr>");
+  for (const Text& h :
+       {first_column, Text{"Dự kiến", "Planned"}, outcome_heading("completed"),
+        outcome_heading("partial"), outcome_heading("preempted"), outcome_heading("interrupted"),
+        outcome_heading("failed"), outcome_heading("missed"), outcome_heading("stopped")}) {
+    page.element("th", "", h.in(page.lang()));
+  }
+  if (extra.rehearsal) page.element("th", "", page.lang() == Lang::kEn ? "Rehearsal" : "Diễn tập");
+  if (extra.unverified) page.element("th", "", unverifiable_text().in(page.lang()));
+  page.element("th", "", page.lang() == Lang::kEn ? "Verdict" : "Kết luận");
+  page.raw("</tr></thead>\n<tbody>");
   for (const auto& p : rows) {
-    page.raw("<tr data-period=\"").text(p.label).raw("\">");
+    page.raw("<tr data-period=\"").text(p.label).raw("\"");
+    if (!p.verified) page.raw(" data-verified=\"false\"");
+    page.raw(">");
     std::string label = p.label;
     if (!p.covered) {
       label += page.lang() == Lang::kEn ? " (partly covered)" : " (dữ liệu không trọn kỳ)";
+    }
+    if (!p.verified) {
+      label += page.lang() == Lang::kEn ? " (at or after the first broken event)"
+                                        : " (từ sự kiện hỏng đầu tiên trở đi)";
     }
     page.cell(label);
     const Tally& t = p.total;
@@ -126,6 +146,8 @@ void period_table(Page& page, const std::vector<PeriodRow>& rows, const Text& fi
                   t.stopped}) {
       page.cell(v);
     }
+    if (extra.rehearsal) page.cell(t.rehearsal);
+    if (extra.unverified) page.cell(t.unverified);
     std::string detail;
     for (const auto& k : p.checks) {
       detail += fmt::format("{}{}: {}/{}", detail.empty() ? "" : ", ", k.programme, k.completed,
@@ -173,8 +195,12 @@ void heatmap(Page& page, const CommuneReport& c) {
                            static_cast<int>(d.day.year()) % 100));
     }
     const char* fill = "#f2f2f2";
-    if (d.covered) {
-      if (d.planned == 0) {
+    if (d.covered && !d.verified) {
+      fill = "#b2abd2";
+    } else if (d.covered) {
+      if (d.planned == 0 && d.rehearsal > 0) {
+        fill = "#c6dbef";
+      } else if (d.planned == 0) {
         fill = "#dcdcdc";
       } else if (d.completed >= d.planned) {
         fill = d.completed >= 3 ? "#1a9850" : d.completed == 2 ? "#66bd63" : "#a6d96a";
@@ -195,11 +221,21 @@ void heatmap(Page& page, const CommuneReport& c) {
     const char* fill;
     Text label;
   };
-  const Key keys[] = {{"#1a9850", {"Phát đủ", "all completed"}},
-                      {"#fdae61", {"Phát thiếu", "some not completed"}},
-                      {"#d73027", {"Không phát buổi nào", "none completed"}},
-                      {"#dcdcdc", {"Không có lịch", "nothing planned"}},
-                      {"#f2f2f2", {"Ngoài kỳ dữ liệu", "no data"}}};
+  std::vector<Key> keys = {{"#1a9850", {"Phát đủ", "all completed"}},
+                           {"#fdae61", {"Phát thiếu", "some not completed"}},
+                           {"#d73027", {"Không phát buổi nào", "none completed"}},
+                           {"#dcdcdc", {"Không có lịch", "nothing planned"}},
+                           {"#f2f2f2", {"Ngoài kỳ dữ liệu", "no data"}}};
+  // Only the keys a report uses beyond the usual five, so a plain report stays as it was.
+  if (std::any_of(c.days.begin(), c.days.end(), [](const DayCount& d) {
+        return d.covered && d.verified && d.planned == 0 && d.rehearsal > 0;
+      })) {
+    keys.push_back({"#c6dbef", {"Chỉ diễn tập", "rehearsal only"}});
+  }
+  if (std::any_of(c.days.begin(), c.days.end(),
+                  [](const DayCount& d) { return d.covered && !d.verified; })) {
+    keys.push_back({"#b2abd2", {"Không xác minh được", "unverifiable"}});
+  }
   int x = kLeft;
   const int y = kTop + 7 * kStep + 8;
   for (const auto& k : keys) {
@@ -221,7 +257,12 @@ void gap_list(Page& page, const CommuneReport& c) {
     page.raw("<p class=\"no-gaps\">")
         .say(c.rules.empty() ? Text{"Không có quy định nào để đối chiếu.",
                                     "There are no rules to check against."}
-                             : Text{"Không có kỳ nào không đạt.", "No period failed a rule."})
+             : c.broken()
+                 ? Text{"Không có kỳ nào không đạt trong phần nhật ký đã xác minh; các kỳ KHÔNG "
+                        "XÁC MINH ĐƯỢC không được kết luận.",
+                        "No period of the verified part of the log failed a rule; UNVERIFIABLE "
+                        "periods get no verdict."}
+                 : Text{"Không có kỳ nào không đạt.", "No period failed a rule."})
         .raw("</p>\n");
     return;
   }
@@ -268,7 +309,15 @@ void occurrence_table(Page& page, const CommuneReport& c) {
                  {"Vùng", "Zones"}});
   page.raw("<tbody>\n");
   for (const auto& o : c.occurrences) {
-    page.raw("<tr data-outcome=\"").text(o.outcome).raw("\">");
+    page.raw("<tr data-outcome=\"").text(o.outcome).raw("\"");
+    if (o.rehearsal()) page.raw(" data-rehearsal=\"true\"");
+    if (!o.verified) page.raw(" data-verified=\"false\"");
+    if (o.broken) {
+      page.raw(" data-broken=\"true\" class=\"broken unverified\"");
+    } else if (!o.verified) {
+      page.raw(" class=\"unverified\"");
+    }
+    page.raw(">");
     page.cell(format_local(o.scheduled_at, zone));
     // The time of day with milliseconds: the delay is what an inspector looks for.
     page.cell(o.started_at ? format_iso(*o.started_at, zone).substr(11, 12) : "");
@@ -280,7 +329,17 @@ void occurrence_table(Page& page, const CommuneReport& c) {
     page.cell(programme);
     page.cell(join(o.segment_titles, "; "));
     page.cell(clock_duration(o.played_seconds), "n");
-    page.cell(outcome_text(o.outcome).in(page.lang()), "outcome-" + o.outcome);
+    page.raw("<td class=\"outcome-").text(o.outcome).raw("\">");
+    if (o.broken) {
+      page.raw("<strong class=\"broken-mark\">")
+          .say({"BỊ HỎNG: sự kiện hỏng đầu tiên", "BROKEN: the first broken event"})
+          .raw("</strong><br>");
+    }
+    if (o.rehearsal()) {
+      page.raw("<span class=\"rehearsal-mark\">").say(rehearsal_text()).raw("</span><br>");
+    }
+    page.say(occurrence_outcome_text(o, /*rehearsal_shown=*/true));
+    page.raw("</td>");
     page.cell(o.why.text.in(page.lang()));
     page.cell(o.zones.empty() ? (page.lang() == Lang::kEn ? "all" : "tất cả")
                               : join(o.zones, ", "));
@@ -305,25 +364,52 @@ void commune_section(Page& page, const CommuneReport& c, std::size_t index) {
   page.text(" · ").text(c.timezone).text(" · ").text(c.label).raw("</p>\n");
 
   const bool intact = c.verification.intact();
-  page.raw(fmt::format("<div class=\"verification {}\" data-intact=\"{}\"><strong>",
-                       intact ? "intact" : "broken", intact ? "true" : "false"));
+  page.raw(
+      fmt::format("<div class=\"verification {}\" data-intact=\"{}\" data-status=\"{}\"><strong>",
+                  intact ? "intact" : "broken", intact ? "true" : "false", c.status()));
   page.say(verification_text(c)).raw("</strong><br>");
+  if (c.refused) {
+    page.say({"Dấu vân tay khóa của đài: ", "Station key fingerprint: "});
+    page.raw("<code class=\"fingerprint\">")
+        .text(c.fingerprint.empty() ? (en ? "(no key)" : "(không có khóa)") : c.fingerprint)
+        .raw("</code></div>\n<p>")
+        .say({"Gói này không được gộp: báo cáo không có số liệu nào của xã này.",
+              "This bundle was not merged: the report has no figures for this commune."})
+        .raw("</p>\n</section>\n");
+    return;
+  }
   page.say({"Dấu vân tay khóa của đài: ", "Station key fingerprint: "});
   page.raw("<code class=\"fingerprint\">")
       .text(c.fingerprint.empty() ? (en ? "(no key)" : "(không có khóa)") : c.fingerprint)
-      .raw("</code></div>\n");
+      .raw("</code><br><span class=\"key-check\" data-key-check=\"")
+      .text(to_string(c.key_check))
+      .raw("\">")
+      .say(c.key_check_text)
+      .raw("</span></div>\n");
 
   page.element("h3", "", en ? "Rules" : "Quy định").raw("\n<ul class=\"rules\">");
   for (const auto& r : c.rules) page.raw("<li>").say(rule_text(r)).raw("</li>");
   page.raw("</ul><p class=\"meta\">").say(rules_from_text(c.rules_from)).raw("</p>\n");
 
+  if (c.total.rehearsal > 0) {
+    page.raw("<p class=\"rehearsal-note\"><span class=\"rehearsal-mark\">")
+        .say({fmt::format("{} buổi DIỄN TẬP", c.total.rehearsal),
+              fmt::format("{} REHEARSAL broadcast(s)", c.total.rehearsal)})
+        .raw("</span> ")
+        .say({"(không phải phát thật: ghi ra tệp, không ra loa) không được tính vào quy định "
+              "nào.",
+              "(not real broadcasts: written to files, not to the loudspeakers) count towards "
+              "no rule."})
+        .raw("</p>\n");
+  }
+  const ExtraColumns extra{c.total.rehearsal > 0, c.broken()};
   page.element("h3", "", en ? "Verdict by month" : "Kết luận theo tháng").raw("\n");
-  period_table(page, c.months, {"Tháng", "Month"});
+  period_table(page, c.months, {"Tháng", "Month"}, extra);
   page.element("h3", "",
                en ? "Verdict by week (ISO weeks, Monday to Sunday)"
                   : "Kết luận theo tuần (tuần ISO, thứ Hai đến Chủ nhật)")
       .raw("\n");
-  period_table(page, c.weeks, {"Tuần", "Week"});
+  period_table(page, c.weeks, {"Tuần", "Week"}, extra);
   page.element("h3", "", en ? "Broadcasts per day" : "Các buổi phát theo ngày").raw("\n");
   heatmap(page, c);
   page.element("h3", "",
@@ -352,9 +438,10 @@ void summary_table(Page& page, const Report& report) {
                          html_escape(c.station), i + 1));
     page.text(c.station.empty() ? c.label : c.station).raw("</a></td>");
     page.cell(c.fingerprint);
-    page.cell(
-        c.verification.intact() ? (en ? "intact" : "nguyên vẹn") : (en ? "BROKEN" : "BỊ HỎNG"),
-        c.verification.intact() ? "" : "verdict-failed");
+    page.cell(c.refused                 ? (en ? "REFUSED" : "TỪ CHỐI")
+              : c.verification.intact() ? (en ? "intact" : "nguyên vẹn")
+                                        : (en ? "BROKEN" : "BỊ HỎNG"),
+              c.verification.intact() ? "" : "verdict-failed");
     page.cell(c.total.planned);
     page.cell(c.total.completed);
     for (const auto& m : months) {
@@ -410,6 +497,11 @@ std::string render_html(const Report& report, Lang lang) {
       .text(format_iso(report.generated_at, date::locate_zone("UTC")))
       .text(" · loaxa audit report")
       .raw("</p>\n");
+  if (report.key_not_compared()) {
+    page.raw("<p class=\"key-note\" data-key-check=\"not_compared\"><strong>")
+        .say(key_not_compared_text())
+        .raw("</strong></p>\n");
+  }
   if (report.communes.size() > 1) summary_table(page, report);
   for (std::size_t i = 0; i < report.communes.size(); ++i) {
     commune_section(page, report.communes[i], i);

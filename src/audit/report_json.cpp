@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "audit/key_register.h"
+
 namespace loaxa {
 namespace {
 
@@ -31,6 +33,8 @@ const char* cause_code(Cause c) {
       return "preempted";
     case Cause::kOperator:
       return "operator";
+    case Cause::kSchedule:
+      return "schedule";
     case Cause::kContent:
       return "content";
     case Cause::kOther:
@@ -40,10 +44,11 @@ const char* cause_code(Cause c) {
 }
 
 json tally(const Tally& t) {
-  return {{"planned", t.planned},        {"completed", t.completed},     {"partial", t.partial},
-          {"preempted", t.preempted},    {"interrupted", t.interrupted}, {"failed", t.failed},
-          {"missed", t.missed},          {"stopped", t.stopped},         {"open", t.open},
-          {"unscheduled", t.unscheduled}};
+  return {
+      {"planned", t.planned},         {"completed", t.completed},     {"partial", t.partial},
+      {"preempted", t.preempted},     {"interrupted", t.interrupted}, {"failed", t.failed},
+      {"missed", t.missed},           {"stopped", t.stopped},         {"open", t.open},
+      {"unscheduled", t.unscheduled}, {"rehearsal", t.rehearsal},     {"unverified", t.unverified}};
 }
 
 json optional_time(const std::optional<Instant>& t, const date::time_zone* zone) {
@@ -61,6 +66,7 @@ json periods(const std::vector<PeriodRow>& rows, Lang lang) {
                         {"required", k.required},
                         {"completed", k.completed},
                         {"planned", k.planned},
+                        {"rehearsal", k.rehearsal},
                         {"verdict", to_string(k.verdict)},
                         {"verdict_text", verdict_text(k.verdict).in(lang)}});
     }
@@ -68,6 +74,7 @@ json periods(const std::vector<PeriodRow>& rows, Lang lang) {
                    {"first_day", format_day(p.first)},
                    {"last_day", format_day(p.last)},
                    {"covered", p.covered},
+                   {"verified", p.verified},
                    {"total", tally(p.total)},
                    {"programmes", programmes},
                    {"checks", checks},
@@ -121,7 +128,9 @@ json commune(const CommuneReport& c, Lang lang) {
     days.push_back({{"day", format_day(d.day)},
                     {"planned", d.planned},
                     {"completed", d.completed},
-                    {"covered", d.covered}});
+                    {"rehearsal", d.rehearsal},
+                    {"covered", d.covered},
+                    {"verified", d.verified}});
   }
   json occurrences = json::array();
   for (const auto& o : c.occurrences) {
@@ -143,7 +152,10 @@ json commune(const CommuneReport& c, Lang lang) {
          {"frames_delivered", o.frames_delivered},
          {"sample_rate", o.sample_rate},
          {"outcome", o.outcome},
-         {"outcome_text", outcome_text(o.outcome).in(lang)},
+         {"outcome_text", occurrence_outcome_text(o).in(lang)},
+         {"rehearsal", o.rehearsal()},
+         {"verified", o.verified},
+         {"broken", o.broken},
          {"reason", o.reason},
          {"reason_code", o.why.reason ? json(to_string(o.why.reason->code)) : json(nullptr)},
          {"reason_params", reason_params(o.why.reason)},
@@ -155,6 +167,12 @@ json commune(const CommuneReport& c, Lang lang) {
   return {
       {"station", c.station},
       {"source", c.label},
+      {"status", c.status()},
+      {"key_check", to_string(c.key_check)},
+      {"key_check_text", c.key_check_text.in(lang)},
+      {"refused", c.refused
+                      ? json{{"code", c.refused_code.value_or("")}, {"reason", c.refused->in(lang)}}
+                      : json(nullptr)},
       {"timezone", c.timezone},
       {"fingerprint", c.fingerprint},
       {"verification",
@@ -169,7 +187,12 @@ json commune(const CommuneReport& c, Lang lang) {
         {"signed_through", v.signed_through},
         {"unsigned_events", v.unsigned_events},
         {"problems", problems},
-        {"notes", notes}}},
+        {"notes", notes},
+        {"verified_before", c.verified_before ? json(*c.verified_before) : json(nullptr)},
+        {"unverified_at", optional_time(c.unverified_at, zone)},
+        {"unverified_from",
+         c.unverified_from ? json(format_day(*c.unverified_from)) : json(nullptr)},
+        {"broken_event", c.broken_event ? json(c.broken_event->in(lang)) : json(nullptr)}}},
       {"rules", rules},
       {"rules_from", c.rules_from},
       {"programme", c.programme ? json(*c.programme) : json(nullptr)},
@@ -201,6 +224,7 @@ json summary(const Report& report) {
                    {"source", c.label},
                    {"fingerprint", c.fingerprint},
                    {"intact", c.verification.intact()},
+                   {"status", c.status()},
                    {"planned", c.total.planned},
                    {"completed", c.total.completed},
                    {"months", verdicts}});
@@ -212,6 +236,9 @@ json head(const Report& report, Lang lang) {
   return {{"format", "loaxa-audit-report"},
           {"version", 1},
           {"lang", lang == Lang::kEn ? "en" : "vi"},
+          {"key_check", report.key_not_compared() ? "not_compared" : "compared"},
+          {"key_check_text",
+           report.key_not_compared() ? json(key_not_compared_text().in(lang)) : json(nullptr)},
           {"generated_at", format_iso(report.generated_at, date::locate_zone("UTC"))},
           {"summary", summary(report)}};
 }

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "audit/key_register.h"
 #include "store/broadcast_log.h"
 
 namespace loaxa {
@@ -83,6 +84,8 @@ Verdict worse(Verdict a, Verdict b) {
         return 2;
       case Verdict::kFailed:
         return 3;
+      case Verdict::kUnverifiable:
+        return 4;
     }
     return 0;
   };
@@ -134,6 +137,41 @@ std::vector<Text> station_notes(const std::vector<StationEvent>& events, sys_day
   return notes;
 }
 
+/// The seq before which a broken log's events are vouched for: the first problem's event (the
+/// first event for a problem tied to none), or the event after the last good signature when
+/// that comes first — events signed by nothing may have been rewritten with their hashes.
+std::int64_t verified_before(const AuditSource& s) {
+  const auto& v = s.verification;
+  std::int64_t before = v.signed_through + 1;
+  for (const auto& p : v.problems) before = std::min(before, p.seq == 0 ? s.first_seq : p.seq);
+  return std::max(before, s.first_seq);
+}
+
+bool broadcast_table(const std::string& table) {
+  return table == "broadcasts" || table == "broadcast_outcomes" || table == "broadcast_reasons";
+}
+
+/// "kết quả buổi phát lịch 17:00 ngày 14/11/2026": a broadcast's row as people name it.
+Text broadcast_row_text(const std::string& table, const OccurrenceRow& o,
+                        const date::time_zone* zone) {
+  const auto local = zone->to_local(std::chrono::floor<std::chrono::seconds>(o.scheduled_at));
+  const std::string hm = date::format("%H:%M", local);
+  const date::year_month_day d{date::floor<date::days>(local)};
+  const bool scheduled = o.scheduled();
+  std::string vi = fmt::format("buổi phát {} {} ngày {}", scheduled ? "lịch" : "lúc", hm,
+                               display_day(d, Lang::kVi));
+  std::string en = fmt::format("the broadcast {} {} on {}", scheduled ? "scheduled at" : "at", hm,
+                               format_day(d));
+  if (table == "broadcast_outcomes") {
+    vi = "kết quả " + vi;
+    en = "the outcome of " + en;
+  } else if (table == "broadcast_reasons") {
+    vi = "lý do ghi cho " + vi;
+    en = "the reason logged for " + en;
+  }
+  return {vi, en};
+}
+
 }  // namespace
 
 const char* to_string(Verdict v) noexcept {
@@ -146,6 +184,8 @@ const char* to_string(Verdict v) noexcept {
       return "failed";
     case Verdict::kIncomplete:
       return "incomplete";
+    case Verdict::kUnverifiable:
+      return "unverifiable";
   }
   return "none";
 }
@@ -160,8 +200,47 @@ Text verdict_text(Verdict v) {
       return {"KHÔNG ĐẠT", "NOT MET"};
     case Verdict::kIncomplete:
       return {"CHƯA ĐỦ DỮ LIỆU", "INCOMPLETE DATA"};
+    case Verdict::kUnverifiable:
+      return unverifiable_text();
   }
   return {"—", "—"};
+}
+
+Text unverifiable_text() {
+  return {"KHÔNG XÁC MINH ĐƯỢC", "UNVERIFIABLE"};
+}
+
+Text rehearsal_text() {
+  return {"DIỄN TẬP (không phải phát thật)", "REHEARSAL (not a real broadcast)"};
+}
+
+Text occurrence_outcome_text(const OccurrenceRow& o, bool rehearsal_shown) {
+  Text t = outcome_text(o.outcome);
+  if (o.rehearsal() && !rehearsal_shown) {
+    const Text r = rehearsal_text();
+    t = {r.vi + ": " + t.vi, r.en + ": " + t.en};
+  }
+  if (!o.verified) {
+    const Text u = unverifiable_text();
+    t = {fmt::format("{} (nhật ký ghi: {})", u.vi, t.vi),
+         fmt::format("{} (the log says: {})", u.en, t.en)};
+  }
+  return t;
+}
+
+bool CommuneReport::verified_period(date::year_month_day last) const {
+  if (!broken()) return true;
+  return unverified_from && sys_days{last} < sys_days{*unverified_from};
+}
+
+void Tally::add(const OccurrenceRow& o) {
+  if (!o.verified) {
+    ++unverified;
+  } else if (o.rehearsal()) {
+    ++rehearsal;
+  } else {
+    add(o.outcome, o.scheduled());
+  }
 }
 
 void Tally::add(const std::string& outcome, bool scheduled) {
@@ -207,11 +286,31 @@ const date::time_zone* report_zone(const CommuneReport& r) {
 
 Text verification_text(const CommuneReport& r) {
   const auto& v = r.verification;
-  if (!v.intact()) {
-    return {"Nhật ký BỊ HỎNG: " + v.problems.front().what.vi,
-            "The log is BROKEN: " + v.problems.front().what.en};
-  }
   const date::time_zone* zone = report_zone(r);
+  if (r.refused) {
+    return {"TỪ CHỐI KHI GỘP: " + r.refused->vi, "REFUSED AT MERGE: " + r.refused->en};
+  }
+  if (!v.intact()) {
+    Text t{"Nhật ký BỊ HỎNG: " + v.problems.front().what.vi,
+           "The log is BROKEN: " + v.problems.front().what.en};
+    if (r.broken_event) {
+      t.vi += fmt::format(" (sự kiện hỏng đầu tiên: {})", r.broken_event->vi);
+      t.en += fmt::format(" (the first broken event: {})", r.broken_event->en);
+    }
+    if (r.unverified_at && r.verified_before && *r.verified_before > v.first_seq) {
+      const Text when = format_local_text(*r.unverified_at, zone);
+      t.vi +=
+          fmt::format(". Chỉ tính các sự kiện trước #{}; các kỳ từ {} trở đi KHÔNG XÁC MINH ĐƯỢC",
+                      *r.verified_before, when.vi);
+      t.en += fmt::format(
+          ". Only the events before #{} are counted; periods from {} on are UNVERIFIABLE",
+          *r.verified_before, when.en);
+    } else {
+      t.vi += ". Không sự kiện nào được xác minh: mọi kỳ đều KHÔNG XÁC MINH ĐƯỢC";
+      t.en += ". No event is verified: every period is UNVERIFIABLE";
+    }
+    return t;
+  }
   const std::string first = v.first_at ? format_local(*v.first_at, zone) : "-";
   const std::string last = v.last_at ? format_local(*v.last_at, zone) : "-";
   Text t{fmt::format("Nhật ký NGUYÊN VẸN: {} sự kiện (#{}–#{}) từ {} đến {}, đã ký đến sự kiện #{}",
@@ -261,6 +360,12 @@ std::vector<std::string> Report::months() const {
   return {labels.begin(), labels.end()};
 }
 
+bool Report::key_not_compared() const {
+  return std::any_of(communes.begin(), communes.end(), [](const CommuneReport& c) {
+    return !c.refused && c.key_check == KeyCheck::kNotCompared;
+  });
+}
+
 CommuneReport build_report(const AuditSource& source, const ReportOptions& options,
                            ReasonTranslator& reasons) {
   CommuneReport r;
@@ -270,6 +375,15 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   r.verification = source.verification;
   if (source.key) r.fingerprint = source.key->fingerprint();
   r.programme = options.programme;
+  r.key_check = source.key_check;
+  r.key_check_text = key_check_text(source);
+  if (source.refused) {
+    // Nothing of it was merged: the report says so and why, and counts nothing.
+    r.refused = source.refused;
+    r.refused_code = source.refused_code;
+    r.rules_from = "none";
+    return r;
+  }
   if (options.rules && !options.rules->empty()) {
     r.rules = *options.rules;
     r.rules_from = "config";
@@ -287,6 +401,12 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   if (zone == nullptr) zone = find_zone("Asia/Ho_Chi_Minh");
   const LocalDays local_day(zone);
 
+  // A broken log counts what its verification vouches for, and nothing after.
+  const std::int64_t counted_before = r.broken() ? verified_before(source) : INT64_MAX;
+  if (r.broken()) r.verified_before = counted_before;
+  const std::int64_t first_broken = r.broken() ? r.verification.problems.front().seq : 0;
+  std::optional<std::pair<std::string, std::int64_t>> broken_row;  // table, broadcast id
+
   // The log's records, by table. Checkpoints and segment events say nothing a report counts;
   // segment edits give titles.
   std::unordered_map<std::string, std::string> titles;
@@ -302,9 +422,21 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
         e.table != "segments" && e.table != "segment_edits" && e.table != "broadcast_reasons") {
       continue;
     }
+    const bool verified = e.seq < counted_before;
+    if (!verified && (!r.unverified_at || e.at < *r.unverified_at)) r.unverified_at = e.at;
     const auto p = nlohmann::json::parse(e.payload, nullptr, false);
     if (p.is_discarded() || !p.contains("row") || !p["row"].is_object()) continue;
     const auto& row = p["row"];
+    if (!verified && !broadcast_table(e.table)) continue;  // no title or note it does not vouch for
+    const std::int64_t broadcast_id =
+        e.table == "broadcasts" ? integer(row, "id") : integer(row, "broadcast_id");
+    if (broadcast_table(e.table)) {
+      if (!verified) rows[broadcast_id].verified = false;
+      if (e.seq == first_broken) {
+        rows[broadcast_id].broken = true;
+        broken_row = {e.table, broadcast_id};
+      }
+    }
     if (e.table == "segments") {
       titles.try_emplace(text(row, "id"), text(row, "title"));
     } else if (e.table == "segment_edits") {
@@ -333,10 +465,9 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
       if (o.outcome.empty()) o.outcome = "open";
     } else if (e.table == "broadcast_reasons") {
       // A code this version does not know keeps the outcome's English text.
-      rows[integer(row, "broadcast_id")].coded =
-          stored_reason(text(row, "code"), text(row, "params"));
+      rows[broadcast_id].coded = stored_reason(text(row, "code"), text(row, "params"));
     } else {
-      OccurrenceRow& o = rows[integer(row, "broadcast_id")];
+      OccurrenceRow& o = rows[broadcast_id];
       o.outcome = text(row, "outcome");
       o.reason = text(row, "reason");
       o.started_at = instant_or_none(row, "started_at_us");
@@ -358,10 +489,30 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   if (!r.data_to && last_at) r.data_to = local_day(*last_at);
   const auto from = options.from ? options.from : r.data_from;
   const auto to = options.to ? options.to : r.data_to;
+  if (broken_row) {
+    const auto it = rows.find(broken_row->second);
+    if (it != rows.end() && !it->second.programme.empty()) {
+      r.broken_event = broadcast_row_text(broken_row->first, it->second, zone);
+    }
+  }
   if (!from || !to || sys_days{*to} < sys_days{*from}) return r;
   r.has_period = true;
   r.from = *from;
   r.to = *to;
+  if (r.broken()) {
+    // Nothing verified: every period of the report is unverifiable.
+    const bool any_verified =
+        std::any_of(source.events.begin(), source.events.end(),
+                    [&](const ChainEvent& e) { return e.seq < counted_before; });
+    if (!any_verified) {
+      r.unverified_from =
+          std::min(sys_days{r.from}, r.data_from ? sys_days{*r.data_from} : sys_days{r.from});
+    } else if (r.unverified_at) {
+      r.unverified_from = local_day(*r.unverified_at);
+    } else if (last_at) {
+      r.unverified_from = local_day(*last_at);
+    }
+  }
   sys_days covered_from = sys_days{r.from};
   sys_days covered_to = sys_days{r.to};
   if (r.data_from) covered_from = std::max(covered_from, sys_days{*r.data_from});
@@ -401,7 +552,8 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
   std::map<sys_days, std::size_t> day_index;
   for (sys_days d = first_day; d <= last_day; d += date::days{1}) {
     day_index[d] = r.days.size();
-    r.days.push_back({date::year_month_day{d}, 0, 0, covered(d, d)});
+    r.days.push_back({date::year_month_day{d}, 0, 0, 0, covered(d, d),
+                      r.verified_period(date::year_month_day{d})});
   }
   for (sys_days w = week_start(first_day); w <= last_day; w += date::weeks{1}) {
     PeriodRow p;
@@ -410,6 +562,7 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
     p.first = date::year_month_day{w};
     p.last = date::year_month_day{w + date::days{6}};
     p.covered = covered(w, w + date::days{6});
+    p.verified = r.verified_period(p.last);
     r.weeks.push_back(std::move(p));
   }
   for (date::year_month m = r.from.year() / r.from.month(); m <= r.to.year() / r.to.month();
@@ -420,13 +573,16 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
     p.first = date::year_month_day{m / 1};
     p.last = date::year_month_day{m / date::last};
     p.covered = covered(sys_days{p.first}, sys_days{p.last});
+    p.verified = r.verified_period(p.last);
     r.months.push_back(std::move(p));
   }
   for (const auto& o : r.occurrences) {
     const sys_days d{o.day};
-    r.total.add(o.outcome, o.scheduled());
-    if (o.scheduled()) {
-      auto& day = r.days[day_index.at(d)];
+    r.total.add(o);
+    auto& day = r.days[day_index.at(d)];
+    if (o.verified && o.rehearsal()) {
+      ++day.rehearsal;
+    } else if (o.verified && o.scheduled()) {
       ++day.planned;
       if (o.outcome == "completed") ++day.completed;
     }
@@ -436,8 +592,8 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
     auto& month =
         r.months[static_cast<std::size_t>((ym - (r.from.year() / r.from.month())).count())];
     for (PeriodRow* p : {&week, &month}) {
-      p->total.add(o.outcome, o.scheduled());
-      p->programmes[o.programme].add(o.outcome, o.scheduled());
+      p->total.add(o);
+      p->programmes[o.programme].add(o);
     }
   }
 
@@ -447,20 +603,28 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
       for (const auto& rule : r.rules) {
         const auto minimum = p.kind == PeriodKind::kWeek ? rule.per_week : rule.per_month;
         if (!minimum) continue;
-        RuleCheck c{rule.programme, *minimum, 0, 0, Verdict::kMet};
+        RuleCheck c{rule.programme, *minimum, 0, 0, 0, Verdict::kMet};
         if (auto t = p.programmes.find(rule.programme); t != p.programmes.end()) {
           c.completed = t->second.completed;
           c.planned = t->second.planned;
+          c.rehearsal = t->second.rehearsal;
         }
-        if (c.completed < c.required)
+        if (!p.verified) {
+          // Past the break nothing is known: neither met nor failed, and no gap to explain.
+          c.verdict = Verdict::kUnverifiable;
+        } else if (c.completed < c.required) {
           c.verdict = p.covered ? Verdict::kFailed : Verdict::kIncomplete;
+        }
         p.verdict = worse(p.verdict, c.verdict);
         p.checks.push_back(c);
         if (c.verdict != Verdict::kFailed) continue;
         Gap g{p.kind,     p.label,     p.first,   p.last, c.programme,
               c.required, c.completed, c.planned, {},     {}};
         for (const auto& o : r.occurrences) {
-          if (!o.scheduled() || o.programme != c.programme || o.outcome == "completed") continue;
+          if (!o.verified || o.rehearsal() || !o.scheduled() || o.programme != c.programme ||
+              o.outcome == "completed") {
+            continue;
+          }
           if (sys_days{o.day} < sys_days{p.first} || sys_days{o.day} > sys_days{p.last}) continue;
           auto it = std::find_if(g.reasons.begin(), g.reasons.end(), [&](const GapReason& x) {
             return x.outcome == o.outcome && x.text.en == o.why.text.en;
@@ -476,14 +640,25 @@ CommuneReport build_report(const AuditSource& source, const ReportOptions& optio
         }
         std::stable_sort(g.reasons.begin(), g.reasons.end(),
                          [](const GapReason& a, const GapReason& b) { return a.count > b.count; });
-        if (c.planned == 0) {
+        if (c.rehearsal > 0) {
           g.notes.push_back(
-              {fmt::format("nhật ký không có buổi phát nào của chương trình \"{}\" trong kỳ này "
-                           "(chưa có trong lịch, hoặc phần mềm phát thanh (loaxad) không chạy)",
-                           c.programme),
-               fmt::format("the log has no broadcast of programme \"{}\" in this period (not "
-                           "scheduled, or loaxad was not running)",
-                           c.programme)});
+              {fmt::format("{} buổi DIỄN TẬP (không phải phát thật, chỉ ghi ra tệp) của chương "
+                           "trình \"{}\" không được tính",
+                           c.rehearsal, c.programme),
+               fmt::format("{} REHEARSAL broadcast(s) of programme \"{}\" (not real broadcasts, "
+                           "written to files only) are not counted",
+                           c.rehearsal, c.programme)});
+        }
+        if (c.planned == 0) {
+          if (c.rehearsal == 0) {
+            g.notes.push_back(
+                {fmt::format("nhật ký không có buổi phát nào của chương trình \"{}\" trong kỳ này "
+                             "(chưa có trong lịch, hoặc phần mềm phát thanh (loaxad) không chạy)",
+                             c.programme),
+                 fmt::format("the log has no broadcast of programme \"{}\" in this period (not "
+                             "scheduled, or loaxad was not running)",
+                             c.programme)});
+          }
         } else if (c.planned < c.required) {
           g.notes.push_back(
               {fmt::format("lịch phát chỉ có {} buổi, ít hơn mức tối thiểu {}", c.planned,

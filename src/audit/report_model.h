@@ -25,14 +25,20 @@ enum class Verdict {
   kMet,         ///< every rule's minimum reached
   kFailed,      ///< a rule's minimum missed over a period the data covers entirely
   kIncomplete,  ///< a minimum not reached, but the data covers only part of the period
+  /// The period reaches the first broken event of the log (or the log's key is not the
+  /// registered one): what happened in it cannot be verified, so it is neither met nor failed.
+  kUnverifiable,
 };
-/// "met", "failed", "incomplete", "none": what CSV and JSON carry.
+/// "met", "failed", "incomplete", "unverifiable", "none": what CSV and JSON carry.
 const char* to_string(Verdict v) noexcept;
 /// "ĐẠT" / "met", ...: what people read.
 Text verdict_text(Verdict v);
 
-/// Counts of occurrences. `planned` counts the scheduled ones the log holds (each has exactly
-/// one outcome, or `open`); operator plays are not planned and are counted apart.
+struct OccurrenceRow;
+
+/// Counts of occurrences. `planned` counts the verified scheduled ones the log holds (each has
+/// exactly one outcome, or `open`); operator plays, rehearsals and rows the verification does
+/// not vouch for are not planned and are counted apart.
 struct Tally {
   int planned = 0;
   int completed = 0;
@@ -44,7 +50,11 @@ struct Tally {
   int stopped = 0;
   int open = 0;         ///< no outcome yet (playing at export, or never closed)
   int unscheduled = 0;  ///< operator plays (`loaxa play`), whatever their outcome
+  int rehearsal = 0;    ///< played to `--output rehearsal` (WAV files): no broadcast at all
+  int unverified = 0;   ///< resting on an event at or after the log's first broken one
   void add(const std::string& outcome, bool scheduled);
+  /// Files `o` under rehearsal, unverified, unscheduled or its outcome, in that order.
+  void add(const OccurrenceRow& o);
 };
 
 /// One broadcast of the log.
@@ -73,7 +83,13 @@ struct OccurrenceRow {
   ReasonText why;                  ///< its words and cause
   std::vector<std::string> zones;  ///< empty = every zone
   bool dead_air = false;
+  /// False when its opening row or its outcome is an event at or after the first broken one:
+  /// what it says is shown, marked, and counted towards nothing.
+  bool verified = true;
+  bool broken = false;  ///< one of its rows is the log's first broken event
   bool scheduled() const { return origin != "operator"; }
+  /// Played to WAV files (`loaxad --output rehearsal`), not to the loudspeakers.
+  bool rehearsal() const { return output == "rehearsal"; }
 };
 
 enum class PeriodKind { kWeek, kMonth };
@@ -84,6 +100,7 @@ struct RuleCheck {
   int required = 0;
   int completed = 0;
   int planned = 0;
+  int rehearsal = 0;  ///< rehearsals of the programme in the period, counted towards nothing
   Verdict verdict = Verdict::kNone;
 };
 
@@ -93,6 +110,7 @@ struct PeriodRow {
   date::year_month_day first{};
   date::year_month_day last{};
   bool covered = false;  ///< every day of it lies in the report's period and in the data
+  bool verified = true;  ///< it ends before the day of the log's first broken event
   Tally total;           ///< every programme
   std::map<std::string, Tally> programmes;
   std::vector<RuleCheck> checks;
@@ -127,7 +145,9 @@ struct DayCount {
   date::year_month_day day{};
   int planned = 0;
   int completed = 0;
+  int rehearsal = 0;  ///< rehearsals that day, not planned
   bool covered = false;
+  bool verified = true;  ///< before the day of the log's first broken event
 };
 
 struct CommuneReport {
@@ -150,6 +170,28 @@ struct CommuneReport {
   std::vector<Gap> gaps;
   std::vector<DayCount> days;
   Tally total;
+  /// When the log is broken: the events a report counts are those before this seq (the first
+  /// problem, or the event after the last good signature when that comes first; the first
+  /// event for a problem tied to no event, such as a key that is not the registered one).
+  std::optional<std::int64_t> verified_before;
+  /// When the log is broken, the earliest time any event from verified_before on claims, and
+  /// its local day: every period reaching that day is unverifiable (from the report's first
+  /// day when nothing is verified).
+  std::optional<Instant> unverified_at;
+  std::optional<date::year_month_day> unverified_from;
+  /// The first broken event in words people read ("kết quả buổi phát lịch 17:00 ngày
+  /// 14/11/2026"), when it is a broadcast's row.
+  std::optional<Text> broken_event;
+  /// A bundle the merge refused (AuditSource::refused): no data, only the reason.
+  std::optional<std::string> refused_code;
+  std::optional<Text> refused;
+  KeyCheck key_check = KeyCheck::kNotCompared;
+  Text key_check_text;  ///< matched, the finding, or "not compared"
+  bool broken() const { return !verification.intact(); }
+  /// "intact", "broken" or "refused": what CSV and JSON carry.
+  const char* status() const { return refused ? "refused" : broken() ? "broken" : "intact"; }
+  /// Whether a period ending on `last` lies entirely before the break.
+  bool verified_period(date::year_month_day last) const;
 };
 
 struct ReportOptions {
@@ -172,6 +214,9 @@ struct Report {
   Instant generated_at{};
   /// The month labels any commune reports, in order (the columns of the summary table).
   std::vector<std::string> months() const;
+  /// Whether some commune's key was compared with nothing (no --key, no --keys): every format
+  /// says so in its first lines.
+  bool key_not_compared() const;
 };
 
 /// "2026-11-03".
@@ -180,8 +225,16 @@ std::string format_day(date::year_month_day d);
 std::string display_day(date::year_month_day d, Lang lang);
 
 /// The verification result as a report's first line: intact with the events and period it
-/// covers, or broken with the first problem.
+/// covers, or broken with the first problem and from when on nothing is verified.
 Text verification_text(const CommuneReport& r);
+/// "DIỄN TẬP (không phải phát thật)" / "REHEARSAL (not a real broadcast)".
+Text rehearsal_text();
+/// "KHÔNG XÁC MINH ĐƯỢC" / "UNVERIFIABLE".
+Text unverifiable_text();
+/// An occurrence's outcome as a report prints it: the outcome's words, after "DIỄN TẬP" for a
+/// rehearsal (unless `rehearsal_shown`: the page marks it apart), and marked unverifiable when
+/// the log does not vouch for it.
+Text occurrence_outcome_text(const OccurrenceRow& o, bool rehearsal_shown = false);
 /// "cchc: at least 8 completed broadcasts per month and at least 1 per week".
 Text rule_text(const ComplianceRule& rule);
 /// Where the rules came from, for the report's header.

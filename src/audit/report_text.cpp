@@ -21,6 +21,12 @@ Text cause_text(Cause cause) {
       return {"bị ngắt để phát khẩn cấp", "pre-empted by an emergency"};
     case Cause::kOperator:
       return {"người vận hành đã dừng", "stopped by the operator"};
+    case Cause::kSchedule:
+      return {
+          "nội dung dài hơn thời lượng tối đa của khung giờ (do lịch phát, không phải lỗi "
+          "bản ghi)",
+          "longer than the slot's max_duration (a matter of the schedule, not of the "
+          "recording)"};
     case Cause::kContent:
       return {"lỗi nội dung âm thanh", "problem with the recording"};
     case Cause::kOther:

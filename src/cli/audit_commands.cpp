@@ -12,6 +12,9 @@
 
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
+#include "audit/continuity.h"
+#include "audit/key_register.h"
+#include "audit/merged_file.h"
 #include "audit/station_key.h"
 #include "audit/witness.h"
 #include "cli/audit_input.h"
@@ -31,12 +34,13 @@ std::string when(const std::optional<Instant>& t, const date::time_zone* zone) {
   return t ? format_local(*t, zone) : std::string("-");
 }
 
-void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
+/// The object `audit verify --json` prints for one log (one commune of a merged file).
+nlohmann::json verification_json(CliContext& ctx, const AuditSource& s) {
   const auto& v = s.verification;
   const date::time_zone* zone = find_zone(s.station.timezone);
   if (zone == nullptr) zone = find_zone("Asia/Ho_Chi_Minh");
   const std::string fingerprint = s.key ? s.key->fingerprint() : std::string();
-  if (json) {
+  {
     nlohmann::json problems = nlohmann::json::array();
     for (const auto& p : v.problems) {
       problems.push_back({{"seq", p.seq}, {"message", p.what.in(ctx.lang)}});
@@ -46,25 +50,35 @@ void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
     auto iso = [&](const std::optional<Instant>& t) {
       return t ? nlohmann::json(format_iso(*t, zone)) : nlohmann::json(nullptr);
     };
-    std::cout << nlohmann::json{{"source", s.label},
-                                {"station", s.station.name},
-                                {"intact", v.intact()},
-                                {"events", v.events},
-                                {"first_seq", v.first_seq},
-                                {"last_seq", v.last_seq},
-                                {"first_at", iso(v.first_at)},
-                                {"last_at", iso(v.last_at)},
-                                {"checkpoints", v.checkpoints},
-                                {"signed_through", v.signed_through},
-                                {"last_checkpoint_at", iso(v.last_checkpoint_at)},
-                                {"unsigned_events", v.unsigned_events},
-                                {"fingerprint", fingerprint},
-                                {"problems", problems},
-                                {"notes", notes}}
-                     .dump(2)
-              << '\n';
-    return;
+    return nlohmann::json{{"source", s.label},
+                          {"station", s.station.name},
+                          {"status", s.refused    ? "refused"
+                                     : v.intact() ? "intact"
+                                                  : "broken"},
+                          {"intact", v.intact()},
+                          {"events", v.events},
+                          {"first_seq", v.first_seq},
+                          {"last_seq", v.last_seq},
+                          {"first_at", iso(v.first_at)},
+                          {"last_at", iso(v.last_at)},
+                          {"checkpoints", v.checkpoints},
+                          {"signed_through", v.signed_through},
+                          {"last_checkpoint_at", iso(v.last_checkpoint_at)},
+                          {"unsigned_events", v.unsigned_events},
+                          {"fingerprint", fingerprint},
+                          {"problems", problems},
+                          {"notes", notes},
+                          {"key_check", to_string(s.key_check)},
+                          {"key_check_text", key_check_text(s).in(ctx.lang)}};
   }
+}
+
+/// What `audit verify` prints for one log (one commune of a merged file).
+void print_verification(CliContext& ctx, const AuditSource& s) {
+  const auto& v = s.verification;
+  const date::time_zone* zone = find_zone(s.station.timezone);
+  if (zone == nullptr) zone = find_zone("Asia/Ho_Chi_Minh");
+  const std::string fingerprint = s.key ? s.key->fingerprint() : std::string();
   if (s.station.name.empty()) {
     std::cout << s.label << '\n';
   } else {
@@ -72,7 +86,13 @@ void print_verification(CliContext& ctx, const AuditSource& s, bool json) {
                           fmt::format("{} — station \"{}\"", s.label, s.station.name)})
               << '\n';
   }
-  if (v.intact()) {
+  // Said first: a log that verifies against itself proves little until its key is compared.
+  if (!s.refused) std::cout << ctx.say(key_check_text(s)) << '\n';
+  if (s.refused) {
+    std::cout << ctx.say({fmt::format("TỪ CHỐI KHI GỘP: {}", s.refused->vi),
+                          fmt::format("REFUSED AT MERGE: {}", s.refused->en)})
+              << '\n';
+  } else if (v.intact()) {
     std::cout << ctx.say({fmt::format("NGUYÊN VẸN: {} sự kiện (#{}–#{}), từ {} đến {}", v.events,
                                       v.first_seq, v.last_seq, when(v.first_at, zone),
                                       when(v.last_at, zone)),
@@ -199,6 +219,8 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
                "recompute the hash chain and signatures of the log or of an export bundle"}));
   static AuditInput verify_input;
   static std::string verify_pin;
+  static std::string verify_keys;
+  static std::vector<std::string> verify_previous;
   static bool verify_json = false;
   verify->add_option(
       "--db", verify_input.db,
@@ -209,15 +231,89 @@ void add_audit_commands(CLI::App& app, CliContext& ctx) {
   verify->add_option("--key", verify_pin,
                      ctx.say({"dấu vân tay khóa đã đăng ký: nhật ký phải được ký bằng khóa này",
                               "the fingerprint the log must be signed with"}));
+  verify->add_option("--keys", verify_keys,
+                     ctx.say({"sổ đăng ký khóa của đoàn kiểm tra (TOML: tên đài = dấu vân tay "
+                              "khóa): khóa đã ký phải là khóa đăng ký của đài đó",
+                              "the inspection team's key register (TOML: station name = key "
+                              "fingerprint): the log must be signed with its station's key"}));
+  verify
+      ->add_option("--previous", verify_previous,
+                   ctx.say({"gói xuất cũ hơn của cùng đài (hoặc tệp gộp) mà đoàn kiểm tra đã "
+                            "có: nhật ký phải nối tiếp nó, không rẽ nhánh, không quay lùi "
+                            "(dùng được nhiều lần)",
+                            "an older bundle of the same station (or a merged file) the "
+                            "inspection team already holds: the log must extend it, neither "
+                            "forked nor rolled back (may be given several times)"}))
+      ->expected(1)
+      ->take_all();
   verify->add_flag("--json", verify_json,
                    ctx.say({"in dạng JSON cho máy đọc", "machine-readable output"}));
   verify->callback([&ctx] {
     const std::optional<std::string> pin =
         verify_pin.empty() ? std::nullopt : std::optional<std::string>(verify_pin);
-    const auto sources = read_audit_input(ctx, verify_input, pin, /*keep_events=*/false);
-    const AuditSource& s = sources.front();
-    print_verification(ctx, s, verify_json);
-    if (!s.verification.intact()) ctx.exit_code = kExitBroken;
+    const auto keys = verify_keys.empty()
+                          ? std::nullopt
+                          : std::optional<KeyRegister>(read_key_register(verify_keys));
+    // Comparing with an older bundle needs this one's events; otherwise they are only streamed.
+    auto sources = read_audit_input(ctx, verify_input, pin, !verify_previous.empty());
+    if (!verify_previous.empty()) {
+      if (sources.size() != 1) {
+        throw UserError(
+            {"--previous đi với một gói xuất hoặc một cơ sở dữ liệu, không đi với tệp "
+             "gộp; hãy gộp các gói bằng `loaxa audit merge`, lệnh này đối chiếu chúng",
+             "--previous goes with one bundle or database, not a merged file; "
+             "merge the bundles with `loaxa audit merge`, which compares them"});
+      }
+      check_previous(sources.front(), {verify_previous.begin(), verify_previous.end()});
+    }
+    for (auto& s : sources) {
+      if (keys) {
+        check_registered_key(s, *keys);
+      } else {
+        note_key_check(s, pin);
+      }
+    }
+    bool all_intact = true;
+    for (const auto& s : sources) all_intact = all_intact && s.verification.intact();
+    if (!all_intact) ctx.exit_code = kExitBroken;
+    const std::string file = !verify_input.db.empty()        ? verify_input.db
+                             : !verify_input.bundles.empty() ? verify_input.bundles.front()
+                                                             : std::string();
+    if (file.empty() || !is_merged_file(file)) {
+      if (verify_json) {
+        std::cout << verification_json(ctx, sources.front()).dump(2) << '\n';
+      } else {
+        print_verification(ctx, sources.front());
+      }
+      return;
+    }
+    // A merged file: every commune, each verified again, then the whole.
+    if (verify_json) {
+      nlohmann::json communes = nlohmann::json::array();
+      for (const auto& s : sources) communes.push_back(verification_json(ctx, s));
+      std::cout << nlohmann::json{{"source", file}, {"intact", all_intact}, {"communes", communes}}
+                       .dump(2)
+                << '\n';
+      return;
+    }
+    int intact = 0, refused = 0;
+    for (const auto& s : sources) {
+      if (s.refused) {
+        ++refused;
+      } else if (s.verification.intact()) {
+        ++intact;
+      }
+      print_verification(ctx, s);
+      std::cout << '\n';
+    }
+    const int broken = static_cast<int>(sources.size()) - intact - refused;
+    std::cout << ctx.say({fmt::format("Tệp gộp {}: {} xã — {} NGUYÊN VẸN, {} BỊ HỎNG, {} gói bị "
+                                      "từ chối khi gộp",
+                                      file, sources.size(), intact, broken, refused),
+                          fmt::format("Merged file {}: {} communes — {} INTACT, {} BROKEN, {} "
+                                      "bundles refused at merge",
+                                      file, sources.size(), intact, broken, refused)})
+              << '\n';
   });
 
   CLI::App* exp = audit->add_subcommand(

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/key_register.h"
 #include "audit/merged_file.h"
 #include "audit/report_csv.h"
 #include "audit/report_html.h"
@@ -93,7 +94,7 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
                          "compliance report over the verified log, export bundles or a merged "
                          "file: occurrences, tallies per week and month, verdicts, gaps"}));
   static AuditInput input;
-  static std::string from, to, programme, format, out;
+  static std::string from, to, programme, format, out, report_pin, report_keys;
   report->add_option(
       "--db", input.db,
       ctx.say({"cơ sở dữ liệu của một đài hoặc một tệp gộp (mặc định: cơ sở dữ liệu ghi trong cấu "
@@ -118,6 +119,14 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
   report->add_option("--out", out,
                      ctx.say({"tệp sẽ ghi (mặc định: in ra màn hình)",
                               "the file to write (default: standard output)"}));
+  report->add_option("--key", report_pin,
+                     ctx.say({"dấu vân tay khóa đã đăng ký: nhật ký phải được ký bằng khóa này",
+                              "the fingerprint the log must be signed with"}));
+  report->add_option("--keys", report_keys,
+                     ctx.say({"sổ đăng ký khóa của đoàn kiểm tra (TOML: tên đài = dấu vân tay "
+                              "khóa): mỗi xã phải ký bằng khóa đã đăng ký của mình",
+                              "the inspection team's key register (TOML: station name = key "
+                              "fingerprint): each commune must sign with its registered key"}));
   report->callback([&ctx] {
     ReportOptions options;
     options.from = date_option(from, "--from");
@@ -135,7 +144,19 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
     const bool live = input.db.empty() && input.bundles.empty();
     const Instant generated = now();
     if (live) options.live_until = generated;
-    const auto sources = read_audit_input(ctx, input, std::nullopt);
+    const std::optional<std::string> pin =
+        report_pin.empty() ? std::nullopt : std::optional<std::string>(report_pin);
+    const auto keys = report_keys.empty()
+                          ? std::nullopt
+                          : std::optional<KeyRegister>(read_key_register(report_keys));
+    auto sources = read_audit_input(ctx, input, pin);
+    for (auto& s : sources) {
+      if (keys) {
+        check_registered_key(s, *keys);
+      } else {
+        note_key_check(s, pin);
+      }
+    }
 
     Report r;
     r.generated_at = generated;
@@ -143,7 +164,11 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
     bool broken = false;
     for (const auto& s : sources) {
       r.communes.push_back(build_report(s, options, reasons));
-      if (!s.verification.intact()) {
+      if (s.refused) {
+        broken = true;
+        ctx.error({fmt::format("{}: TỪ CHỐI KHI GỘP: {}", s.label, s.refused->vi),
+                   fmt::format("{}: REFUSED AT MERGE: {}", s.label, s.refused->en)});
+      } else if (!s.verification.intact()) {
         broken = true;
         ctx.error({fmt::format("{}: nhật ký BỊ HỎNG: {}", s.label,
                                s.verification.problems.front().what.vi),
@@ -169,12 +194,17 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
                         "verify many communes' export bundles and merge the intact ones into one "
                         "file for `loaxa audit report --db FILE`"}));
   static std::vector<std::string> bundles;
-  static std::string merge_out;
+  static std::string merge_out, merge_keys;
   merge->add_option("bundle", bundles, ctx.say({"các gói xuất", "export bundles"}))->required();
   merge
       ->add_option("--out", merge_out,
                    ctx.say({"tệp gộp sẽ ghi (TỆP.db)", "the merged file to write (FILE.db)"}))
       ->required();
+  merge->add_option("--keys", merge_keys,
+                    ctx.say({"sổ đăng ký khóa của đoàn kiểm tra (TOML): gói của xã không ký bằng "
+                             "khóa đã đăng ký của mình bị từ chối",
+                             "the inspection team's key register (TOML): a commune's bundle not "
+                             "signed with its registered key is refused"}));
   merge->callback([&ctx] {
     const fs::path target(merge_out);
     if (fs::exists(target) && !is_merged_file(target)) {
@@ -186,7 +216,11 @@ void add_audit_report_commands(CLI::App& audit, CliContext& ctx) {
                        merge_out)});
     }
     std::vector<fs::path> files(bundles.begin(), bundles.end());
-    const auto results = merge_bundles(files, target, now());
+    const auto keys = merge_keys.empty()
+                          ? std::nullopt
+                          : std::optional<KeyRegister>(read_key_register(merge_keys));
+    if (!keys) std::cout << ctx.say(key_not_compared_text()) << '\n';
+    const auto results = merge_bundles(files, target, now(), keys ? &*keys : nullptr);
     int merged = 0;
     for (const auto& r : results) {
       if (r.merged) {

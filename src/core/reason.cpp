@@ -75,7 +75,7 @@ constexpr Entry kEntries[] = {
      "stopped by the operator (loaxa stop)", "dừng theo lệnh người vận hành (loaxa stop)"},
     {ReasonCode::kPreemptedByEmergency, "preempted_by_emergency", Cause::kPreempted,
      "pre-empted by an emergency broadcast ({programme})", "bị tin khẩn chen ngang ({programme})"},
-    {ReasonCode::kCutAtMaxDuration, "cut_at_max_duration", Cause::kContent,
+    {ReasonCode::kCutAtMaxDuration, "cut_at_max_duration", Cause::kSchedule,
      "longer than the slot's max_duration ({max_duration}); faded out",
      "dài hơn thời lượng tối đa của khung giờ ({max_duration}); đã giảm dần âm lượng để kết "
      "thúc"},

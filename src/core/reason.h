@@ -84,7 +84,8 @@ enum class Cause {
   kLate,           ///< could not start within its grace
   kPreempted,      ///< cut by an emergency broadcast
   kOperator,       ///< stopped by the operator
-  kContent,        ///< the recording itself: cut at max_duration, undecodable, short
+  kSchedule,       ///< the schedule itself: content longer than the slot's max_duration
+  kContent,        ///< the recording itself: undecodable, changed, delivered short
   kOther,          ///< a reason this version does not know
 };
 

@@ -5,10 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
+#include "audit/report_csv.h"
+#include "audit/report_html.h"
 #include "audit/report_json.h"
 #include "fakes/audit_log.h"
+#include "fakes/command_runner.h"
 #include "fakes/fixtures.h"
 #include "store/legacy_reasons.h"
 #include "store/segment_repository.h"
@@ -16,6 +21,7 @@
 namespace loaxa {
 namespace {
 
+using testing::LoggedBroadcast;
 using testing::StationLog;
 using testing::TempDir;
 
@@ -274,6 +280,229 @@ TEST_F(ReportModelTest, ABundleCarriesTheRulesAndThePeriod) {
   EXPECT_EQ(r.total.completed, 3);
 }
 
+// --- what the verification vouches for --------------------------------------------------------
+
+/// Replaces every `from` in the bundle file: an edit made after export.
+void edit_bundle(const std::filesystem::path& file, const std::string& from,
+                 const std::string& to) {
+  std::string text = testing::read_file(file);
+  std::size_t edits = 0;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+    ++edits;
+  }
+  ASSERT_GT(edits, 0u) << from;
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
+
+const OccurrenceRow& on_day(const CommuneReport& r, unsigned d) {
+  for (const auto& o : r.occurrences) {
+    if (o.day == day(2026, 11, d)) return o;
+  }
+  throw std::runtime_error("no occurrence on day " + std::to_string(d));
+}
+
+// The outcome of the 18th (failed) turned into completed in the bundle: the chain breaks
+// there, and the last good signature is the checkpoint of the 15th. What that signature
+// covers counts; from the first event after it on, nothing does, and no period is met.
+TEST_F(ReportModelTest, ABrokenLogCountsWhatVerifiedAndCallsTheRestUnverifiable) {
+  const auto out = dir_ / "xa.loaxa";
+  write_bundle(log_.db(), log_.config(), {std::nullopt, std::nullopt, out});
+  edit_bundle(out, R"(\"outcome\":\"failed\")", R"(\"outcome\":\"completed\")");
+  const AuditSource b = read_bundle(out, std::nullopt);
+  ASSERT_FALSE(b.verification.intact());
+  const auto r = build_report(b, {}, reasons_);
+
+  ASSERT_TRUE(r.verified_before.has_value());
+  EXPECT_EQ(*r.verified_before, b.verification.signed_through + 1);
+  ASSERT_TRUE(r.unverified_from.has_value());
+  EXPECT_EQ(*r.unverified_from, day(2026, 11, 16));
+  EXPECT_EQ(period(r.weeks, "2026-W45").verdict, Verdict::kMet);
+  EXPECT_EQ(period(r.weeks, "2026-W46").verdict, Verdict::kFailed);
+  EXPECT_EQ(period(r.weeks, "2026-W47").verdict, Verdict::kUnverifiable);
+  EXPECT_EQ(period(r.weeks, "2026-W48").verdict, Verdict::kUnverifiable);
+  EXPECT_FALSE(period(r.weeks, "2026-W47").verified);
+  EXPECT_EQ(r.months[0].verdict, Verdict::kUnverifiable);
+  // Only W46's gap: past the break there is nothing to explain.
+  ASSERT_EQ(r.gaps.size(), 1u);
+  EXPECT_EQ(r.gaps[0].label, "2026-W46");
+
+  // The rows up to the 15th count; the edited one and every later one are shown, marked.
+  EXPECT_TRUE(on_day(r, 13).verified);
+  EXPECT_FALSE(on_day(r, 16).verified);
+  EXPECT_FALSE(on_day(r, 18).verified);
+  EXPECT_TRUE(on_day(r, 18).broken);
+  EXPECT_FALSE(on_day(r, 17).broken);
+  EXPECT_EQ(on_day(r, 18).outcome, "completed");  // what the edited log says...
+  EXPECT_EQ(occurrence_outcome_text(on_day(r, 18)).vi,
+            "KHÔNG XÁC MINH ĐƯỢC (nhật ký ghi: đã phát trọn vẹn)");  // ... and how it is shown
+  ASSERT_TRUE(r.broken_event.has_value());
+  EXPECT_EQ(r.broken_event->vi, "kết quả buổi phát lịch 06:00 ngày 18/11/2026");
+  EXPECT_EQ(r.total.planned, 7);    // W45 and W46
+  EXPECT_EQ(r.total.completed, 4);  // the forged one is not among them
+  EXPECT_EQ(r.total.unverified, 11);
+  EXPECT_NE(verification_text(r).vi.find("KHÔNG XÁC MINH ĐƯỢC"), std::string::npos)
+      << verification_text(r).vi;
+
+  // Every format marks the row and the periods.
+  Report report;
+  report.communes = {r};
+  const auto j = report_json(report, Lang::kVi);
+  const auto& c = j["communes"][0];
+  int broken_rows = 0;
+  for (const auto& o : c["occurrences"]) broken_rows += o["broken"].get<bool>() ? 1 : 0;
+  EXPECT_EQ(broken_rows, 1);
+  EXPECT_EQ(c["months"][0]["verdict"], "unverifiable");
+  EXPECT_EQ(c["months"][0]["verdict_text"], "KHÔNG XÁC MINH ĐƯỢC");
+  EXPECT_EQ(c["verification"]["unverified_from"], "2026-11-16");
+  const std::string csv = render_csv(report, Lang::kVi);
+  EXPECT_NE(csv.find(",unverifiable,KHÔNG XÁC MINH ĐƯỢC,"), std::string::npos);
+  EXPECT_NE(csv.find("KHÔNG XÁC MINH ĐƯỢC (nhật ký ghi: đã phát trọn vẹn)"), std::string::npos);
+  const std::string html = render_html(report, Lang::kEn);
+  EXPECT_NE(html.find("data-broken=\"true\""), std::string::npos);
+  EXPECT_NE(html.find("BROKEN: the first broken event"), std::string::npos);
+  EXPECT_NE(html.find("data-verdict=\"unverifiable\">UNVERIFIABLE"), std::string::npos);
+}
+
+// A break before the first checkpoint leaves no good signature to vouch for anything: every
+// period is unverifiable, whatever the events say.
+TEST_F(ReportModelTest, ABreakBeforeTheFirstCheckpointLeavesNothingVerified) {
+  const auto out = dir_ / "xa.loaxa";
+  write_bundle(log_.db(), log_.config(), {std::nullopt, std::nullopt, out});
+  // The segment's title as chained at import, the second event.
+  edit_bundle(out, R"(\"title\":\"Giới thiệu dịch vụ công\")", R"(\"title\":\"Khác\")");
+  const AuditSource b = read_bundle(out, std::nullopt);
+  ASSERT_FALSE(b.verification.intact());
+  const auto r = build_report(b, {}, reasons_);
+  for (const auto& w : r.weeks) EXPECT_EQ(w.verdict, Verdict::kUnverifiable) << w.label;
+  EXPECT_EQ(r.months[0].verdict, Verdict::kUnverifiable);
+  EXPECT_EQ(r.total.planned, 0);
+  EXPECT_EQ(r.total.unverified, 18);
+  EXPECT_NE(verification_text(r).en.find("No event is verified"), std::string::npos)
+      << verification_text(r).en;
+}
+
+// Broadcasts to `--output rehearsal` (WAV files) were never heard: they count towards no rule,
+// every format says DIỄN TẬP, and a log of rehearsals only is never met.
+TEST(ReportRehearsalTest, ALogOfRehearsalsOnlyGetsNoMetVerdict) {
+  TempDir dir;
+  StationLog log(dir.path(), "Xã Diễn Tập");
+  log.config().compliance = {{"cchc", 4, 1}};
+  log.event("daemon_started", log.at(2026, 11, 1, 0, 5),
+            {{"station", "Xã Diễn Tập"}, {"output", "rehearsal"}});
+  log.segment("aaaaaaaaaaaa", "Giới thiệu dịch vụ công", log.at(2026, 11, 1, 0, 10));
+  log.checkpoint(log.at(2026, 11, 1, 0, 20), "start");
+  for (unsigned d = 2; d <= 29; d += 2) {
+    LoggedBroadcast b;
+    b.scheduled_at = log.at(2026, 11, d);
+    b.output = "rehearsal";
+    log.broadcast(b);
+  }
+  log.checkpoint(log.at(2026, 11, 30, 23), "daily");
+  ReasonTranslator reasons;
+  const AuditSource source = read_database(log.db(), log.config(), std::nullopt);
+  ASSERT_TRUE(source.verification.intact());
+  const auto r = build_report(source, {}, reasons);
+  EXPECT_EQ(r.total.rehearsal, 14);
+  EXPECT_EQ(r.total.planned, 0);
+  EXPECT_EQ(r.total.completed, 0);
+  for (const auto& p : r.weeks) {
+    EXPECT_NE(p.verdict, Verdict::kMet) << p.label;
+    ASSERT_FALSE(p.checks.empty());
+    // Weeks 45 to 48 hold the rehearsals; 44 and 49 reach into October and December.
+    if (p.label != "2026-W44" && p.label != "2026-W49") {
+      EXPECT_GT(p.checks[0].rehearsal, 0) << p.label;
+    }
+  }
+  EXPECT_EQ(period(r.weeks, "2026-W46").verdict, Verdict::kFailed);
+  EXPECT_EQ(r.months[0].verdict, Verdict::kFailed);
+  bool noted = false;
+  for (const auto& g : r.gaps) {
+    for (const auto& n : g.notes) noted |= n.vi.find("DIỄN TẬP") != std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+
+  Report report;
+  report.communes = {r};
+  const auto j = report_json(report, Lang::kVi);
+  EXPECT_EQ(j["communes"][0]["occurrences"][0]["rehearsal"], true);
+  EXPECT_EQ(j["communes"][0]["occurrences"][0]["outcome_text"],
+            "DIỄN TẬP (không phải phát thật): đã phát trọn vẹn");
+  EXPECT_EQ(j["communes"][0]["total"]["rehearsal"], 14);
+  for (const Lang lang : {Lang::kVi, Lang::kEn}) {
+    const std::string word = lang == Lang::kVi ? "DIỄN TẬP" : "REHEARSAL";
+    EXPECT_NE(render_csv(report, lang).find(word), std::string::npos) << word;
+    const std::string html = render_html(report, lang);
+    EXPECT_NE(html.find(word), std::string::npos) << word;
+    EXPECT_NE(html.find("data-rehearsal=\"true\""), std::string::npos);
+    EXPECT_EQ(html.find("data-verdict=\"met\""), std::string::npos);
+  }
+  // Once per row in the page: the mark, and the outcome's words beside it.
+  const std::string html = render_html(report, Lang::kVi);
+  std::size_t marks = 0;
+  const std::string mark = "DIỄN TẬP (không phải phát thật)";
+  for (auto at = html.find(mark); at != std::string::npos; at = html.find(mark, at + 1)) ++marks;
+  EXPECT_EQ(marks, 14u);
+}
+
+// Rehearsals beside real broadcasts add nothing to the real ones' count.
+TEST_F(ReportModelTest, RehearsalsBesideRealBroadcastsAreNotCounted) {
+  for (unsigned d : {12u, 14u, 15u}) {
+    LoggedBroadcast b;
+    b.scheduled_at = log_.at(2026, 11, d, 17);
+    b.output = "rehearsal";
+    log_.broadcast(b);
+  }
+  log_.checkpoint(log_.at(2026, 11, 30, 1));
+  const auto r = build();
+  const auto& w46 = period(r.weeks, "2026-W46");
+  EXPECT_EQ(w46.verdict, Verdict::kFailed);
+  EXPECT_EQ(w46.total.completed, 1);
+  EXPECT_EQ(w46.total.rehearsal, 3);
+  EXPECT_EQ(w46.total.planned, 4);
+  EXPECT_EQ(r.total.rehearsal, 3);
+  EXPECT_EQ(r.occurrences.size(), 21u);
+}
+
+// A broadcast cut at its slot's max_duration is a matter of the schedule, not of the recording.
+TEST_F(ReportModelTest, AMaxDurationCutIsAScheduleMatterInTheGaps) {
+  LoggedBroadcast b;
+  b.scheduled_at = log_.at(2026, 11, 22, 17);
+  b.outcome = Outcome::kPartial;
+  b.why = Reason(ReasonCode::kCutAtMaxDuration).with("max_duration", "0:20");
+  b.played_fraction = 0.66;
+  log_.broadcast(b);
+  log_.checkpoint(log_.at(2026, 11, 30, 1));
+  const auto r = build();
+  const Gap* w47 = nullptr;
+  for (const auto& g : r.gaps) {
+    if (g.label == "2026-W47") w47 = &g;
+  }
+  ASSERT_NE(w47, nullptr);
+  int schedule = 0, content = 0;
+  for (const auto& reason : w47->reasons) {
+    schedule += reason.cause == Cause::kSchedule ? reason.count : 0;
+    content += reason.cause == Cause::kContent ? reason.count : 0;
+  }
+  EXPECT_EQ(schedule, 1);
+  EXPECT_EQ(content, 0);
+  Report report;
+  report.communes = {r};
+  const auto j = report_json(report, Lang::kEn);
+  bool found = false;
+  for (const auto& g : j["communes"][0]["gaps"]) {
+    for (const auto& reason : g["reasons"]) {
+      if (reason["cause"] == "schedule") {
+        found = true;
+        EXPECT_EQ(reason["cause_text"],
+                  "longer than the slot's max_duration (a matter of the schedule, not of the "
+                  "recording)");
+      }
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 // Logs written before schema 5 carry only English: the v5 migration (and a report on an older
 // bundle) maps each text the daemon wrote to its code, then renders the words from the code.
 TEST(ReportTextTest, MapsEveryTextOlderDaemonsWroteToItsCode) {
@@ -339,7 +568,7 @@ TEST(ReportTextTest, MapsEveryTextOlderDaemonsWroteToItsCode) {
       {"stopped by the operator (loaxa stop)", C::kOperatorStop, Cause::kOperator,
        "dừng theo lệnh người vận hành (loaxa stop)"},
       {"longer than the slot's max_duration (15:00); faded out", C::kCutAtMaxDuration,
-       Cause::kContent,
+       Cause::kSchedule,
        "dài hơn thời lượng tối đa của khung giờ (15:00); đã giảm dần âm lượng để kết thúc"},
       {"/var/lib/loaxa/a.mp3: decode error (bad frame)", C::kDecodeError, Cause::kContent,
        "/var/lib/loaxa/a.mp3: lỗi giải mã (bad frame)"},

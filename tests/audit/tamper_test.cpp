@@ -392,6 +392,278 @@ TEST_F(TamperTest, ARechainedCheckpointWithAFloatIsAFinding) {
   }
 }
 
+// --- registered keys (--keys) ---------------------------------------------------------------
+
+/// The inspection team's key register, as a file.
+fs::path write_register(const fs::path& dir, const std::string& body) {
+  const fs::path f = dir / "keys.toml";
+  std::ofstream(f, std::ios::binary | std::ios::trunc) << body;
+  return f;
+}
+
+TEST_F(TamperTest, WithoutAKeyTheFirstLinesSayItWasNotCompared) {
+  const auto r = verify({"--db", copy("unpinned").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::istringstream lines(r.out);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  EXPECT_EQ(
+      second.rfind("KEY NOT COMPARED: the station key was not compared with a registered one", 0),
+      0u)
+      << r.out;
+  const auto vi = run_command(
+      {loaxa_binary().string(), "audit", "verify", "--db", copy("unpinned-vi").string()}, dir_);
+  EXPECT_NE(vi.out.find("CHƯA ĐỐI CHIẾU KHÓA: khóa của đài chưa được so với khóa đã đăng ký"),
+            std::string::npos)
+      << vi.out;
+  const auto pinned = verify({"--db", copy("pinned").string(), "--key", fingerprint_, "--json"});
+  EXPECT_EQ(pinned.exit_code, 0) << pinned.out;
+  EXPECT_NE(pinned.out.find("\"key_check\": \"pinned\""), std::string::npos) << pinned.out;
+}
+
+struct RegisterCase {
+  const char* name;
+  const char* body;  ///< {fp} stands for the station's fingerprint, {other} for another one
+  int exit_code;
+  const char* expected;
+};
+
+class KeyRegisterTamper : public TamperTest, public ::testing::WithParamInterface<RegisterCase> {};
+
+TEST_P(KeyRegisterTamper, ComparesTheSigningKeyWithTheRegisteredOne) {
+  const RegisterCase& c = GetParam();
+  std::string body = c.body;
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"{fp}", fingerprint_},
+                                 {"{other}", "0000-1111-2222-3333"}}) {
+    for (auto at = body.find(from); at != std::string::npos; at = body.find(from)) {
+      body.replace(at, from.size(), to);
+    }
+  }
+  const fs::path keys = write_register(dir_, body);
+  const fs::path b = bundle("registered.loaxa");
+  const auto r = verify({b.string(), "--keys", keys.string()});
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find(c.expected), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("KEY NOT COMPARED"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tamper, KeyRegisterTamper,
+    ::testing::Values(
+        RegisterCase{"registered", "[communes]\n\"Xã Thử Nghiệm\" = \"{fp}\"\n", 0,
+                     "is the key registered for station \"Xã Thử Nghiệm\""},
+        RegisterCase{"registered_among_two",
+                     "[communes]\n\"Xã Thử Nghiệm\" = [\"{other}\", \"{fp}\"]\n", 0,
+                     "is the key registered for station"},
+        RegisterCase{"other_key", "[communes]\n\"Xã Thử Nghiệm\" = \"{other}\"\n", 2,
+                     "BROKEN: REGISTERED KEY MISMATCH: station \"Xã Thử Nghiệm\" signed with key"},
+        RegisterCase{"key_of_another_commune", "[communes]\n\"Xã Khác\" = \"{fp}\"\n", 2,
+                     "UNREGISTERED STATION: the register"},
+        RegisterCase{"unregistered", "[communes]\n\"Xã Khác\" = \"{other}\"\n", 2,
+                     "UNREGISTERED KEY: the register"},
+        RegisterCase{"not_a_fingerprint", "[communes]\n\"Xã Thử Nghiệm\" = \"3FA2\"\n", 1,
+                     "keys.toml:2:"},
+        RegisterCase{"unknown_table", "[communes]\n\"Xã Thử Nghiệm\" = \"{fp}\"\n[extra]\n", 1,
+                     "unknown key \"extra\"; a key register holds only the [communes] table"},
+        RegisterCase{"syntax", "[communes\n", 1, "keys.toml:1:"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// Someone holding the database but not the key: the whole log re-chained and signed with a key
+// of their own, under the same commune name. Against the register it is an impostor by name.
+TEST_F(TamperTest, AnImpostorKeyIsAFindingAgainstTheRegister) {
+  const fs::path db_file = copy("impostor");
+  forge(db_file,
+        "DROP TRIGGER outcomes_no_update; "
+        "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; ");
+  const fs::path keys =
+      write_register(dir_, "[communes]\n\"Xã Thử Nghiệm\" = \"" + fingerprint_ + "\"\n");
+  const auto r = verify({"--db", db_file.string(), "--keys", keys.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("REGISTERED KEY MISMATCH: station \"Xã Thử Nghiệm\" signed with key"),
+            std::string::npos)
+      << r.out;
+}
+
+// --- forks and rollbacks across bundles (--previous, merge) ---------------------------------
+
+class ContinuityTest : public TamperTest {
+ protected:
+  /// An export of the database `db_file` (the station's own key in its header).
+  fs::path export_of(const fs::path& db_file, const std::string& name,
+                     std::optional<std::string> from = std::nullopt,
+                     std::optional<std::string> to = std::nullopt) {
+    SQLite::Database db(db_file.string(), SQLite::OPEN_READONLY);
+    ExportRequest request;
+    request.from = std::move(from);
+    request.to = std::move(to);
+    request.out = dir_ / name;
+    EXPECT_TRUE(write_bundle(db, config_, request).ends_signed);
+    return request.out;
+  }
+  /// The station goes on: a start and its checkpoint, events #35 and #36.
+  void carry_on(const fs::path& db_file, std::int64_t minute) {
+    auto db = open_database(db_file);
+    StationEvents(*db).append("daemon_started", at_minute(minute),
+                              {{"station", config_.station_name}});
+    write_checkpoint(*db, StationKey::load_or_create(config_.keys), at_minute(minute + 1), "start");
+  }
+  /// What the issue's forger does with the station's own key at hand (loaxad signed whatever
+  /// head the database held): edit, throw the chain away, chain every row again, sign.
+  void forge_with_station_key(const fs::path& db_file) {
+    sql(db_file,
+        "DROP TRIGGER outcomes_no_update; "
+        "UPDATE broadcast_outcomes SET outcome = 'completed' WHERE outcome = 'missed'; "
+        "DROP TRIGGER audit_chain_no_delete; DROP TRIGGER checkpoints_no_delete; "
+        "DELETE FROM audit_chain; DELETE FROM checkpoints;");
+    SQLite::Database db(db_file.string(), SQLite::OPEN_READWRITE);
+    chain_existing_rows(db);
+    write_checkpoint(db, StationKey::load_or_create(config_.keys), at_minute(9000), "shutdown");
+  }
+  CommandResult merge(std::vector<std::string> args) {
+    args.insert(args.begin(), {loaxa_binary().string(), "--lang", "en", "audit", "merge"});
+    return run_command(args, dir_);
+  }
+};
+
+TEST_F(ContinuityTest, ALaterBundleThatExtendsTheOlderOneVerifies) {
+  const fs::path before = export_of(config_.database, "before.loaxa");
+  carry_on(config_.database, 5000);
+  const fs::path after = export_of(config_.database, "after.loaxa");
+  const auto r = verify({after.string(), "--previous", before.string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("INTACT: 36 events"), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find("extends " + before.string() + ": the same hash at every shared event, up to #34"),
+      std::string::npos)
+      << r.out;
+}
+
+// The issue's first forgery: edited, re-chained and signed with the station's own key, the
+// forged log verifies against the pinned key. Against the bundle the inspector kept, it forks.
+TEST_F(ContinuityTest, AForgedLogSignedWithTheStationKeyForksFromTheOlderBundle) {
+  const fs::path before = export_of(config_.database, "before.loaxa");
+  const fs::path forged_db = copy("forged");
+  forge_with_station_key(forged_db);
+  const fs::path forged = export_of(forged_db, "forged.loaxa");
+  auto r = verify({forged.string(), "--key", fingerprint_});
+  ASSERT_EQ(r.exit_code, 0) << "the forgery is self-consistent under the station key: " << r.out;
+
+  r = verify({forged.string(), "--previous", before.string(), "--key", fingerprint_});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  const auto line = r.out.find("BROKEN: FORK at event #");
+  ASSERT_NE(line, std::string::npos) << r.out;
+  const std::string first = r.out.substr(line, r.out.find('\n', line) - line);
+  EXPECT_NE(first.find(forged.string() + " and " + before.string() + " differ"), std::string::npos)
+      << first;
+  // Where it forks: no later than the edited outcome (the missed one's event in the original).
+  const auto n = std::stoll(first.substr(std::string("BROKEN: FORK at event #").size()));
+  EXPECT_GE(n, 1);
+  EXPECT_LE(n, 34);
+
+  // merge: the same two bundles, in either order: the later-made one is refused by name.
+  const auto m = merge({before.string(), forged.string(), "--out", (dir_ / "m.db").string()});
+  EXPECT_EQ(m.exit_code, 2) << m.out << m.err;
+  EXPECT_NE(m.err.find("REFUSED " + forged.string() + ": FORK at event #" + std::to_string(n)),
+            std::string::npos)
+      << m.err;
+  const auto m2 = merge({forged.string(), before.string(), "--out", (dir_ / "m2.db").string()});
+  EXPECT_EQ(m2.exit_code, 2) << m2.out << m2.err;
+  EXPECT_NE(m2.err.find("REFUSED " + before.string() + ": FORK at event #" + std::to_string(n) +
+                        ": " + forged.string() + " and " + before.string()),
+            std::string::npos)
+      << m2.err;
+}
+
+// An older copy of the whole database put back: its bundle ends where the older log did.
+TEST_F(ContinuityTest, AnOlderDatabasePutBackIsARollback) {
+  const fs::path then = copy("then");
+  carry_on(config_.database, 5000);
+  const fs::path now = export_of(config_.database, "now.loaxa");
+  const fs::path put_back = export_of(then, "put-back.loaxa");
+  const auto r = verify({put_back.string(), "--previous", now.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("BROKEN: ROLLBACK: the log " + put_back.string() +
+                       " ends before event #35 of " + now.string() +
+                       " (it ends at #34, the "
+                       "older one at #36)"),
+            std::string::npos)
+      << r.out;
+
+  // Put back and started again: loaxad signs a new head on the old chain, and that head is not
+  // the one the inspector holds at #35.
+  carry_on(then, 6000);
+  const fs::path resigned = export_of(then, "resigned.loaxa");
+  const auto f = verify({resigned.string(), "--previous", now.string()});
+  EXPECT_EQ(f.exit_code, 2) << f.out;
+  EXPECT_NE(f.out.find("BROKEN: FORK at event #35"), std::string::npos) << f.out;
+  const auto m = merge({now.string(), resigned.string(), "--out", (dir_ / "m.db").string()});
+  EXPECT_EQ(m.exit_code, 2) << m.out << m.err;
+  EXPECT_NE(m.err.find("REFUSED " + resigned.string() + ": FORK at event #35"), std::string::npos)
+      << m.err;
+}
+
+// The merged file keeps the station's highest verified head: a fork merged later, against the
+// merged file, is caught as it would have been against the bundles.
+TEST_F(ContinuityTest, AMergedFileKeepsTheHeadSoALaterForkIsCaught) {
+  const fs::path first = export_of(config_.database, "first.loaxa", std::nullopt, "2026-11-02");
+  const fs::path forged_db = copy("forged");
+  carry_on(config_.database, 5000);
+  const fs::path second = export_of(config_.database, "second.loaxa", "2026-11-03");
+  // Two consistent bundles of one station join into one commune holding all 36 events.
+  const fs::path province = dir_ / "province.db";
+  const auto m = merge({first.string(), second.string(), "--out", province.string()});
+  EXPECT_EQ(m.exit_code, 0) << m.out << m.err;
+  {
+    SQLite::Database db(province.string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM communes").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events").getInt(), 36);
+    EXPECT_EQ(db.execAndGet("SELECT min(seq) || '-' || max(seq) FROM events").getString(), "1-36");
+    EXPECT_EQ(db.execAndGet("SELECT bundle FROM communes").getString(),
+              "first.loaxa, second.loaxa");
+  }
+  const auto v = verify({"--db", province.string(), "--key", fingerprint_});
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  EXPECT_NE(v.out.find("INTACT: 36 events (#1–#36)"), std::string::npos) << v.out;
+
+  forge_with_station_key(forged_db);
+  const fs::path forged = export_of(forged_db, "forged.loaxa");
+  const fs::path later = dir_ / "later.db";
+  const auto m2 = merge({province.string(), forged.string(), "--out", later.string()});
+  EXPECT_EQ(m2.exit_code, 2) << m2.out << m2.err;
+  EXPECT_NE(m2.err.find("REFUSED " + forged.string() + ": FORK at event #"), std::string::npos)
+      << m2.err;
+  EXPECT_NE(m2.err.find(province.string() + " (first.loaxa, second.loaxa)"), std::string::npos)
+      << m2.err;
+  EXPECT_NE(m2.out.find("merged " + province.string() + " (first.loaxa, second.loaxa)"),
+            std::string::npos)
+      << m2.out;
+  const auto p = verify({forged.string(), "--previous", province.string()});
+  EXPECT_EQ(p.exit_code, 2) << p.out;
+  EXPECT_NE(p.out.find("BROKEN: FORK at event #"), std::string::npos) << p.out;
+}
+
+// Bundles that share no event cannot be compared: said, not guessed; merge will not join them.
+TEST_F(ContinuityTest, BundlesThatShareNoEventAreNotedAndNotJoined) {
+  const fs::path first = export_of(config_.database, "first.loaxa", std::nullopt, "2026-11-02");
+  carry_on(config_.database, 5000);
+  const fs::path last = export_of(config_.database, "last.loaxa", "2026-11-05");
+  const auto r = verify({last.string(), "--previous", first.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("share no event"), std::string::npos) << r.out;
+  const auto m = merge({first.string(), last.string(), "--out", (dir_ / "m.db").string()});
+  EXPECT_EQ(m.exit_code, 2) << m.out << m.err;
+  EXPECT_NE(m.err.find("REFUSED " + last.string() + ": the same station"), std::string::npos)
+      << m.err;
+}
+
+TEST_F(ContinuityTest, PreviousGoesWithOneLogAndNamesAFileItCannotRead) {
+  const fs::path b = export_of(config_.database, "b.loaxa");
+  const auto r = verify({b.string(), "--previous", (dir_ / "missing.loaxa").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("missing.loaxa: cannot open"), std::string::npos) << r.err;
+}
+
 // --- bundles ------------------------------------------------------------------------------
 
 std::vector<std::string> lines_of(const fs::path& f) {
@@ -563,6 +835,29 @@ TEST_F(TamperTest, DamagedBundlesGiveAClearErrorNeverACrash) {
     EXPECT_NE(r.err.find(d.expected), std::string::npos) << d.name << ": " << r.err;
     EXPECT_NE(r.err.find(f.string() + ":"), std::string::npos) << d.name << ": names the file";
   }
+}
+
+// The order of a station's bundles is the time their last checkpoint signed, not the chain's
+// at_us beside it (which no hash covers): an edited at_us does not turn an older export into
+// a "later" one that rolls back.
+TEST_F(ContinuityTest, BundlesAreOrderedByTheirSignedTime) {
+  const fs::path first = export_of(config_.database, "first.loaxa", std::nullopt, "2026-11-02");
+  carry_on(config_.database, 6000);
+  const fs::path all = export_of(config_.database, "all.loaxa");
+  auto lines = lines_of(first);
+  const std::string last_event = lines[lines.size() - 2];
+  const auto at = last_event.find("\"at_us\":");
+  ASSERT_NE(at, std::string::npos) << last_event;
+  const auto end = last_event.find(',', at);
+  lines[lines.size() - 2] = last_event.substr(0, at) + "\"at_us\":4102444800000000" +
+                            last_event.substr(end);  // 2100-01-01
+  write_lines(first, lines);
+  ASSERT_EQ(verify({first.string()}).exit_code, 0);
+  const fs::path province = dir_ / "province.db";
+  const auto m = merge({all.string(), first.string(), "--out", province.string()});
+  EXPECT_EQ(m.exit_code, 0) << m.out << m.err;
+  SQLite::Database db(province.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM communes").getInt(), 1);
 }
 
 }  // namespace

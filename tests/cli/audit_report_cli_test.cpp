@@ -392,7 +392,127 @@ TEST_F(ReportCli, ABrokenLogIsReportedAtTheTopAndExitsTwo) {
   EXPECT_TRUE(contains(r.err, "BỊ HỎNG")) << r.err;
   const json c = json::parse(r.out)["communes"][0];
   EXPECT_EQ(c["verification"]["intact"], false);
+  EXPECT_EQ(c["status"], "broken");
   EXPECT_TRUE(contains(c["verification"]["summary"].get<std::string>(), "BỊ HỎNG"));
+  // The missed broadcast of the 13th is edited; the last good signature before it is the
+  // start's, on the 2nd: nothing after that is verified, so no period is met (all were before).
+  for (const auto& w : c["weeks"]) {
+    EXPECT_EQ(w["verdict"], "unverifiable") << w["period"];
+    EXPECT_EQ(w["verdict_text"], "KHÔNG XÁC MINH ĐƯỢC");
+  }
+  EXPECT_EQ(c["months"][0]["verdict"], "unverifiable");
+  EXPECT_EQ(c["total"]["completed"], 0);
+  int broken = 0;
+  for (const auto& o : c["occurrences"]) {
+    if (!o["broken"].get<bool>()) continue;
+    ++broken;
+    EXPECT_TRUE(o["scheduled_at"].get<std::string>().starts_with("2026-11-13T06:00")) << o;
+  }
+  EXPECT_EQ(broken, 1);
+  EXPECT_TRUE(contains(c["verification"]["broken_event"].get<std::string>(),
+                       "kết quả buổi phát lịch 06:00 ngày 13/11/2026"))
+      << c["verification"];
+
+  // CSV and HTML mark the same row and periods.
+  const auto csv = loaxa({"audit", "report", "--format", "csv", bundle.string()});
+  EXPECT_EQ(csv.exit_code, 2);
+  auto blocks = csv_blocks(csv.out);
+  int broken_rows = 0;
+  for (const auto& row : blocks["occurrence"]) broken_rows += row.at("broken") == "true" ? 1 : 0;
+  EXPECT_EQ(broken_rows, 1);
+  for (const auto& row : blocks["week"]) {
+    EXPECT_NE(row.at("verdict"), "met");
+    EXPECT_EQ(row.at("verified"), "false");
+  }
+  const auto html = loaxa({"audit", "report", "--format", "html", bundle.string()});
+  EXPECT_EQ(html.exit_code, 2);
+  EXPECT_EQ(count(html.out, "data-broken=\"true\""), 1u);
+  EXPECT_FALSE(contains(html.out, "data-verdict=\"met\""));
+  EXPECT_TRUE(contains(html.out, ">KHÔNG XÁC MINH ĐƯỢC<"));
+}
+
+// --- registered keys -------------------------------------------------------------------------
+
+TEST_F(ReportCli, EveryFormatSaysWhetherTheKeyWasCompared) {
+  const std::string fp = log_.key().public_key().fingerprint();
+  // Without --key or --keys: said in the first lines of each format.
+  const auto j = loaxa({"audit", "report", "--format", "json", "--to", kLastDay});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_LT(j.out.find("\"key_check\": \"not_compared\""), j.out.find("\"summary\""));
+  EXPECT_EQ(json::parse(j.out)["communes"][0]["key_check"], "not_compared");
+  const auto html = loaxa({"audit", "report", "--format", "html", "--to", kLastDay});
+  EXPECT_LT(html.out.find("CHƯA ĐỐI CHIẾU KHÓA"), html.out.find("<section class=\"commune\""));
+  const auto csv = loaxa({"audit", "report", "--format", "csv", "--to", kLastDay});
+  auto blocks = csv_blocks(csv.out);
+  EXPECT_EQ(blocks["commune"][0]["key_check"], "not_compared");
+  EXPECT_TRUE(contains(blocks["commune"][0]["key_check_text"], "CHƯA ĐỐI CHIẾU KHÓA"));
+
+  // With the register: compared, and no such line.
+  const auto keys = dir_ / "keys.toml";
+  std::ofstream(keys) << "[communes]\n\"Xã Tân Phú\" = \"" << fp << "\"\n";
+  const auto k =
+      loaxa({"audit", "report", "--format", "json", "--to", kLastDay, "--keys", keys.string()});
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  const json kj = json::parse(k.out);
+  EXPECT_EQ(kj["key_check"], "compared");
+  EXPECT_EQ(kj["communes"][0]["key_check"], "registered");
+  EXPECT_FALSE(contains(k.out, "CHƯA ĐỐI CHIẾU KHÓA"));
+  const auto p = loaxa({"audit", "report", "--format", "html", "--to", kLastDay, "--key", fp});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_TRUE(contains(p.out, "data-key-check=\"pinned\"")) << p.out.substr(0, 2000);
+  EXPECT_FALSE(contains(p.out, "CHƯA ĐỐI CHIẾU KHÓA"));
+
+  // Registered under another key: a finding by name, exit 2, and no period is met.
+  std::ofstream(keys, std::ios::trunc) << "[communes]\n\"Xã Tân Phú\" = \"0000-1111-2222-3333\"\n";
+  const auto m =
+      loaxa({"audit", "report", "--format", "json", "--to", kLastDay, "--keys", keys.string()});
+  EXPECT_EQ(m.exit_code, 2);
+  const json mj = json::parse(m.out)["communes"][0];
+  EXPECT_EQ(mj["key_check"], "mismatch");
+  EXPECT_TRUE(
+      contains(mj["verification"]["summary"].get<std::string>(), "KHÔNG KHỚP KHÓA ĐÃ ĐĂNG KÝ"))
+      << mj["verification"];
+  for (const auto& w : mj["weeks"]) EXPECT_EQ(w["verdict"], "unverifiable") << w["period"];
+}
+
+TEST(MergeCli, AnImpostorUnderTheSameNameIsRefusedAgainstTheRegister) {
+  TempDir dir;
+  StationLog real(dir / "real", "Xã Tân Phú");
+  testing::write_known_month(real);
+  StationLog impostor(dir / "impostor", "Xã Tân Phú");  // another key pair, the same name
+  testing::write_known_month(impostor);
+  const auto a = dir / "real.loaxa";
+  const auto b = dir / "impostor.loaxa";
+  write_bundle(real.db(), real.config(), {std::nullopt, std::nullopt, a});
+  write_bundle(impostor.db(), impostor.config(), {std::nullopt, std::nullopt, b});
+  const auto keys = dir / "keys.toml";
+  std::ofstream(keys) << "[communes]\n\"Xã Tân Phú\" = \"" << real.key().public_key().fingerprint()
+                      << "\"\n";
+  const auto merged = dir / "province.db";
+  const auto m = testing::run_command(
+      {testing::loaxa_binary().string(), "--lang", "en", "audit", "merge", a.string(), b.string(),
+       "--keys", keys.string(), "--out", merged.string()},
+      dir.path());
+  EXPECT_EQ(m.exit_code, 2) << m.out << m.err;
+  EXPECT_TRUE(contains(m.out, "merged " + a.string())) << m.out;
+  EXPECT_TRUE(contains(m.err, "REFUSED " + b.string() + ": REGISTERED KEY MISMATCH")) << m.err;
+  EXPECT_FALSE(contains(m.out, "KEY NOT COMPARED")) << m.out;
+  const auto r = testing::run_command({testing::loaxa_binary().string(), "audit", "report", "--db",
+                                       merged.string(), "--format", "json"},
+                                      dir.path());
+  const json j = json::parse(r.out);
+  ASSERT_EQ(j["communes"].size(), 2u);
+  EXPECT_EQ(j["communes"][1]["status"], "refused");
+  EXPECT_EQ(j["communes"][1]["refused"]["code"], "key");
+
+  // Without the register the name alone gives it away: two keys for one commune.
+  const auto n =
+      testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit", "merge",
+                            a.string(), b.string(), "--out", (dir / "unregistered.db").string()},
+                           dir.path());
+  EXPECT_EQ(n.exit_code, 2) << n.out << n.err;
+  EXPECT_TRUE(contains(n.out, "KEY NOT COMPARED")) << n.out;
+  EXPECT_TRUE(contains(n.err, "REFUSED " + b.string() + ": ANOTHER KEY: ")) << n.err;
 }
 
 // --- many communes ---------------------------------------------------------------------------
@@ -424,6 +544,19 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   EXPECT_TRUE(contains(m.out, "merged " + bundles[0])) << m.out;
   EXPECT_TRUE(contains(m.out, "merged " + bundles[2])) << m.out;
   EXPECT_TRUE(contains(m.out, "2 communes; 1 bundles refused")) << m.out;
+  // `audit verify` of the merged file: every commune, and the refused bundle, by name.
+  const auto v = testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit",
+                                       "verify", "--db", merged.string()},
+                                      dir.path(), dir.path());
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  const auto block = [&](const std::string& station, const std::string& result) {
+    return std::regex_search(
+        v.out, std::regex("station \"" + station + "\"\n(KEY NOT COMPARED[^\n]*\n)?" + result));
+  };
+  EXPECT_TRUE(block("Xã Tân Phú", "INTACT")) << v.out;
+  EXPECT_TRUE(block("Xã Phú Mỹ", "INTACT")) << v.out;
+  EXPECT_TRUE(block("Xã Hòa Bình", "REFUSED AT MERGE: ")) << v.out;
+  EXPECT_TRUE(contains(v.out, "3 communes — 2 INTACT, 0 BROKEN, 1 bundles refused")) << v.out;
 
   // Its own kind of file: the station's opener refuses it, and no temporary is left.
   {
@@ -440,12 +573,22 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   const auto r = testing::run_command({testing::loaxa_binary().string(), "audit", "report", "--db",
                                        merged.string(), "--format", "json"},
                                       dir.path(), dir.path());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The refused commune is listed, refused with its reason: the report is not all intact.
+  ASSERT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "TỪ CHỐI KHI GỘP")) << r.err;
   const json j = json::parse(r.out);
-  ASSERT_EQ(j["summary"].size(), 2u);
+  ASSERT_EQ(j["summary"].size(), 3u);
   EXPECT_EQ(j["summary"][0]["station"], "Xã Tân Phú");
   EXPECT_EQ(j["summary"][1]["station"], "Xã Phú Mỹ");
-  for (const auto& s : j["summary"]) {
+  EXPECT_EQ(j["summary"][2]["station"], "Xã Hòa Bình");
+  EXPECT_EQ(j["summary"][2]["status"], "refused");
+  EXPECT_EQ(j["communes"][2]["refused"]["code"], "broken");
+  EXPECT_TRUE(
+      contains(j["communes"][2]["refused"]["reason"].get<std::string>(), "không khớp mã băm"))
+      << j["communes"][2]["refused"];
+  EXPECT_EQ(j["communes"][2]["occurrences"].size(), 0u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const json& s = j["summary"][i];
     EXPECT_EQ(s["intact"], true);
     EXPECT_EQ(s["planned"], 17);
     EXPECT_EQ(s["completed"], 9);
@@ -454,7 +597,7 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   }
   // Each commune's rules travelled with its bundle: at least 1 a week passes every week, at
   // least 3 fails weeks 46 and 47.
-  ASSERT_EQ(j["communes"].size(), 2u);
+  ASSERT_EQ(j["communes"].size(), 3u);
   EXPECT_EQ(j["communes"][0]["rules_from"], "log");
   EXPECT_EQ(j["communes"][0]["gaps"].size(), 0u);
   EXPECT_EQ(j["communes"][1]["gaps"].size(), 2u);
@@ -463,10 +606,20 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   const auto html = testing::run_command({testing::loaxa_binary().string(), "audit", "report",
                                           "--db", merged.string(), "--format", "html"},
                                          dir.path());
-  ASSERT_EQ(html.exit_code, 0) << html.err;
+  ASSERT_EQ(html.exit_code, 2) << html.err;
   EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Tân Phú\">"));
   EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Phú Mỹ\">"));
-  EXPECT_EQ(count(html.out, "<section class=\"commune\""), 2u);
+  EXPECT_TRUE(contains(html.out, "<tr data-commune=\"Xã Hòa Bình\">"));
+  EXPECT_TRUE(contains(html.out, "data-status=\"refused\""));
+  EXPECT_TRUE(contains(html.out, "TỪ CHỐI KHI GỘP: "));
+  EXPECT_EQ(count(html.out, "<section class=\"commune\""), 3u);
+  const auto csv = testing::run_command({testing::loaxa_binary().string(), "audit", "report",
+                                         "--db", merged.string(), "--format", "csv"},
+                                        dir.path());
+  auto blocks = csv_blocks(csv.out);
+  ASSERT_EQ(blocks["commune"].size(), 3u);
+  EXPECT_EQ(blocks["commune"][2]["status"], "refused");
+  EXPECT_TRUE(contains(blocks["verification"][2]["result"], "TỪ CHỐI KHI GỘP: "));
 
   // A merged file edited afterwards is verified again, not trusted.
   {
@@ -482,6 +635,29 @@ TEST(MergeCli, MergesIntactBundlesRefusesTheTamperedOneByNameAndReportsPerCommun
   const json k = json::parse(again.out);
   EXPECT_EQ(k["summary"][0]["intact"], true);
   EXPECT_EQ(k["summary"][1]["intact"], false);
+  EXPECT_EQ(k["summary"][1]["status"], "broken");
+  // The tampered commune's verdicts: nothing it says from the break on is met; the intact
+  // commune beside it keeps its own.
+  EXPECT_EQ(k["summary"][0]["months"]["2026-11"], "met");
+  EXPECT_EQ(k["summary"][1]["months"]["2026-11"], "unverifiable");
+  for (const auto& w : k["communes"][1]["weeks"]) {
+    EXPECT_NE(w["verdict"], "met") << w["period"];
+  }
+  int broken_rows = 0;
+  for (const auto& o : k["communes"][1]["occurrences"]) broken_rows += o["broken"] == true;
+  EXPECT_EQ(broken_rows, 1);
+  // `audit verify --db` checks every commune, not only the first.
+  const auto v2 = testing::run_command({testing::loaxa_binary().string(), "--lang", "en", "audit",
+                                        "verify", "--db", merged.string(), "--json"},
+                                       dir.path(), dir.path());
+  EXPECT_EQ(v2.exit_code, 2) << v2.out << v2.err;
+  const json vj = json::parse(v2.out);
+  ASSERT_EQ(vj["communes"].size(), 3u);
+  EXPECT_EQ(vj["intact"], false);
+  EXPECT_EQ(vj["communes"][0]["status"], "intact");
+  EXPECT_EQ(vj["communes"][1]["status"], "broken");
+  EXPECT_EQ(vj["communes"][1]["station"], "Xã Phú Mỹ");
+  EXPECT_EQ(vj["communes"][2]["status"], "refused");
 }
 
 TEST(MergeCli, NeverOverwritesAFileThatIsNotAMergedFile) {

@@ -128,7 +128,7 @@ TEST(ReasonTest, CauseIsAFunctionOfTheCode) {
       {C::kPortAudioReleaseHung, Cause::kDevice},
       {C::kOperatorStop, Cause::kOperator},
       {C::kPreemptedByEmergency, Cause::kPreempted},
-      {C::kCutAtMaxDuration, Cause::kContent},
+      {C::kCutAtMaxDuration, Cause::kSchedule},
       {C::kDeliveredShort, Cause::kContent},
       {C::kSegmentFileMissing, Cause::kContent},
       {C::kSegmentFileUnreadable, Cause::kContent},

@@ -69,8 +69,8 @@ std::int64_t StationLog::broadcast(const LoggedBroadcast& b) {
   s.slot_index = b.origin == "operator" ? -1 : 0;
   s.segment_ids = {"aaaaaaaaaaaa"};
   s.segment_hashes = {"aaaaaaaaaaaa" + std::string(52, '0')};
-  s.output = "portaudio";
-  s.device = "JACK / system";
+  s.output = b.output;
+  s.device = b.output == "rehearsal" ? "var/rehearsal/cchc.wav" : "JACK / system";
   s.scheduled_at = b.scheduled_at;
   s.opened_at = b.scheduled_at - std::chrono::seconds{2};
   s.frames_expected = kFrames;

@@ -29,6 +29,7 @@ struct LoggedBroadcast {
   int delay_ms = 4;              ///< first frame after the scheduled time
   std::string origin = "schedule";
   std::vector<std::string> zones;
+  std::string output = "portaudio";  ///< or "rehearsal" (loaxad --output rehearsal)
 };
 
 class StationLog {
