@@ -133,6 +133,16 @@ std::optional<Json> exchange(CliContext& ctx, const Json& req, const std::vector
   bool connected = false, replied = false;
   std::size_t reply_size = 0;
 
+  // Here, not in the connect handler: the write's completion calls it after that handler has
+  // returned, so it must outlive it.
+  auto read_reply = [&] {
+    boost::asio::async_read_until(socket, in, '\n',
+                                  [&](const boost::system::error_code& rec, std::size_t n) {
+                                    io_error = rec;
+                                    reply_size = n;
+                                    replied = !rec;
+                                  });
+  };
   // Asynchronous operations under run_for() give every step one overall deadline, which the
   // blocking calls of a local socket do not have.
   socket.async_connect(
@@ -140,14 +150,6 @@ std::optional<Json> exchange(CliContext& ctx, const Json& req, const std::vector
         connect_error = ec;
         if (ec) return;
         connected = true;
-        auto read_reply = [&] {
-          boost::asio::async_read_until(socket, in, '\n',
-                                        [&](const boost::system::error_code& rec, std::size_t n) {
-                                          io_error = rec;
-                                          reply_size = n;
-                                          replied = !rec;
-                                        });
-        };
         if (!files.empty()) {
           // The descriptors travel with the request's first bytes; Asio's writes cannot carry
           // them. A request line is small: one blocking sendmsg (then the rest) is enough.
