@@ -110,6 +110,39 @@ nlohmann::json verification_json(const Verification& v) {
           {"unsigned_events", v.unsigned_events}};
 }
 
+/// Rows of a commune (`id`) in the merged file: its events and its segments, with `verb`
+/// ("INSERT INTO", "INSERT OR IGNORE INTO", ...) deciding what a row already there does.
+void insert_events(SQLite::Database& db, const char* verb, std::int64_t id, const AuditSource& s) {
+  SQLite::Statement e(db, std::string(verb) + " events VALUES (?,?,?,?,?,?,?)");
+  for (const auto& ev : s.events) {
+    e.reset();
+    e.bind(1, static_cast<int64_t>(id));
+    e.bind(2, static_cast<int64_t>(ev.seq));
+    e.bind(3, ev.table);
+    e.bind(4, static_cast<int64_t>(ev.row_id));
+    e.bind(5, static_cast<int64_t>(us(ev.at)));
+    e.bindNoCopy(6, ev.payload);
+    e.bind(7, to_hex(ev.hash));
+    e.exec();
+  }
+}
+
+void insert_segments(SQLite::Database& db, const char* verb, std::int64_t id,
+                     const AuditSource& s) {
+  SQLite::Statement g(db, std::string(verb) + " segments VALUES (?,?,?,?,?,?,?)");
+  for (const auto& seg : s.segments) {
+    g.reset();
+    g.bind(1, static_cast<int64_t>(id));
+    g.bind(2, seg.id);
+    g.bind(3, seg.title);
+    g.bind(4, seg.sha256);
+    g.bind(5, seg.tag);
+    g.bind(6, static_cast<int64_t>(seg.frames));
+    g.bind(7, seg.sample_rate);
+    g.exec();
+  }
+}
+
 void insert(SQLite::Database& db, const AuditSource& s, const std::string& bundle, Instant now) {
   SQLite::Statement c(db,
                       "INSERT INTO communes (bundle, name, station, public_key, fingerprint, "
@@ -131,30 +164,8 @@ void insert(SQLite::Database& db, const AuditSource& s, const std::string& bundl
   c.bind(12, static_cast<int64_t>(us(now)));
   c.exec();
   const std::int64_t id = db.getLastInsertRowid();
-  SQLite::Statement e(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?)");
-  for (const auto& ev : s.events) {
-    e.reset();
-    e.bind(1, static_cast<int64_t>(id));
-    e.bind(2, static_cast<int64_t>(ev.seq));
-    e.bind(3, ev.table);
-    e.bind(4, static_cast<int64_t>(ev.row_id));
-    e.bind(5, static_cast<int64_t>(us(ev.at)));
-    e.bindNoCopy(6, ev.payload);
-    e.bind(7, to_hex(ev.hash));
-    e.exec();
-  }
-  SQLite::Statement g(db, "INSERT INTO segments VALUES (?,?,?,?,?,?,?)");
-  for (const auto& seg : s.segments) {
-    g.reset();
-    g.bind(1, static_cast<int64_t>(id));
-    g.bind(2, seg.id);
-    g.bind(3, seg.title);
-    g.bind(4, seg.sha256);
-    g.bind(5, seg.tag);
-    g.bind(6, static_cast<int64_t>(seg.frames));
-    g.bind(7, seg.sample_rate);
-    g.exec();
-  }
+  insert_events(db, "INSERT INTO", id, s);
+  insert_segments(db, "INSERT INTO", id, s);
 }
 
 void insert_refused(SQLite::Database& db, const MergeResult& r, const std::optional<PublicKey>& key,
@@ -215,32 +226,9 @@ std::int64_t last_seq_of(const AuditSource& s) {
 /// it: the shared seqs were compared, so their rows are the same) and takes its facts when it
 /// is the later one.
 void join(SQLite::Database& db, Merged& m, const AuditSource& s, const std::string& bundle) {
-  SQLite::Statement e(db, "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?)");
-  for (const auto& ev : s.events) {
-    e.reset();
-    e.bind(1, static_cast<int64_t>(m.id));
-    e.bind(2, static_cast<int64_t>(ev.seq));
-    e.bind(3, ev.table);
-    e.bind(4, static_cast<int64_t>(ev.row_id));
-    e.bind(5, static_cast<int64_t>(us(ev.at)));
-    e.bindNoCopy(6, ev.payload);
-    e.bind(7, to_hex(ev.hash));
-    e.exec();
-  }
+  insert_events(db, "INSERT OR IGNORE INTO", m.id, s);
   const bool later = made_before(m.head, s);
-  SQLite::Statement g(db, later ? "INSERT OR REPLACE INTO segments VALUES (?,?,?,?,?,?,?)"
-                                : "INSERT OR IGNORE INTO segments VALUES (?,?,?,?,?,?,?)");
-  for (const auto& seg : s.segments) {
-    g.reset();
-    g.bind(1, static_cast<int64_t>(m.id));
-    g.bind(2, seg.id);
-    g.bind(3, seg.title);
-    g.bind(4, seg.sha256);
-    g.bind(5, seg.tag);
-    g.bind(6, static_cast<int64_t>(seg.frames));
-    g.bind(7, seg.sample_rate);
-    g.exec();
-  }
+  insert_segments(db, later ? "INSERT OR REPLACE INTO" : "INSERT OR IGNORE INTO", m.id, s);
   if (s.first_seq < m.head.first_seq) {
     m.head.first_seq = s.first_seq;
     m.head.previous_hash = s.previous_hash;

@@ -18,7 +18,7 @@ constexpr std::string_view kHeader = "loaxa-witnessed-head-v1 ";
 
 [[noreturn]] void head_error(const fs::path& file, const std::string& why) {
   throw UserError(
-      {fmt::format("{}: không dùng được tệp ghi đầu chuỗi đã ký ({})", file.string(), why),
+      {fmt::format("{}: không dùng được tệp ghi lần ký cuối của nhật ký ({})", file.string(), why),
        fmt::format("{}: the file of the signed chain head cannot be used ({})", file.string(),
                    why)});
 }

@@ -138,9 +138,7 @@ std::optional<Text> sign_head(CliContext& ctx) {
     if (reply.value("ok", false)) return std::nullopt;
     // loaxad refused to sign (the log does not extend what it signed): its word stands; the
     // key is not to be used around it.
-    const auto& e = reply.contains("error") ? reply["error"] : nlohmann::json();
-    if (e.is_object()) return Text{e.value("vi", ""), e.value("en", "")};
-    return Text{"phần mềm phát thanh (loaxad) không ký", "loaxad did not sign"};
+    return control_error_text(reply);
   } catch (const UserError&) {
     // Not running, or not ours to talk to: try the key below.
   }

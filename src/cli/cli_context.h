@@ -48,6 +48,10 @@ void add_audit_commands(CLI::App& app, CliContext& ctx);
 /// One request to the running loaxad; its reply object. Throws UserError when it is not
 /// running, not reachable or too slow.
 nlohmann::json control_request(CliContext& ctx, const nlohmann::json& req);
+/// {"vi": …, "en": …} as Text; none for anything else.
+std::optional<Text> text_from_json(const nlohmann::json& j);
+/// Why loaxad refused a request, from its reply's "error".
+Text control_error_text(const nlohmann::json& reply);
 /// The same for a change to the station's records: `files` go with it as descriptors; none
 /// when loaxad is not running (no control socket, or nobody listening on it).
 std::optional<nlohmann::json> control_request_if_running(CliContext& ctx, const nlohmann::json& req,

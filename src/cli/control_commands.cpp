@@ -223,6 +223,19 @@ nlohmann::json control_request(CliContext& ctx, const nlohmann::json& req) {
   return request(ctx, req);
 }
 
+std::optional<Text> text_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) return std::nullopt;
+  return Text{j.value("vi", j.value("en", "?")), j.value("en", j.value("vi", "?"))};
+}
+
+Text control_error_text(const nlohmann::json& reply) {
+  const nlohmann::json& e = reply.contains("error") ? reply["error"] : nlohmann::json();
+  if (auto t = text_from_json(e)) return *t;
+  if (e.is_string()) return {e.get<std::string>(), e.get<std::string>()};
+  return {"phần mềm phát thanh (loaxad) từ chối yêu cầu (không nói lý do)",
+          "loaxad refused the request (no reason)"};
+}
+
 std::optional<nlohmann::json> control_request_if_running(CliContext& ctx, const nlohmann::json& req,
                                                          const std::vector<int>& files,
                                                          std::chrono::seconds timeout) {
@@ -230,15 +243,6 @@ std::optional<nlohmann::json> control_request_if_running(CliContext& ctx, const 
 }
 
 namespace {
-
-/// The daemon's error message in the chosen language.
-Text error_text(const Json& reply) {
-  const Json& e = reply.contains("error") ? reply["error"] : Json();
-  if (e.is_object()) return {e.value("vi", e.value("en", "?")), e.value("en", e.value("vi", "?"))};
-  if (e.is_string()) return {e.get<std::string>(), e.get<std::string>()};
-  return {"phần mềm phát thanh (loaxad) từ chối yêu cầu (không nói lý do)",
-          "loaxad refused the request (no reason)"};
-}
 
 bool ok(const Json& reply) {
   return reply.value("ok", false) == true;
@@ -324,13 +328,14 @@ void print_status(CliContext& ctx, const Json& r) {
             << '\n';
   if (r.contains("chain_alarm") && r["chain_alarm"].is_object()) {
     const Json& a = r["chain_alarm"];
-    std::cout << ctx.say({"NGUY HIỂM: nhật ký không còn nối tiếp phần phần mềm phát thanh "
-                          "(loaxad) đã ký; nó không ký thêm (vẫn phát): " +
-                              a.value("vi", ""),
-                          "CRITICAL: the log no longer extends what loaxad signed; it signs "
-                          "nothing more (playing on): " +
-                              a.value("en", "")})
-              << '\n';
+    std::cout
+        << ctx.say({"CẢNH BÁO NGHIÊM TRỌNG: nhật ký không còn nối tiếp phần mà phần mềm phát thanh "
+                    "(loaxad) đã ký; nó không ký thêm (vẫn phát): " +
+                        a.value("vi", ""),
+                    "CRITICAL: the log no longer extends what loaxad signed; it signs "
+                    "nothing more (playing on): " +
+                        a.value("en", "")})
+        << '\n';
   }
   const std::string state = str(r, "output_state");
   const Text state_text = state == "ok" ? Text{"bình thường", "ok"}
@@ -445,7 +450,7 @@ void print_status(CliContext& ctx, const Json& r) {
 /// Prints the daemon's refusal and sets a non-zero exit code; true when the reply was ok.
 bool check(CliContext& ctx, const Json& reply) {
   if (ok(reply)) return true;
-  ctx.error(error_text(reply));
+  ctx.error(control_error_text(reply));
   ctx.exit_code = kExitProblem;
   return false;
 }
@@ -544,7 +549,7 @@ void run_reload(CliContext& ctx, bool json) {
     if (json) return;
     // The daemon's text is already one `file:line:col: message` per line: printed as is, so
     // editors and scripts can jump to each position.
-    std::cerr << error_text(reply).in(ctx.lang) << '\n';
+    std::cerr << control_error_text(reply).in(ctx.lang) << '\n';
     if (reply.value("kept_old_schedule", false)) {
       ctx.error({"lịch mới có lỗi; phần mềm phát thanh (loaxad) vẫn giữ lịch cũ",
                  "the new schedules have errors; "

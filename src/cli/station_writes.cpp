@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,6 +17,7 @@
 
 #include "audio/audio_analysis.h"
 #include "core/time.h"
+#include "station/owned_fd.h"
 #include "station/system_clock.h"
 
 namespace loaxa {
@@ -59,23 +62,22 @@ bool may_write_directly(const StationConfig& config) {
                    config.control_socket.string())});
 }
 
-/// The daemon's refusal as the UserError it stands for.
-[[noreturn]] void throw_refusal(const Json& reply) {
-  const Json& e = reply.contains("error") ? reply["error"] : Json();
-  if (e.is_object()) {
-    throw UserError({e.value("vi", e.value("en", "?")), e.value("en", e.value("vi", "?"))});
-  }
-  throw UserError({"phần mềm phát thanh (loaxad) từ chối yêu cầu (không nói lý do)",
-                   "loaxad refused the request (no reason)"});
-}
-
 /// Sends a change to loaxad; none when it is not running. A refusal is thrown.
 std::optional<Json> ask_daemon(CliContext& ctx, const Json& request,
                                const std::vector<int>& files = {},
                                std::chrono::seconds timeout = kChangeTimeout) {
   auto reply = control_request_if_running(ctx, request, files, timeout);
-  if (reply && !reply->value("ok", false)) throw_refusal(*reply);
+  if (reply && !reply->value("ok", false)) throw UserError(control_error_text(*reply));
   return reply;
+}
+
+/// The event of `record` that loaxad's reply names by seq and kind (seq alone is not unique:
+/// approvals and edits are numbered in tables of their own).
+std::optional<SegmentEvent> event_named(const SegmentRecord& record, const Json& event) {
+  for (const SegmentEvent& e : record.history) {
+    if (e.seq == event.value("seq", -1) && kind_name(e.kind) == event.value("kind", "")) return e;
+  }
+  return std::nullopt;
 }
 
 /// A segment and the event loaxad says it recorded, read back from the database (which staff
@@ -84,14 +86,7 @@ SegmentChange read_back(SegmentOperations& ops, const Json& change) {
   const SegmentRecord record = ops.show(change.value("id", ""));
   SegmentChange c{record.segment, std::nullopt};
   const Json& event = change.contains("event") ? change["event"] : Json();
-  if (event.is_object()) {
-    // seq alone is not unique: approvals and edits are numbered in tables of their own.
-    for (const SegmentEvent& e : record.history) {
-      if (e.seq == event.value("seq", -1) && kind_name(e.kind) == event.value("kind", "")) {
-        c.event = e;
-      }
-    }
-  }
+  if (event.is_object()) c.event = event_named(record, event);
   return c;
 }
 
@@ -136,42 +131,22 @@ FileImport file_from_reply(SegmentOperations& ops, const Json& j) {
              : status == "duplicate" ? ImportStatus::kAlreadyThere
                                      : ImportStatus::kRefused;
   if (j.contains("sha256") && j["sha256"].is_string()) f.sha256 = j["sha256"].get<std::string>();
-  auto text = [](const Json& t) -> std::optional<Text> {
-    if (!t.is_object()) return std::nullopt;
-    return Text{t.value("vi", ""), t.value("en", "")};
-  };
-  f.note = text(j.value("note_text", Json()));
+  f.note = text_from_json(j.value("note_text", Json()));
   if (f.status == ImportStatus::kRefused) {
     f.segment.title = j.value("title", "");
     f.segment.tag = j.value("tag", "");
-    f.refusal = ImportRefusal{j.value("reason", ""),
-                              text(j.value("error_text", Json())).value_or(Text{"?", "?"})};
+    f.refusal =
+        ImportRefusal{j.value("reason", ""),
+                      text_from_json(j.value("error_text", Json())).value_or(Text{"?", "?"})};
     return f;
   }
   const SegmentRecord record = ops.show(j.value("id", ""));
   f.segment = record.segment;
   for (const Json& event : j.value("events", Json::array())) {
-    for (const SegmentEvent& e : record.history) {
-      if (e.seq == event.value("seq", -1) && kind_name(e.kind) == event.value("kind", "")) {
-        f.recorded.push_back(e);
-      }
-    }
+    if (auto e = event_named(record, event)) f.recorded.push_back(*std::move(e));
   }
   return f;
 }
-
-/// A descriptor closed when it goes.
-struct OpenFile {
-  int fd = -1;
-  explicit OpenFile(int f) : fd(f) {}
-  ~OpenFile() {
-    if (fd >= 0) ::close(fd);
-  }
-  OpenFile(OpenFile&& o) noexcept : fd(o.fd) { o.fd = -1; }
-  OpenFile(const OpenFile&) = delete;
-  OpenFile& operator=(const OpenFile&) = delete;
-  OpenFile& operator=(OpenFile&&) = delete;
-};
 
 }  // namespace
 
@@ -232,40 +207,37 @@ ImportResult import_segments(CliContext& ctx, const SegmentImportRequest& reques
   const StationConfig& config = ctx.config();
   // Opened here, with this person's rights; a file that cannot be is refused here, in the same
   // words an import gives (the audio check says what is wrong with it).
-  std::vector<OpenFile> open;
+  std::vector<OwnedFd> open;
   std::vector<int> fds;
   std::vector<std::optional<FileImport>> local(request.files.size());
   Json names = Json::array();
+  auto refused_here = [&](std::size_t i, ImportRefusal why) {
+    FileImport f;
+    f.file = request.files[i];
+    f.status = ImportStatus::kRefused;
+    f.segment.title = request.title.value_or(fs::path(f.file).stem().string());
+    f.segment.tag = request.tag;
+    f.refusal = std::move(why);
+    local[i] = std::move(f);
+  };
   for (std::size_t i = 0; i < request.files.size(); ++i) {
     const std::string& file = request.files[i];
     if (auto refusal = file_name_refusal(file)) {
-      // Its name could not even travel in the request (JSON is UTF-8).
-      FileImport f;
-      f.file = file;
-      f.status = ImportStatus::kRefused;
-      f.segment.title = request.title.value_or(fs::path(file).stem().string());
-      f.segment.tag = request.tag;
-      f.refusal = std::move(refusal);
-      local[i] = std::move(f);
+      refused_here(i, *std::move(refusal));  // its name could not travel in JSON (UTF-8)
       continue;
     }
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    struct stat st {};
-    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      if (fd >= 0) ::close(fd);
-      FileImport f;
-      f.file = file;
-      f.status = ImportStatus::kRefused;
-      f.segment.title = request.title.value_or(fs::path(file).stem().string());
-      f.segment.tag = request.tag;
+    if (fd < 0) {
+      const int err = errno;
+      // The audio check's words for a file that is missing or may not be read.
       const auto checked = analyse_audio(file, {});
       if (const auto* refusal = std::get_if<AudioRefusal>(&checked)) {
-        f.refusal = ImportRefusal{std::string(reason_name(refusal->reason)), refusal->message};
+        refused_here(i, {std::string(reason_name(refusal->reason)), refusal->message});
       } else {
-        f.refusal =
-            ImportRefusal{"unreadable", {"không phải một tệp thường", "not a regular file"}};
+        refused_here(i, {"unreadable",
+                         {fmt::format("không mở được tệp ({})", std::strerror(err)),
+                          fmt::format("cannot open the file ({})", std::strerror(err))}});
       }
-      local[i] = std::move(f);
       continue;
     }
     open.emplace_back(fd);

@@ -1,16 +1,10 @@
 // The control protocol's requests, answered on the event loop (so no locking is needed).
 // Documented in README.md ("Control socket").
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <set>
 
 #include "config/schedule_file.h"
@@ -152,79 +146,6 @@ Json StationDaemon::segment_change(const std::string& cmd, const nlohmann::json&
   return {{"ok", true}, {"changes", changes}};
 }
 
-namespace {
-
-/// The bytes of what a person's `loaxa` opened, copied into a file of loaxad's own (beside the
-/// library, so that the import's rename stays on one file system) and removed when done: the
-/// person's file is read once, through the descriptor, whatever its folder's permissions.
-class StagedCopies {
- public:
-  explicit StagedCopies(std::filesystem::path dir) : dir_(std::move(dir)) {}
-  ~StagedCopies() {
-    for (const auto& p : paths_) {
-      std::error_code ec;
-      std::filesystem::remove(p, ec);
-    }
-  }
-  StagedCopies(const StagedCopies&) = delete;
-  StagedCopies& operator=(const StagedCopies&) = delete;
-
-  /// Copies `fd` (named `name` by the person) and returns where the copy is.
-  std::string add(int fd, const std::string& name) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      throw UserError({fmt::format("{}: không phải một tệp thường", name),
-                       fmt::format("{}: not a regular file", name)});
-    }
-    std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
-    // The extension is kept: it is how a decoder is chosen for a file its content leaves open.
-    const std::string ext = std::filesystem::path(name).extension().string();
-    std::string tmpl = (dir_ / (".incoming-XXXXXX" + ext)).string();
-    const int out = ::mkstemps(tmpl.data(), static_cast<int>(ext.size()));
-    if (out < 0) throw_write_error(tmpl);
-    paths_.push_back(tmpl);
-    std::vector<char> buf(1 << 16);
-    off_t at = 0;
-    for (;;) {
-      const ssize_t got = ::pread(fd, buf.data(), buf.size(), at);
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) {
-        ::close(out);
-        throw UserError({fmt::format("{}: không đọc được tệp ({})", name, std::strerror(errno)),
-                         fmt::format("{}: cannot read the file ({})", name, std::strerror(errno))});
-      }
-      if (got == 0) break;
-      at += got;
-      for (ssize_t done = 0; done < got;) {
-        const ssize_t put = ::write(out, buf.data() + done, static_cast<std::size_t>(got - done));
-        if (put < 0 && errno == EINTR) continue;
-        if (put < 0) {
-          ::close(out);
-          throw_write_error(tmpl);
-        }
-        done += put;
-      }
-    }
-    if (::close(out) != 0) throw_write_error(tmpl);
-    return tmpl;
-  }
-
- private:
-  [[noreturn]] static void throw_write_error(const std::string& where) {
-    const std::string why = std::strerror(errno);
-    throw UserError(
-        {fmt::format("không ghi được bản sao để nhập {} ({}); kiểm tra dung lượng đĩa", where, why),
-         fmt::format("cannot write the copy to import {} ({}); check free disk space", where,
-                     why)});
-  }
-
-  std::filesystem::path dir_;
-  std::vector<std::string> paths_;
-};
-
-}  // namespace
-
 void StationDaemon::segment_import(ControlRequest request, const ControlServer::Reply& reply) {
   const nlohmann::json& body = request.body;
   SegmentImportRequest req;
@@ -269,13 +190,10 @@ void StationDaemon::segment_import(ControlRequest request, const ControlServer::
                                        request.peer.account, reply, say_on_loop});
   boost::asio::post(*import_worker_, [job, clock = &clock_, zone = zone_] {
     try {
-      StagedCopies staged(job->config.library);
-      for (std::size_t i = 0; i < job->files.size(); ++i) {
-        job->req.read_from.push_back(staged.add(job->files[i].get(), job->req.files[i]));
-      }
-      job->files.clear();  // the person's files are not kept open longer than needed
+      for (const OwnedFd& f : job->files) job->req.opened.push_back(f.get());
       const ImportResult result =
           SegmentOperations(job->config, *clock).import(job->req, job->actor);
+      job->files.clear();  // the person's files are not kept open longer than needed
       Json files = Json::array();
       for (const FileImport& f : result.files) files.push_back(file_import_reply_json(f, zone));
       job->reply({{"ok", true}, {"files", files}});

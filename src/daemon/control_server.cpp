@@ -47,18 +47,6 @@ ControlPeer peer_of(int fd) {
 
 }  // namespace
 
-OwnedFd::~OwnedFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-OwnedFd& OwnedFd::operator=(OwnedFd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
 namespace detail {
 
 // Everything runs on the io_context's one thread. `server_` is valid while `stopped_` is false:

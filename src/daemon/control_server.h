@@ -16,28 +16,13 @@
 #include <vector>
 
 #include "codec/station_json.h"
+#include "station/owned_fd.h"
 
 namespace loaxa {
 
 namespace detail {
 class ControlSession;
 }
-
-/// A file descriptor owned by whoever holds it (closed when it goes).
-class OwnedFd {
- public:
-  OwnedFd() = default;
-  explicit OwnedFd(int fd) noexcept : fd_(fd) {}
-  ~OwnedFd();
-  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  OwnedFd& operator=(OwnedFd&& other) noexcept;
-  OwnedFd(const OwnedFd&) = delete;
-  OwnedFd& operator=(const OwnedFd&) = delete;
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_ = -1;
-};
 
 /// Who sent a request: the kernel's word for the connecting process (SO_PEERCRED), never the
 /// request's own claim.

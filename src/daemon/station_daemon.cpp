@@ -263,7 +263,8 @@ std::optional<Text> StationDaemon::chain_problem() {
 void StationDaemon::raise_chain_alarm(const Text& problem) {
   const bool first = !chain_alarm_ || chain_alarm_->en != problem.en;
   chain_alarm_ = problem;
-  say({"loaxad: NGUY HIỂM: nhật ký không còn nối tiếp phần đã ký; không ký thêm (vẫn phát): " +
+  say({"loaxad: CẢNH BÁO NGHIÊM TRỌNG: nhật ký không còn nối tiếp phần đã ký; không ký thêm (vẫn "
+       "phát): " +
            problem.vi,
        "loaxad: CRITICAL: the log no longer extends what was signed; signing nothing more "
        "(playing on): " +

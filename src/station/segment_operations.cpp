@@ -15,6 +15,7 @@
 
 #include "audio/audio_analysis.h"
 #include "station/nfc.h"
+#include "station/owned_fd.h"
 #include "station/station_plan.h"
 #include "store/database.h"
 #include "store/segment_repository.h"
@@ -78,26 +79,6 @@ class RemoveUnlessKept {
   fs::path path_;
 };
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const noexcept { return fd_; }
-  /// Closes now, so that a failing close (NFS, full disk) is seen.
-  int close() {
-    const int r = ::close(fd_);
-    fd_ = -1;
-    return r;
-  }
-
- private:
-  int fd_;
-};
-
 [[noreturn]] void library_error(const fs::path& where, int err) {
   const std::string why = std::strerror(err);
   throw UserError({fmt::format("không ghi được vào thư viện {} ({}); kiểm tra quyền ghi và dung "
@@ -108,19 +89,20 @@ class Fd {
                                where.string(), why)});
 }
 
-/// Copies `from` to a fresh hidden file in `dir`, flushed to disk; returns its path. The name is
-/// unique so that two imports never write into the same temporary file.
-fs::path copy_to_temp(const fs::path& from, const fs::path& dir, RemoveUnlessKept& cleanup) {
-  std::string tmpl = (dir / ".import-XXXXXX").string();
-  Fd out(::mkstemp(tmpl.data()));
+/// Copies what `in` reads (`from` names it in messages) to a fresh hidden file in `dir` named
+/// from `pattern` (its Xs made unique, `suffix` bytes after them kept), with `mode`; returns its
+/// path. The name is unique so that two imports never write into the same temporary file.
+fs::path copy_fd_to_temp(int in, const fs::path& from, const fs::path& dir,
+                         const std::string& pattern, int suffix, mode_t mode, bool durable,
+                         RemoveUnlessKept& cleanup) {
+  std::string tmpl = (dir / pattern).string();
+  OwnedFd out(::mkstemps(tmpl.data(), suffix));
   if (out.get() < 0) library_error(dir, errno);
   cleanup.watch(tmpl);
-  ::fchmod(out.get(), 0644);
-  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) library_error(from, errno);
+  ::fchmod(out.get(), mode);
   std::vector<char> buf(1 << 16);
   for (;;) {
-    const ssize_t got = ::read(in.get(), buf.data(), buf.size());
+    const ssize_t got = ::read(in, buf.data(), buf.size());
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) library_error(from, errno);
     if (got == 0) break;
@@ -132,14 +114,21 @@ fs::path copy_to_temp(const fs::path& from, const fs::path& dir, RemoveUnlessKep
       done += put;
     }
   }
-  if (::fsync(out.get()) != 0 || out.close() != 0) library_error(tmpl, errno);
+  if ((durable && ::fsync(out.get()) != 0) || out.close() != 0) library_error(tmpl, errno);
   return tmpl;
+}
+
+/// Copies `from` into the library folder `dir`, flushed to disk, to be renamed into place.
+fs::path copy_to_temp(const fs::path& from, const fs::path& dir, RemoveUnlessKept& cleanup) {
+  OwnedFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) library_error(from, errno);
+  return copy_fd_to_temp(in.get(), from, dir, ".import-XXXXXX", 0, 0644, true, cleanup);
 }
 
 /// Makes a rename durable: the directory entry, not only the file's data, must reach the disk
 /// before the database points at it.
 void fsync_dir(const fs::path& dir) {
-  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  OwnedFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.get() < 0 || ::fsync(d.get()) != 0) library_error(dir, errno);
 }
 
@@ -171,11 +160,12 @@ class SegmentOperations::Importer {
            const ImportProgress& progress)
       : ops_(ops), req_(req), actor_(std::move(actor)), progress_(progress) {}
 
-  /// `file` is the name people gave; its bytes are read from `source`.
-  FileImport import_one(const std::string& file, const std::string& source) {
+  /// `file` is the name people gave; `opened`, when not -1, the file as the person's `loaxa`
+  /// opened it (loaxad may not be able to open it by name).
+  FileImport import_one(const std::string& file, int opened) {
     FileImport o;
     o.file = file;
-    source_ = source;
+    source_ = file;
     o.segment.tag = req_.tag;
     // The title a file gets when none is given: its name without the extension, in NFC, so
     // "Thông báo thuế đất.wav" is titled "Thông báo thuế đất" however its name was typed.
@@ -188,7 +178,10 @@ class SegmentOperations::Importer {
       o.refusal = refusal;
       return o;
     }
+    // Removes the private copy of an opened file, whatever happens to the import.
+    RemoveUnlessKept staged{fs::path()};
     try {
+      if (opened >= 0 && !stage(o, opened, staged)) return o;
       run(o);
     } catch (const UserError& e) {
       refuse(o, "library", e.text());
@@ -201,6 +194,28 @@ class SegmentOperations::Importer {
   }
 
  private:
+  /// Copies the opened file `fd` into a file of this process's own beside the library, which
+  /// the rest of the import reads as it reads a file named on the command line. False, with `o`
+  /// refused, when it is not a regular file.
+  bool stage(FileImport& o, int fd, RemoveUnlessKept& cleanup) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      o.status = ImportStatus::kRefused;
+      o.refusal = ImportRefusal{"unreadable", {"không phải một tệp thường", "not a regular file"}};
+      return false;
+    }
+    const fs::path library = ops_.config_.library;
+    std::error_code ec;
+    fs::create_directories(library, ec);
+    ::lseek(fd, 0, SEEK_SET);
+    // The extension is kept: it is how a decoder is chosen for a file its content leaves open.
+    const std::string ext = fs::path(o.file).extension().string();
+    source_ = copy_fd_to_temp(fd, o.file, library, ".incoming-XXXXXX" + ext,
+                              static_cast<int>(ext.size()), 0600, false, cleanup)
+                  .string();
+    return true;
+  }
+
   /// Marks `o` refused; a reason already named by the step that failed is kept.
   void refuse(FileImport& o, const std::string& code, Text message) {
     o.status = ImportStatus::kRefused;
@@ -404,8 +419,7 @@ ImportResult SegmentOperations::import(const SegmentImportRequest& request,
   ImportResult result;
   for (std::size_t i = 0; i < req.files.size(); ++i) {
     const std::string& file = req.files[i];
-    result.files.push_back(
-        importer.import_one(file, i < req.read_from.size() ? req.read_from[i] : file));
+    result.files.push_back(importer.import_one(file, i < req.opened.size() ? req.opened[i] : -1));
     if (progress.done) progress.done(result.files.back());
   }
   return result;

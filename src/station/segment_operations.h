@@ -26,9 +26,10 @@ namespace loaxa {
 /// `loaxa segment import`: files to decode, measure and copy into the library.
 struct SegmentImportRequest {
   std::vector<std::string> files;  ///< as the person gave them (also how results name them)
-  /// Where each file's bytes are read when not from its name: loaxad reads its own copy of what
-  /// the person's `loaxa` opened and passed it. Empty, or shorter: the rest from `files`.
-  std::vector<std::string> read_from;
+  /// Each file as the person's `loaxa` opened it and passed it to loaxad (which may not be able
+  /// to open it by name): read once into a private copy beside the library. Empty, or shorter:
+  /// the rest are opened by name. The caller keeps them open until import() returns.
+  std::vector<int> opened;
   /// The title of every file; none: each file's name without its extension, Vietnamese letters
   /// kept (titles, tags and notes are stored in Unicode NFC, station/nfc.h).
   std::optional<std::string> title;

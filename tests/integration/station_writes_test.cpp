@@ -102,6 +102,14 @@ TEST(StationWrites, ImportAndChangesAreCarriedOutByLoaxadInTheAskersName) {
   EXPECT_EQ(exit_code(r), 1) << r.describe();
   EXPECT_TRUE(contains(r.out + r.err, "missing.wav")) << r.describe();
   EXPECT_TRUE(contains(r.out, "1 imported")) << r.describe();
+  // A folder opens, but is no recording: loaxad refuses it by its descriptor.
+  r = st.loaxa({"segment", "import", st.dir().string()});
+  EXPECT_EQ(exit_code(r), 1) << r.describe();
+  EXPECT_TRUE(contains(r.out + r.err, "not a regular file")) << r.describe();
+  // loaxad's private copies of what it was passed are gone once each import is done.
+  for (const auto& e : fs::directory_iterator(st.dir() / "var" / "library")) {
+    EXPECT_FALSE(contains(e.path().filename().string(), ".incoming-")) << e.path();
+  }
 
   auto stopped = st.stop_daemon();
   ASSERT_TRUE(stopped && stopped->exited && stopped->code == 0) << st.daemon().transcript();
